@@ -1,0 +1,54 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from '#src/app.module.js';
+import type { AppConfig } from '#src/infra/config/app-config.js';
+import { assignRequestId } from '#src/infra/http/request-id.js';
+import { MetricsService } from '#src/infra/metrics/metrics.service.js';
+
+/** Routes outside any known route share one label, so scanners cannot blow up metric cardinality. */
+const UNMATCHED_ROUTE = 'unmatched';
+
+/**
+ * Builds and initialises the application (not yet listening). `main.ts` and the tests both use it,
+ * so what the tests exercise is what runs.
+ */
+export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: config.TRUST_PROXY,
+    requestIdHeader: false,
+    genReqId: assignRequestId,
+    // While closing, Fastify answers new requests 503 and lets in-flight ones finish.
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+
+  const fastify = app.getHttpAdapter().getInstance();
+  const metrics = app.get(MetricsService);
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
+    metrics.observeHttp(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+  });
+
+  const openApi = new DocumentBuilder()
+    .setTitle('Chat backend')
+    .setDescription('REST API of the real-time chat service. Errors share one body: { statusCode, code, message, details?, requestId }.')
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
+
+  await app.init();
+  await fastify.ready();
+  return app;
+}

@@ -1,0 +1,35 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { ConfigModule } from '@nestjs/config';
+import { LoggerModule } from 'nestjs-pino';
+import { createValidationPipe } from '#src/common/validation/validation.pipe.js';
+import { HttpExceptionFilter } from '#src/filters/http-exception.filter.js';
+import { HealthModule } from '#src/health/health.module.js';
+import type { AppConfig } from '#src/infra/config/app-config.js';
+import { loggerOptions } from '#src/infra/logging/logger.options.js';
+import { MetricsModule } from '#src/infra/metrics/metrics.module.js';
+import { PrismaModule } from '#src/infra/prisma/prisma.module.js';
+import { RedisModule } from '#src/infra/redis/redis.module.js';
+
+/** The application, built from an already validated and resolved configuration (see `main.ts`). */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        // The configuration was read from the environment once, in main.ts; nothing reads it again.
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => ({ ...config })] }),
+        LoggerModule.forRoot(loggerOptions(config)),
+        MetricsModule,
+        PrismaModule,
+        RedisModule,
+        HealthModule,
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+      ],
+    };
+  }
+}

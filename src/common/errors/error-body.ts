@@ -1,0 +1,70 @@
+import { HttpException } from '@nestjs/common';
+import { AppError, type ErrorCode, type ErrorDetail } from './app-error.js';
+import { isDatabaseUnavailable } from './database-unavailable.js';
+
+/** The one error body of API.md, on REST and in Socket.IO acks. */
+export interface ErrorBody {
+  statusCode: number;
+  code: ErrorCode;
+  message: string;
+  details?: ErrorDetail[];
+  requestId: string;
+}
+
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+/** Errors of the HTTP layer itself (Fastify's body parsing, for instance) that carry a 4xx status. */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_JSON',
+};
+
+const codeForStatus = (status: number): ErrorCode =>
+  CODE_BY_STATUS[status] ?? (status < 500 ? 'BAD_REQUEST' : 'INTERNAL_ERROR');
+
+function fromHttpException(error: HttpException): Omit<ErrorBody, 'requestId'> {
+  const statusCode = error.getStatus();
+  const response = error.getResponse();
+  const payload = typeof response === 'object' && response !== null ? (response as Record<string, unknown>) : {};
+  const rawMessage = payload.message ?? response;
+  const message = Array.isArray(rawMessage) ? rawMessage.join('; ') : String(rawMessage ?? error.message);
+  const code = typeof payload.code === 'string' ? payload.code : codeForStatus(statusCode);
+  return { statusCode, code, message };
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
+}
+
+/** Maps any thrown value to the error body. Unknown errors become a 500 that reveals nothing. */
+export function toErrorBody(error: unknown, requestId: string): ErrorBody {
+  if (error instanceof AppError) {
+    const { status: statusCode, code, message, details } = error;
+    return { statusCode, code, message, ...(details ? { details } : {}), requestId };
+  }
+  if (error instanceof HttpException) return { ...fromHttpException(error), requestId };
+  if (isDatabaseUnavailable(error)) {
+    return { statusCode: 503, code: 'SERVICE_UNAVAILABLE', message: 'The database is unavailable', requestId };
+  }
+  const clientStatus = statusOf(error);
+  if (clientStatus !== undefined) {
+    const fastifyCode = FASTIFY_CODES[(error as { code?: string }).code ?? ''];
+    const message = error instanceof Error ? error.message : 'Bad request';
+    return { statusCode: clientStatus, code: fastifyCode ?? codeForStatus(clientStatus), message, requestId };
+  }
+  return { statusCode: 500, code: 'INTERNAL_ERROR', message: 'Internal server error', requestId };
+}

@@ -1,0 +1,46 @@
+import { Controller, Get, Header, HttpStatus, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { MetricsService } from '#src/infra/metrics/metrics.service.js';
+import { HealthService } from './health.service.js';
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthService,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  @Get('liveness')
+  @ApiOperation({ summary: 'The process is up. Touches no dependency.' })
+  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  liveness() {
+    return { status: 'ok' };
+  }
+
+  @Get('readiness')
+  @ApiOperation({ summary: 'This instance can serve: started, not shutting down, Postgres reachable. A Redis outage does not fail it.' })
+  @ApiOkResponse({ description: 'Ready' })
+  @ApiServiceUnavailableResponse({ description: 'Not ready (error body with code SERVICE_UNAVAILABLE)' })
+  readiness() {
+    return this.health.readiness();
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Every component with status and latency; overall ok | degraded | down (503 when down).' })
+  async overview(@Res({ passthrough: true }) reply: FastifyReply) {
+    const overview = await this.health.overview();
+    if (overview.status === 'down') void reply.status(HttpStatus.SERVICE_UNAVAILABLE);
+    return overview;
+  }
+
+  @Get('metrics')
+  @ApiOperation({ summary: 'Prometheus metrics in the text exposition format.' })
+  @ApiProduces('text/plain')
+  @Header('cache-control', 'no-store')
+  async scrape(@Res({ passthrough: true }) reply: FastifyReply) {
+    void reply.type(this.metrics.contentType);
+    return this.metrics.render();
+  }
+}

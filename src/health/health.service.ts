@@ -1,0 +1,89 @@
+import { Injectable, ServiceUnavailableException } from '@nestjs/common';
+import {
+  HealthCheckService,
+  HealthIndicatorService,
+  type HealthCheckResult,
+  type HealthIndicatorResult,
+} from '@nestjs/terminus';
+import { AppError } from '#src/common/errors/app-error.js';
+import { AppLifecycle } from './app-lifecycle.service.js';
+import { DependencyChecks, type Dependency } from './dependency-checks.service.js';
+
+export type ComponentStatus = 'up' | 'degraded' | 'down';
+
+export interface ComponentHealth {
+  status: ComponentStatus;
+  latencyMs?: number;
+  error?: string;
+  phase?: string;
+}
+
+export interface HealthOverview {
+  status: 'ok' | 'degraded' | 'down';
+  uptimeSeconds: number;
+  components: Record<string, ComponentHealth>;
+}
+
+/**
+ * Readiness: this instance is serving (not starting, not draining) and Postgres answers. Redis is
+ * left out on purpose: an outage of a dependency every instance shares would pull all of them out
+ * of the load balancer at once, while they can still serve from Postgres. `/health` reports it.
+ */
+@Injectable()
+export class HealthService {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly dependencies: DependencyChecks,
+    private readonly lifecycle: AppLifecycle,
+  ) {}
+
+  async readiness(): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([() => this.instance(), () => this.dependency('postgres', 'down')]);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      const result = error.getResponse() as HealthCheckResult;
+      const details = Object.entries(result.error ?? {}).map(([field, value]) => ({
+        field,
+        message: String((value as { error?: string; phase?: string }).error ?? (value as { phase?: string }).phase),
+      }));
+      throw new AppError(503, 'SERVICE_UNAVAILABLE', 'This instance is not ready to serve', details);
+    }
+  }
+
+  async overview(): Promise<HealthOverview> {
+    const checks = [
+      () => this.instance(),
+      () => this.dependency('postgres', 'down'),
+      () => this.dependency('redis', 'degraded'),
+    ];
+    let result: HealthCheckResult;
+    try {
+      result = await this.health.check(checks);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      result = error.getResponse() as HealthCheckResult;
+    }
+    const status = result.status === 'error' || result.status === 'shutting_down' ? 'down' : result.status;
+    return {
+      status,
+      uptimeSeconds: Math.round(process.uptime()),
+      components: result.details as Record<string, ComponentHealth>,
+    };
+  }
+
+  private instance(): HealthIndicatorResult {
+    const session = this.indicators.check('instance');
+    const phase = this.lifecycle.current;
+    return phase === 'serving' ? session.up({ phase }) : session.down({ phase });
+  }
+
+  /** `onFailure` is what an outage of this dependency means for the instance. */
+  private async dependency(name: Dependency, onFailure: 'down' | 'degraded'): Promise<HealthIndicatorResult> {
+    const session = this.indicators.check(name);
+    const { up, latencyMs, error } = await this.dependencies.check(name);
+    if (up) return session.up({ latencyMs });
+    return onFailure === 'down' ? session.down({ latencyMs, error }) : session.degraded({ latencyMs, error });
+  }
+}

@@ -1,0 +1,93 @@
+import { applyDecorators } from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** `true/false/1/0/yes/no` (any case) to a boolean; anything else is left for the validator to reject. */
+const toBoolean = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  const normalized = value.trim().toLowerCase();
+  if (['true', '1', 'yes'].includes(normalized)) return true;
+  if (['false', '0', 'no'].includes(normalized)) return false;
+  return value;
+};
+
+const toInteger = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+
+/** An integer read from a string, within [min, max]; one message says all of it. */
+function IntegerSetting(min: number, max: number, unit: 'port' | 'milliseconds' | 'bytes' | 'count') {
+  const noun = { port: 'port number', milliseconds: 'number of milliseconds', bytes: 'number of bytes', count: 'number' }[unit];
+  const message = `must be an integer ${noun} between ${min} and ${max}`;
+  return applyDecorators(Transform(toInteger), IsInt({ message }), Min(min, { message }), Max(max, { message }));
+}
+
+/**
+ * Every environment variable the service reads, with its default. `.env.example` documents each one.
+ * Messages name what is expected; the variable name is added by `validateEnv`.
+ */
+export class EnvSchema {
+  @IsIn(['development', 'production', 'test'], { message: 'must be one of development, production, test' })
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @IntegerSetting(0, 65535, 'port')
+  PORT = 3000;
+
+  @IsString()
+  @MinLength(1, { message: 'must be a host name or address to listen on' })
+  HOST = '0.0.0.0';
+
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgresql:// connection URL' })
+  DATABASE_URL?: string;
+
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.*/, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be true or false' })
+  CACHE_ENABLED = true;
+
+  @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: LogLevel = 'info';
+
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be true or false' })
+  TRUST_PROXY = false;
+
+  @IsString()
+  @MinLength(1, { message: 'must be a directory path' })
+  EMBEDDED_DATA_DIR = '.data';
+
+  @IntegerSetting(1, 200, 'count')
+  DATABASE_POOL_MAX = 10;
+
+  @IntegerSetting(100, 60000, 'milliseconds')
+  DATABASE_CONNECT_TIMEOUT_MS = 1500;
+
+  @IntegerSetting(50, 60000, 'milliseconds')
+  REDIS_COMMAND_TIMEOUT_MS = 500;
+
+  @IntegerSetting(100, 60000, 'milliseconds')
+  REDIS_CONNECT_TIMEOUT_MS = 2000;
+
+  @IntegerSetting(50, 10000, 'milliseconds')
+  HEALTH_CHECK_TIMEOUT_MS = 1000;
+
+  @IntegerSetting(1024, 104857600, 'bytes')
+  BODY_LIMIT_BYTES = 1048576;
+
+  @IntegerSetting(0, 120000, 'milliseconds')
+  SHUTDOWN_DRAIN_MS = 5000;
+
+  @IntegerSetting(1000, 300000, 'milliseconds')
+  SHUTDOWN_TIMEOUT_MS = 25000;
+}

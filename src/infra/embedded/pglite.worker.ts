@@ -1,0 +1,35 @@
+// Runs PGlite and its wire-protocol server on a thread of its own: PGlite executes queries
+// synchronously in WebAssembly, which would otherwise stall the application's event loop.
+import { parentPort, workerData } from 'node:worker_threads';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+export interface PgliteWorkerData {
+  /** Directory for the data files; undefined keeps the database in memory. */
+  dataDir?: string;
+  port: number;
+  host: string;
+}
+
+export type PgliteWorkerMessage = { type: 'ready' } | { type: 'stopped' } | { type: 'error'; message: string };
+
+const { dataDir, port, host } = workerData as PgliteWorkerData;
+
+async function main(): Promise<void> {
+  const db = await PGlite.create(dataDir ? { dataDir } : {});
+  const server = new PGLiteSocketServer({ db, port, host, maxConnections: 100 });
+  await server.start();
+  parentPort!.postMessage({ type: 'ready' } satisfies PgliteWorkerMessage);
+  parentPort!.on('message', (message: unknown) => {
+    if (message !== 'stop') return;
+    void server
+      .stop()
+      .then(() => db.close())
+      .finally(() => parentPort!.postMessage({ type: 'stopped' } satisfies PgliteWorkerMessage));
+  });
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  parentPort!.postMessage({ type: 'error', message } satisfies PgliteWorkerMessage);
+});

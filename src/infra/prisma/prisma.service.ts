@@ -1,0 +1,38 @@
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import type { AppConfig } from '#src/infra/config/app-config.js';
+import { PrismaClient } from '#src/generated/prisma/client.js';
+
+/**
+ * The one Prisma client of the process, on a bounded pg pool. Connecting fails after
+ * DATABASE_CONNECT_TIMEOUT_MS, so requests answer 503 quickly while Postgres is unreachable.
+ */
+@Injectable()
+export class PrismaService extends PrismaClient implements OnModuleDestroy {
+  private readonly logger = new Logger(PrismaService.name);
+  private readonly pool: pg.Pool;
+
+  constructor(config: ConfigService<AppConfig, true>) {
+    const pool = new pg.Pool({
+      connectionString: config.get('DATABASE_URL', { infer: true }),
+      max: config.get('DATABASE_POOL_MAX', { infer: true }),
+      connectionTimeoutMillis: config.get('DATABASE_CONNECT_TIMEOUT_MS', { infer: true }),
+      idleTimeoutMillis: 30_000,
+    });
+    super({ adapter: new PrismaPg(pool) });
+    this.pool = pool;
+    pool.on('error', (error) => this.logger.warn(`idle PostgreSQL connection failed: ${error.message}`));
+  }
+
+  /** Round-trips `SELECT 1`; rejects when Postgres does not answer. */
+  async ping(): Promise<void> {
+    await this.$queryRaw`SELECT 1`;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.$disconnect();
+    await this.pool.end().catch(() => undefined);
+  }
+}

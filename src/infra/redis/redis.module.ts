@@ -1,0 +1,43 @@
+import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { Redis } from 'ioredis';
+import type { AppConfig } from '#src/infra/config/app-config.js';
+import { closeRedisClient, createRedisClient, waitUntilReady, type RedisClientSettings } from './redis-client.factory.js';
+import { REDIS, REDIS_SUBSCRIBER } from './redis.tokens.js';
+
+const settings = (config: ConfigService<AppConfig, true>): RedisClientSettings => ({
+  url: config.get('REDIS_URL', { infer: true }),
+  commandTimeoutMs: config.get('REDIS_COMMAND_TIMEOUT_MS', { infer: true }),
+  connectTimeoutMs: config.get('REDIS_CONNECT_TIMEOUT_MS', { infer: true }),
+});
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: REDIS,
+      inject: [ConfigService],
+      useFactory: async (config: ConfigService<AppConfig, true>) => {
+        const client = createRedisClient(settings(config), 'command');
+        await waitUntilReady(client, config.get('REDIS_CONNECT_TIMEOUT_MS', { infer: true }));
+        return client;
+      },
+    },
+    {
+      provide: REDIS_SUBSCRIBER,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<AppConfig, true>) => createRedisClient(settings(config), 'subscriber'),
+    },
+  ],
+  exports: [REDIS, REDIS_SUBSCRIBER],
+})
+export class RedisModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(REDIS) private readonly client: Redis,
+    @Inject(REDIS_SUBSCRIBER) private readonly subscriber: Redis,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([closeRedisClient(this.client), closeRedisClient(this.subscriber)]);
+  }
+}
