@@ -1,3 +1,4 @@
+import type { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -12,9 +13,12 @@ const UNMATCHED_ROUTE = 'unmatched';
 
 /**
  * Builds and initialises the application (not yet listening). `main.ts` and the tests both use it,
- * so what the tests exercise is what runs.
+ * so what the tests exercise is what runs. `extraModules` lets a test mount routes of its own.
  */
-export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+export async function createApp(
+  config: AppConfig,
+  extraModules: (Type | DynamicModule)[] = [],
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,
@@ -24,8 +28,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, extraModules), adapter, {
     bufferLogs: true,
+    // Throw instead of exiting, so main.ts stops the embedded servers and reports the cause.
+    abortOnError: false,
   });
   app.useLogger(app.get(Logger));
   app.flushLogs();

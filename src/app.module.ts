@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ConfigModule } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
@@ -14,7 +14,7 @@ import { RedisModule } from '#src/infra/redis/redis.module.js';
 /** The application, built from an already validated and resolved configuration (see `main.ts`). */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, extraModules: (Type | DynamicModule)[] = []): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -25,6 +25,7 @@ export class AppModule {
         PrismaModule,
         RedisModule,
         HealthModule,
+        ...extraModules,
       ],
       providers: [
         { provide: APP_FILTER, useClass: HttpExceptionFilter },

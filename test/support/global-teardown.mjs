@@ -1,0 +1,3 @@
+export default async function globalTeardown() {
+  await Promise.allSettled((globalThis.__embeddedServers ?? []).map((server) => server.stop()));
+}

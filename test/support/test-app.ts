@@ -1,0 +1,81 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { createApp } from '#src/app.factory.js';
+import { AppLifecycle } from '#src/health/app-lifecycle.service.js';
+import type { AppConfig } from '#src/infra/config/app-config.js';
+import { testConfig, testDatabaseUrl, testRedisUrl } from './test-config.js';
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The body parsed as JSON (throws when it is not JSON). */
+  json<T = any>(): T; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+export interface RequestOptions {
+  headers?: Record<string, string>;
+  /** An object is sent as JSON; a string as it is. */
+  body?: unknown;
+}
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  baseUrl: string;
+  request(method: string, path: string, options?: RequestOptions): Promise<HttpResponse>;
+  close(): Promise<void>;
+}
+
+/** Sends a real HTTP request; the response body is read whole. */
+export async function httpRequest(baseUrl: string, method: string, path: string, options: RequestOptions = {}): Promise<HttpResponse> {
+  const headers: Record<string, string> = { ...options.headers };
+  let body: string | undefined;
+  if (typeof options.body === 'string') body = options.body;
+  else if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) };
+}
+
+/** The app on the test servers, listening on a free local port and marked as serving. */
+export async function startTestApp(
+  overrides: Partial<AppConfig> = {},
+  extraModules: Parameters<typeof createApp>[1] = [],
+): Promise<TestApp> {
+  const app = await createApp(testConfig(overrides), extraModules);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  app.get(AppLifecycle).markServing();
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  return {
+    app,
+    baseUrl,
+    request: (method, path, options) => httpRequest(baseUrl, method, path, options),
+    close: () => app.close(),
+  };
+}
+
+/** Empties every table (migrations history aside) and the test Redis database. */
+export async function resetState(): Promise<void> {
+  const client = new pg.Client({ connectionString: testDatabaseUrl() });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ tablename: string }>(
+      "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'",
+    );
+    if (rows.length > 0) {
+      await client.query(`TRUNCATE ${rows.map((row) => `"${row.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`);
+    }
+  } finally {
+    await client.end();
+  }
+  const redis = new Redis(testRedisUrl(), { lazyConnect: true });
+  await redis.connect();
+  await redis.flushdb();
+  redis.disconnect();
+}

@@ -1,0 +1,68 @@
+import { ConfigValidationError, validateEnv } from '#src/infra/config/env.validate.js';
+
+const messageFor = (env: Record<string, string>): string => {
+  try {
+    validateEnv(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    return (error as Error).message;
+  }
+  throw new Error('expected the configuration to be refused');
+};
+
+describe('validateEnv', () => {
+  it('applies the documented defaults when nothing is set', () => {
+    const env = validateEnv({});
+    expect(env).toMatchObject({
+      NODE_ENV: 'development',
+      PORT: 3000,
+      HOST: '0.0.0.0',
+      CACHE_ENABLED: true,
+      LOG_LEVEL: 'info',
+      TRUST_PROXY: false,
+      EMBEDDED_DATA_DIR: '.data',
+    });
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.REDIS_URL).toBeUndefined();
+  });
+
+  it('converts numbers and booleans from their string form', () => {
+    const env = validateEnv({ PORT: '8080', CACHE_ENABLED: 'false', TRUST_PROXY: 'TRUE', REDIS_COMMAND_TIMEOUT_MS: '250' });
+    expect(env).toMatchObject({ PORT: 8080, CACHE_ENABLED: false, TRUST_PROXY: true, REDIS_COMMAND_TIMEOUT_MS: 250 });
+  });
+
+  it('treats an empty value as unset', () => {
+    expect(validateEnv({ PORT: '', DATABASE_URL: '' })).toMatchObject({ PORT: 3000, DATABASE_URL: undefined });
+  });
+
+  it('names the variable, what is expected and what it got, on one line', () => {
+    const message = messageFor({ PORT: 'abc' });
+    expect(message).toBe('Invalid configuration: PORT must be an integer port number between 0 and 65535 (got "abc")');
+    expect(message).not.toContain('\n');
+  });
+
+  it.each([
+    ['PORT', '70000', 'between 0 and 65535'],
+    ['DATABASE_URL', 'mysql://localhost/db', 'postgresql://'],
+    ['REDIS_URL', 'localhost:6379', 'redis://'],
+    ['JWT_SECRET', 'short', 'at least 32 characters'],
+    ['CACHE_ENABLED', 'maybe', 'true or false'],
+    ['LOG_LEVEL', 'verbose', 'one of fatal'],
+    ['NODE_ENV', 'staging', 'one of development'],
+    ['REDIS_COMMAND_TIMEOUT_MS', '5', 'between 50 and 60000'],
+    ['BODY_LIMIT_BYTES', '1.5', 'integer'],
+  ])('refuses %s=%s', (name, value, expected) => {
+    const message = messageFor({ [name]: value });
+    expect(message).toContain(`${name} `);
+    expect(message).toContain(expected);
+  });
+
+  it('reports every bad variable at once', () => {
+    const message = messageFor({ PORT: '-1', LOG_LEVEL: 'loud' });
+    expect(message).toMatch(/PORT .*; LOG_LEVEL /);
+  });
+
+  it('ignores variables it does not know', () => {
+    expect(() => validateEnv({ SOMETHING_ELSE: 'x', PATH: '/usr/bin' })).not.toThrow();
+  });
+});
