@@ -1,3 +1,4 @@
+import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import type { AppConfig } from '#src/infra/config/app-config.js';
 
@@ -7,6 +8,7 @@ const QUIET_PATHS = new Set(['/health/liveness', '/health/readiness', '/health/m
 /** JSON request logs with the request id; credentials never reach a log line. */
 export function loggerOptions(config: AppConfig): Params {
   return {
+    forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
     pinoHttp: {
       level: config.LOG_LEVEL,
       genReqId: (req) => (req as { id?: string }).id ?? '',

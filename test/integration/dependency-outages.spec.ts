@@ -1,0 +1,101 @@
+import { freePort } from '#src/infra/embedded/free-port.js';
+import { startPrivatePostgres, startPrivateRedis, type EmbeddedServer } from '../support/embedded.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+/** Runs `call` and returns its result with how long it took. */
+async function timed<T>(call: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const result = await call();
+  return [result, performance.now() - started];
+}
+
+describe('Redis stopped while the service runs', () => {
+  let redis: EmbeddedServer;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    redis = await startPrivateRedis();
+    t = await startTestApp({ REDIS_URL: redis.url });
+  });
+  afterAll(async () => {
+    await t.close();
+    await redis.stop();
+  });
+
+  it('reports Redis up while it runs', async () => {
+    const health = await t.request('GET', '/health');
+    expect(health.json().components.redis.status).toBe('up');
+  });
+
+  it('keeps readiness 200, and /health says degraded and names Redis, each answering within 2 s', async () => {
+    await redis.stop();
+    const [readiness, readinessMs] = await timed(() => t.request('GET', '/health/readiness'));
+    expect(readiness.status).toBe(200);
+    expect(readinessMs).toBeLessThan(2000);
+
+    const [health, healthMs] = await timed(() => t.request('GET', '/health'));
+    expect(healthMs).toBeLessThan(2000);
+    expect(health.status).toBe(200);
+    const body = health.json();
+    expect(body.status).toBe('degraded');
+    expect(body.components.redis.status).toBe('degraded');
+    expect(typeof body.components.redis.error).toBe('string');
+    expect(body.components.postgres.status).toBe('up');
+
+    const metrics = await t.request('GET', '/health/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.text).toMatch(/dependency_up\{dependency="redis"\} 0/);
+    expect((await t.request('GET', '/health/liveness')).status).toBe(200);
+  });
+});
+
+describe('PostgreSQL stopped while the service runs', () => {
+  let postgres: EmbeddedServer;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    postgres = await startPrivatePostgres();
+    t = await startTestApp({ DATABASE_URL: postgres.url });
+  }, 60_000);
+  afterAll(async () => {
+    await t.close();
+    await postgres.stop();
+  });
+
+  it('is ready while Postgres answers', async () => {
+    expect((await t.request('GET', '/health/readiness')).status).toBe(200);
+  });
+
+  it('turns readiness 503 within 2 s, keeps liveness 200, and /health says down', async () => {
+    await postgres.stop();
+    const [readiness, readinessMs] = await timed(() => t.request('GET', '/health/readiness'));
+    expect(readiness.status).toBe(503);
+    expect(readinessMs).toBeLessThan(2000);
+    expect(readiness.json()).toMatchObject({ statusCode: 503, code: 'SERVICE_UNAVAILABLE' });
+    expect(readiness.json().details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'postgres' })]));
+
+    expect((await t.request('GET', '/health/liveness')).status).toBe(200);
+
+    const [health, healthMs] = await timed(() => t.request('GET', '/health'));
+    expect(healthMs).toBeLessThan(2000);
+    expect(health.status).toBe(503);
+    expect(health.json()).toMatchObject({ status: 'down', components: { postgres: { status: 'down' }, redis: { status: 'up' } } });
+  });
+});
+
+describe('PostgreSQL unreachable from the start', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    const closedPort = await freePort();
+    t = await startTestApp({ DATABASE_URL: `postgresql://postgres@127.0.0.1:${closedPort}/none` });
+  });
+  afterAll(() => t.close());
+
+  it('starts, answers liveness, and fails readiness within 2 s', async () => {
+    expect((await t.request('GET', '/health/liveness')).status).toBe(200);
+    const [readiness, ms] = await timed(() => t.request('GET', '/health/readiness'));
+    expect(readiness.status).toBe(503);
+    expect(ms).toBeLessThan(2000);
+  });
+});

@@ -1,0 +1,95 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnApp, type AppProcess } from '../support/app-process.js';
+import { TEST_JWT_SECRET, testDatabaseUrl, testRedisUrl } from '../support/test-config.js';
+
+const externalEnv = () => ({
+  DATABASE_URL: testDatabaseUrl(),
+  REDIS_URL: testRedisUrl(),
+  JWT_SECRET: TEST_JWT_SECRET,
+  NODE_ENV: 'production',
+});
+
+describe('configuration errors stop the process with one line', () => {
+  it.each([
+    [{ PORT: 'abc' }, 'PORT must be an integer port number between 0 and 65535 (got "abc")'],
+    [{ LOG_LEVEL: 'chatty' }, 'LOG_LEVEL must be one of'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL must be a postgresql:// connection URL'],
+    [{ DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/x', REDIS_URL: 'redis://127.0.0.1:1' }, 'JWT_SECRET is required when DATABASE_URL is set'],
+  ])('%j', async (env, expected) => {
+    const app = await spawnApp(env as Record<string, string>);
+    const { code } = await app.exited;
+    expect(code).toBe(1);
+    const lines = app.stderr().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(expected);
+  });
+});
+
+describe('a running instance against external PostgreSQL and Redis', () => {
+  let app: AppProcess;
+
+  beforeAll(async () => {
+    app = await spawnApp({ ...externalEnv(), SHUTDOWN_DRAIN_MS: '1500', LOG_LEVEL: 'info' });
+    await app.waitUntilReady(30_000);
+  }, 40_000);
+  afterAll(() => app.kill());
+
+  it('logs one JSON line per request with its request id, and no credentials', async () => {
+    await app.request('GET', '/api/v1/log-probe', { 'x-request-id': 'log-probe-1', authorization: 'Bearer very-secret-token' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const lines = app.stdout().trim().split('\n').map((line) => JSON.parse(line) as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const requestLine = lines.find((line) => line.req?.id === 'log-probe-1');
+    expect(requestLine).toMatchObject({ res: { statusCode: 404 }, req: { url: '/api/v1/log-probe', headers: { authorization: '[redacted]' } } });
+    expect(app.stdout()).not.toContain('very-secret-token');
+    expect(lines.some((line) => String(line.msg).includes('PostgreSQL from DATABASE_URL, Redis from REDIS_URL'))).toBe(true);
+  });
+
+  it('on SIGTERM fails readiness first, keeps serving while it drains, then exits 0', async () => {
+    app.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const readiness = await app.request('GET', '/health/readiness');
+    expect(readiness.status).toBe(503);
+    expect(readiness.json().details).toEqual([{ field: 'instance', message: 'draining' }]);
+    expect((await app.request('GET', '/health/liveness')).status).toBe(200);
+
+    const { code, signal } = await app.exited;
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    expect(app.stdout()).toContain('Shutdown complete');
+    await expect(app.request('GET', '/health/liveness')).rejects.toThrow();
+  }, 20_000);
+});
+
+describe('the embedded default (no DATABASE_URL, no REDIS_URL)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'chat-embedded-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  const run = async () => {
+    const app = await spawnApp({ EMBEDDED_DATA_DIR: dataDir, SHUTDOWN_DRAIN_MS: '0' });
+    try {
+      await app.waitUntilReady(60_000);
+      const health = await app.request('GET', '/health');
+      app.child.kill('SIGTERM');
+      return { health: health.json(), exit: await app.exited, stdout: app.stdout() };
+    } finally {
+      app.kill();
+    }
+  };
+
+  it('starts embedded PostgreSQL and Redis, serves, and stops them on SIGTERM; data and secret persist', async () => {
+    const first = await run();
+    expect(first.health).toMatchObject({ status: 'ok', components: { postgres: { status: 'up' }, redis: { status: 'up' } } });
+    expect(first.stdout).toContain('embedded PostgreSQL (PGlite');
+    expect(first.stdout).toContain('embedded Redis');
+    expect(first.exit.code).toBe(0);
+    expect(existsSync(join(dataDir, 'pg'))).toBe(true);
+    const secret = readFileSync(join(dataDir, 'jwt-secret'), 'utf8');
+    expect(secret.length).toBeGreaterThanOrEqual(32);
+
+    const second = await run();
+    expect(second.health.status).toBe('ok');
+    expect(second.exit.code).toBe(0);
+    expect(readFileSync(join(dataDir, 'jwt-secret'), 'utf8')).toBe(secret);
+  }, 150_000);
+});

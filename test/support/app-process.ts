@@ -1,0 +1,67 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '#src/infra/embedded/free-port.js';
+import { httpRequest, type HttpResponse } from './test-app.js';
+
+const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+
+export interface AppProcess {
+  child: ChildProcess;
+  baseUrl: string;
+  /** Everything the process wrote so far. */
+  stdout(): string;
+  stderr(): string;
+  request(method: string, path: string, headers?: Record<string, string>): Promise<HttpResponse>;
+  /** Resolves once `/health/readiness` answers 200; rejects after `timeoutMs` or if the process exits. */
+  waitUntilReady(timeoutMs?: number): Promise<void>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGKILL if still running (for cleanup). */
+  kill(): void;
+}
+
+/**
+ * Starts `node dist/main.js` as its own process with exactly `env` (plus PATH and HOME), on a free
+ * port unless `env.PORT` is given.
+ */
+export async function spawnApp(env: Record<string, string>): Promise<AppProcess> {
+  const port = env.PORT ?? String(await freePort());
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', PORT: port, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const baseUrl = `http://127.0.0.1:${port}`;
+  let running = true;
+  void exited.then(() => (running = false));
+
+  return {
+    child,
+    baseUrl,
+    exited,
+    stdout: () => out,
+    stderr: () => err,
+    request: (method, path, headers) => httpRequest(baseUrl, method, path, { headers }),
+    async waitUntilReady(timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        if (!running) throw new Error(`app exited before it was ready:\n${err}\n${out}`);
+        const ready = await httpRequest(baseUrl, 'GET', '/health/readiness').then(
+          (response) => response.status === 200,
+          () => false,
+        );
+        if (ready) return;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`app not ready within ${timeoutMs} ms:\n${err}\n${out}`);
+    },
+    kill: () => {
+      if (running) child.kill('SIGKILL');
+    },
+  };
+}
