@@ -48,7 +48,9 @@ export async function createApp(
 
   const openApi = new DocumentBuilder()
     .setTitle('Chat backend')
-    .setDescription('REST API of the real-time chat service. Errors share one body: { statusCode, code, message, details?, requestId }.')
+    .setDescription(
+      'REST API of the real-time chat service. Errors share one body: { statusCode, code, message, details?, requestId }.',
+    )
     .setVersion('1')
     .addBearerAuth()
     .build();

@@ -19,7 +19,12 @@ export class AppModule {
       module: AppModule,
       imports: [
         // The configuration was read from the environment once, in main.ts; nothing reads it again.
-        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => ({ ...config })] }),
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: true,
+          skipProcessEnv: true,
+          load: [() => ({ ...config })],
+        }),
         LoggerModule.forRoot(loggerOptions(config)),
         MetricsModule,
         PrismaModule,

@@ -31,7 +31,11 @@ export class DependencyMetrics implements OnModuleInit {
         },
       });
     gauge('dependency_up', '1 when the dependency answered its probe at scrape time, else 0', (r) => (r.up ? 1 : 0));
-    gauge('dependency_latency_seconds', 'Round-trip time of the probe (PING, SELECT 1) at scrape time', (r) => r.latencyMs / 1000);
+    gauge(
+      'dependency_latency_seconds',
+      'Round-trip time of the probe (PING, SELECT 1) at scrape time',
+      (r) => r.latencyMs / 1000,
+    );
   }
 
   private measure(): Promise<ProbeResult[]> {

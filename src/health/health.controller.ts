@@ -20,7 +20,10 @@ export class HealthController {
   }
 
   @Get('readiness')
-  @ApiOperation({ summary: 'This instance can serve: started, not shutting down, Postgres reachable. A Redis outage does not fail it.' })
+  @ApiOperation({
+    summary:
+      'This instance can serve: started, not shutting down, Postgres reachable. A Redis outage does not fail it.',
+  })
   @ApiOkResponse({ description: 'Ready' })
   @ApiServiceUnavailableResponse({ description: 'Not ready (error body with code SERVICE_UNAVAILABLE)' })
   readiness() {

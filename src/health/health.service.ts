@@ -69,7 +69,7 @@ export class HealthService {
     return {
       status,
       uptimeSeconds: Math.round(process.uptime()),
-      components: result.details as Record<string, ComponentHealth>,
+      components: result.details,
     };
   }
 

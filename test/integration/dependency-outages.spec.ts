@@ -79,7 +79,10 @@ describe('PostgreSQL stopped while the service runs', () => {
     const [health, healthMs] = await timed(() => t.request('GET', '/health'));
     expect(healthMs).toBeLessThan(2000);
     expect(health.status).toBe(503);
-    expect(health.json()).toMatchObject({ status: 'down', components: { postgres: { status: 'down' }, redis: { status: 'up' } } });
+    expect(health.json()).toMatchObject({
+      status: 'down',
+      components: { postgres: { status: 'down' }, redis: { status: 'up' } },
+    });
   });
 });
 

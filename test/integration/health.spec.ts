@@ -19,7 +19,10 @@ describe('health endpoints with PostgreSQL and Redis up', () => {
   it('readiness answers 200 with Postgres reachable', async () => {
     const response = await t.request('GET', '/health/readiness');
     expect(response.status).toBe(200);
-    expect(response.json()).toMatchObject({ status: 'ok', details: { postgres: { status: 'up' }, instance: { status: 'up' } } });
+    expect(response.json()).toMatchObject({
+      status: 'ok',
+      details: { postgres: { status: 'up' }, instance: { status: 'up' } },
+    });
   });
 
   it('/health lists every component with its status and latency', async () => {
@@ -41,7 +44,9 @@ describe('health endpoints with PostgreSQL and Redis up', () => {
     expect(response.headers.get('content-type')).toContain('text/plain');
     const text = response.text;
     expect(text).toMatch(/http_requests_total\{method="GET",route="\/health\/liveness",status="200"\} [1-9]/);
-    expect(text).toMatch(/http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/health\/liveness",status="200"\}/);
+    expect(text).toMatch(
+      /http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/health\/liveness",status="200"\}/,
+    );
     // Unknown URLs share one label instead of creating a series each.
     expect(text).toContain('route="unmatched",status="404"');
     expect(text).not.toContain('/definitely/not');
@@ -56,7 +61,10 @@ describe('health endpoints with PostgreSQL and Redis up', () => {
     t.app.get(AppLifecycle).beginDrain();
     const readiness = await t.request('GET', '/health/readiness');
     expect(readiness.status).toBe(503);
-    expect(readiness.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE', details: [{ field: 'instance', message: 'draining' }] });
+    expect(readiness.json()).toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      details: [{ field: 'instance', message: 'draining' }],
+    });
     expect((await t.request('GET', '/health/liveness')).status).toBe(200);
     const overview = await t.request('GET', '/health');
     expect(overview.status).toBe(503);

@@ -18,8 +18,11 @@ interface CliResult {
 
 function db(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env } }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { env: { PATH: process.env.PATH ?? '', ...env } },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -41,7 +44,10 @@ describe('drift detection and `db diff`', () => {
   beforeAll(() => {
     cpSync(join(ROOT, 'prisma', 'migrations'), migrationsDir, { recursive: true });
     const schema = readFileSync(join(ROOT, 'prisma', 'schema.prisma'), 'utf8');
-    writeFileSync(schemaPath, `${schema}\nmodel DriftProbe {\n  id Int @id\n  label String\n  @@map("drift_probe")\n}\n`);
+    writeFileSync(
+      schemaPath,
+      `${schema}\nmodel DriftProbe {\n  id Int @id\n  label String\n  @@map("drift_probe")\n}\n`,
+    );
   });
 
   it('fails the check, printing the missing SQL, when the schema has a change no migration contains', async () => {
@@ -57,7 +63,9 @@ describe('drift detection and `db diff`', () => {
     const added = readdirSync(migrationsDir).filter((name) => !before.includes(name));
     expect(added).toHaveLength(1);
     expect(added[0]).toMatch(/^\d{14}_add_drift_probe$/);
-    expect(readFileSync(join(migrationsDir, added[0], 'migration.sql'), 'utf8')).toContain('CREATE TABLE "drift_probe"');
+    expect(readFileSync(join(migrationsDir, added[0], 'migration.sql'), 'utf8')).toContain(
+      'CREATE TABLE "drift_probe"',
+    );
 
     const check = await db(['check', '--schema', schemaPath, '--migrations', migrationsDir]);
     expect(check.code).toBe(0);
@@ -83,7 +91,9 @@ describe('`db migrate`', () => {
       const { rows } = await client.query<{ migration_name: string }>('SELECT migration_name FROM _prisma_migrations');
       const tables = await client.query("SELECT 1 FROM pg_tables WHERE tablename = 'users'");
       await client.end();
-      expect(rows.map((row) => row.migration_name)).toEqual(readdirSync(join(ROOT, 'prisma', 'migrations')).filter((n) => /^\d/.test(n)));
+      expect(rows.map((row) => row.migration_name)).toEqual(
+        readdirSync(join(ROOT, 'prisma', 'migrations')).filter((n) => /^\d/.test(n)),
+      );
       expect(tables.rowCount).toBe(1);
 
       const second = await db(['migrate'], { DATABASE_URL: postgres.url });

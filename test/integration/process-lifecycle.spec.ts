@@ -16,9 +16,12 @@ describe('configuration errors stop the process with one line', () => {
     [{ PORT: 'abc' }, 'PORT must be an integer port number between 0 and 65535 (got "abc")'],
     [{ LOG_LEVEL: 'chatty' }, 'LOG_LEVEL must be one of'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL must be a postgresql:// connection URL'],
-    [{ DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/x', REDIS_URL: 'redis://127.0.0.1:1' }, 'JWT_SECRET is required when DATABASE_URL is set'],
+    [
+      { DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/x', REDIS_URL: 'redis://127.0.0.1:1' },
+      'JWT_SECRET is required when DATABASE_URL is set',
+    ],
   ])('%j', async (env, expected) => {
-    const app = await spawnApp(env as Record<string, string>);
+    const app = await spawnApp(env);
     const { code } = await app.exited;
     expect(code).toBe(1);
     const lines = app.stderr().trim().split('\n');
@@ -37,13 +40,25 @@ describe('a running instance against external PostgreSQL and Redis', () => {
   afterAll(() => app.kill());
 
   it('logs one JSON line per request with its request id, and no credentials', async () => {
-    await app.request('GET', '/api/v1/log-probe', { 'x-request-id': 'log-probe-1', authorization: 'Bearer very-secret-token' });
+    await app.request('GET', '/api/v1/log-probe', {
+      'x-request-id': 'log-probe-1',
+      authorization: 'Bearer very-secret-token',
+    });
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const lines = app.stdout().trim().split('\n').map((line) => JSON.parse(line) as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const lines = app
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, any>);
     const requestLine = lines.find((line) => line.req?.id === 'log-probe-1');
-    expect(requestLine).toMatchObject({ res: { statusCode: 404 }, req: { url: '/api/v1/log-probe', headers: { authorization: '[redacted]' } } });
+    expect(requestLine).toMatchObject({
+      res: { statusCode: 404 },
+      req: { url: '/api/v1/log-probe', headers: { authorization: '[redacted]' } },
+    });
     expect(app.stdout()).not.toContain('very-secret-token');
-    expect(lines.some((line) => String(line.msg).includes('PostgreSQL from DATABASE_URL, Redis from REDIS_URL'))).toBe(true);
+    expect(lines.some((line) => String(line.msg).includes('PostgreSQL from DATABASE_URL, Redis from REDIS_URL'))).toBe(
+      true,
+    );
   });
 
   it('on SIGTERM fails readiness first, keeps serving while it drains, then exits 0', async () => {
@@ -79,7 +94,10 @@ describe('the embedded default (no DATABASE_URL, no REDIS_URL)', () => {
 
   it('starts embedded PostgreSQL and Redis, serves, and stops them on SIGTERM; data and secret persist', async () => {
     const first = await run();
-    expect(first.health).toMatchObject({ status: 'ok', components: { postgres: { status: 'up' }, redis: { status: 'up' } } });
+    expect(first.health).toMatchObject({
+      status: 'ok',
+      components: { postgres: { status: 'up' }, redis: { status: 'up' } },
+    });
     expect(first.stdout).toContain('embedded PostgreSQL (PGlite');
     expect(first.stdout).toContain('embedded Redis');
     expect(first.exit.code).toBe(0);

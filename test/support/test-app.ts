@@ -11,7 +11,7 @@ export interface HttpResponse {
   headers: Headers;
   text: string;
   /** The body parsed as JSON (throws when it is not JSON). */
-  json<T = any>(): T; // eslint-disable-line @typescript-eslint/no-explicit-any
+  json<T = any>(): T;
 }
 
 export interface RequestOptions {
@@ -28,7 +28,12 @@ export interface TestApp {
 }
 
 /** Sends a real HTTP request; the response body is read whole. */
-export async function httpRequest(baseUrl: string, method: string, path: string, options: RequestOptions = {}): Promise<HttpResponse> {
+export async function httpRequest(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: RequestOptions = {},
+): Promise<HttpResponse> {
   const headers: Record<string, string> = { ...options.headers };
   let body: string | undefined;
   if (typeof options.body === 'string') body = options.body;

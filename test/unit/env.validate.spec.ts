@@ -27,7 +27,12 @@ describe('validateEnv', () => {
   });
 
   it('converts numbers and booleans from their string form', () => {
-    const env = validateEnv({ PORT: '8080', CACHE_ENABLED: 'false', TRUST_PROXY: 'TRUE', REDIS_COMMAND_TIMEOUT_MS: '250' });
+    const env = validateEnv({
+      PORT: '8080',
+      CACHE_ENABLED: 'false',
+      TRUST_PROXY: 'TRUE',
+      REDIS_COMMAND_TIMEOUT_MS: '250',
+    });
     expect(env).toMatchObject({ PORT: 8080, CACHE_ENABLED: false, TRUST_PROXY: true, REDIS_COMMAND_TIMEOUT_MS: 250 });
   });
 

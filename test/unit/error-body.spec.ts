@@ -7,7 +7,9 @@ const fastifyError = (code: string, statusCode: number, message: string) =>
 
 describe('toErrorBody', () => {
   it('keeps the code, status and details of a domain error', () => {
-    const error = new AppError(404, 'CONVERSATION_NOT_FOUND', 'Conversation not found', [{ field: 'id', message: 'unknown' }]);
+    const error = new AppError(404, 'CONVERSATION_NOT_FOUND', 'Conversation not found', [
+      { field: 'id', message: 'unknown' },
+    ]);
     expect(toErrorBody(error, 'r1')).toEqual({
       statusCode: 404,
       code: 'CONVERSATION_NOT_FOUND',
@@ -18,7 +20,11 @@ describe('toErrorBody', () => {
   });
 
   it('derives a code from the status of Nest HTTP exceptions', () => {
-    expect(toErrorBody(new NotFoundException('Cannot GET /x'), 'r')).toMatchObject({ statusCode: 404, code: 'NOT_FOUND', message: 'Cannot GET /x' });
+    expect(toErrorBody(new NotFoundException('Cannot GET /x'), 'r')).toMatchObject({
+      statusCode: 404,
+      code: 'NOT_FOUND',
+      message: 'Cannot GET /x',
+    });
     expect(toErrorBody(new ForbiddenException(), 'r')).toMatchObject({ statusCode: 403, code: 'FORBIDDEN' });
     expect(toErrorBody(new BadRequestException(['a is bad', 'b is bad']), 'r').message).toBe('a is bad; b is bad');
   });

@@ -39,9 +39,11 @@ function fromHttpException(error: HttpException): Omit<ErrorBody, 'requestId'> {
   const statusCode = error.getStatus();
   const response = error.getResponse();
   const payload = typeof response === 'object' && response !== null ? (response as Record<string, unknown>) : {};
-  const rawMessage = payload.message ?? response;
-  const message = Array.isArray(rawMessage) ? rawMessage.join('; ') : String(rawMessage ?? error.message);
-  const code = typeof payload.code === 'string' ? payload.code : codeForStatus(statusCode);
+  const raw = typeof response === 'string' ? response : payload.message;
+  const message = Array.isArray(raw) ? raw.join('; ') : typeof raw === 'string' ? raw : error.message;
+  // Nest wraps the HTTP layer's own errors (body parsing) and keeps them as the cause.
+  const layerCode = FASTIFY_CODES[(error.cause as { code?: string } | undefined)?.code ?? ''];
+  const code = typeof payload.code === 'string' ? payload.code : (layerCode ?? codeForStatus(statusCode));
   return { statusCode, code, message };
 }
 

@@ -19,7 +19,12 @@ const toInteger = ({ value }: { value: unknown }): unknown =>
 
 /** An integer read from a string, within [min, max]; one message says all of it. */
 function IntegerSetting(min: number, max: number, unit: 'port' | 'milliseconds' | 'bytes' | 'count') {
-  const noun = { port: 'port number', milliseconds: 'number of milliseconds', bytes: 'number of bytes', count: 'number' }[unit];
+  const noun = {
+    port: 'port number',
+    milliseconds: 'number of milliseconds',
+    bytes: 'number of bytes',
+    count: 'number',
+  }[unit];
   const message = `must be an integer ${noun} between ${min} and ${max}`;
   return applyDecorators(Transform(toInteger), IsInt({ message }), Min(min, { message }), Max(max, { message }));
 }

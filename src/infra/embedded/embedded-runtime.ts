@@ -59,7 +59,9 @@ export async function startRuntime(env: EnvSchema, log: (message: string) => voi
       redisUrl = redis.url;
     }
     const description = [
-      env.DATABASE_URL ? 'PostgreSQL from DATABASE_URL' : `embedded PostgreSQL (PGlite, data in ${join(dataDir, 'pg')})`,
+      env.DATABASE_URL
+        ? 'PostgreSQL from DATABASE_URL'
+        : `embedded PostgreSQL (PGlite, data in ${join(dataDir, 'pg')})`,
       env.REDIS_URL ? 'Redis from REDIS_URL' : `embedded Redis (${redisUrl})`,
     ].join(', ');
     const config: AppConfig = {

@@ -1,5 +1,9 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { ColumnTypeEnum, type SqlMigrationAwareDriverAdapterFactory, type SqlResultSet } from '@prisma/driver-adapter-utils';
+import {
+  ColumnTypeEnum,
+  type SqlMigrationAwareDriverAdapterFactory,
+  type SqlResultSet,
+} from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { parse } from 'pg-connection-string';
 
@@ -67,7 +71,10 @@ export function catalogAdapter(databaseUrl: string): CatalogAdapter {
       adapter.queryRaw = async (query) => {
         const result: SqlResultSet = await queryRaw(query);
         const indexes = charColumns.get(result.rows);
-        if (indexes) result.columnTypes = result.columnTypes.map((type, i) => (indexes.includes(i) ? ColumnTypeEnum.Character : type));
+        if (indexes)
+          result.columnTypes = result.columnTypes.map((type, i) =>
+            indexes.includes(i) ? ColumnTypeEnum.Character : type,
+          );
         return result;
       };
       return adapter;

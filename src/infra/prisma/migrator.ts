@@ -32,7 +32,10 @@ type SchemaEngineClass = typeof SchemaEngine;
 
 /** The slice of the WebAssembly global used here (Node has it; the Node 20 typings do not declare it). */
 interface WasmRuntime {
-  instantiate(bytes: Uint8Array, imports: Record<string, unknown>): Promise<{ instance: { exports: Record<string, unknown> } }>;
+  instantiate(
+    bytes: Uint8Array,
+    imports: Record<string, unknown>,
+  ): Promise<{ instance: { exports: Record<string, unknown> } }>;
 }
 const { WebAssembly } = globalThis as unknown as { WebAssembly: WasmRuntime };
 let engineClass: Promise<SchemaEngineClass> | undefined;
@@ -55,7 +58,7 @@ function loadSchemaEngine(): Promise<SchemaEngineClass> {
     const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), {
       './schema_engine_bg.js': bindings,
     });
-    bindings.__wbg_set_wasm(instance.exports as never);
+    bindings.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
     return bindings.SchemaEngine;
   })();
@@ -64,7 +67,10 @@ function loadSchemaEngine(): Promise<SchemaEngineClass> {
 
 async function readMigrationList(migrationsDir: string): Promise<MigrationList> {
   const entries = await readdir(migrationsDir, { withFileTypes: true }).catch(() => []);
-  const directories = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  const directories = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
   const lockfile = await readFile(join(migrationsDir, LOCKFILE), 'utf8').catch(() => null);
   return {
     baseDir: migrationsDir,
@@ -85,7 +91,11 @@ async function readMigrationList(migrationsDir: string): Promise<MigrationList> 
   };
 }
 
-async function withEngine<T>(databaseUrl: string, schema: string, use: (engine: SchemaEngine) => Promise<T>): Promise<T> {
+async function withEngine<T>(
+  databaseUrl: string,
+  schema: string,
+  use: (engine: SchemaEngine) => Promise<T>,
+): Promise<T> {
   const Engine = await loadSchemaEngine();
   const adapter = catalogAdapter(databaseUrl);
   const engine = await Engine.new(

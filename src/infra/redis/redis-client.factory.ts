@@ -56,12 +56,14 @@ export function waitUntilReady(client: Redis, timeoutMs: number): Promise<boolea
   });
 }
 
-/** QUIT politely, then drop the socket if Redis does not answer. */
+/** QUIT politely and wait for the socket to close; drop it if Redis does not answer within 1 s. */
 export async function closeRedisClient(client: Redis): Promise<void> {
   if (client.status === 'end') return;
-  try {
-    await Promise.race([client.quit(), new Promise((_, reject) => setTimeout(reject, 1000))]);
-  } catch {
+  const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
+  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 1000).unref());
+  const outcome = await Promise.race([client.quit().then(() => ended), timeout]).catch(() => 'timeout' as const);
+  if (outcome === 'timeout') {
     client.disconnect();
+    await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 100))]);
   }
 }

@@ -2,7 +2,12 @@ import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/comm
 import { ConfigService } from '@nestjs/config';
 import type { Redis } from 'ioredis';
 import type { AppConfig } from '#src/infra/config/app-config.js';
-import { closeRedisClient, createRedisClient, waitUntilReady, type RedisClientSettings } from './redis-client.factory.js';
+import {
+  closeRedisClient,
+  createRedisClient,
+  waitUntilReady,
+  type RedisClientSettings,
+} from './redis-client.factory.js';
 import { REDIS, REDIS_SUBSCRIBER } from './redis.tokens.js';
 
 const settings = (config: ConfigService<AppConfig, true>): RedisClientSettings => ({
