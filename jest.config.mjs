@@ -21,6 +21,7 @@ export default {
   testMatch: ['<rootDir>/test/**/*.spec.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.mjs',
   globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
+  setupFilesAfterEnv: ['<rootDir>/test/support/clean-state-per-file.ts'],
   reporters: ['default', '<rootDir>/test/support/summary-reporter.mjs'],
   testTimeout: 30_000,
 };

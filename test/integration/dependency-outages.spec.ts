@@ -1,4 +1,6 @@
+import { toErrorBody } from '#src/common/errors/error-body.js';
 import { freePort } from '#src/infra/embedded/free-port.js';
+import { PrismaService } from '#src/infra/prisma/prisma.service.js';
 import { startPrivatePostgres, startPrivateRedis, type EmbeddedServer } from '../support/embedded.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -84,6 +86,17 @@ describe('PostgreSQL stopped while the service runs', () => {
       components: { postgres: { status: 'down' }, redis: { status: 'up' } },
     });
   });
+  it('fails a query within 2 s with an error the filter answers as 503 SERVICE_UNAVAILABLE', async () => {
+    const prisma = t.app.get(PrismaService);
+    const [error, ms] = await timed(() =>
+      prisma.user.findMany().then(
+        () => undefined,
+        (e: unknown) => e,
+      ),
+    );
+    expect(ms).toBeLessThan(2000);
+    expect(toErrorBody(error, 'r')).toMatchObject({ statusCode: 503, code: 'SERVICE_UNAVAILABLE' });
+  });
 });
 
 describe('PostgreSQL unreachable from the start', () => {
@@ -100,5 +113,17 @@ describe('PostgreSQL unreachable from the start', () => {
     const [readiness, ms] = await timed(() => t.request('GET', '/health/readiness'));
     expect(readiness.status).toBe(503);
     expect(ms).toBeLessThan(2000);
+  });
+
+  it('answers a query with an error the filter maps to 503, within 2 s', async () => {
+    const prisma = t.app.get(PrismaService);
+    const [error, ms] = await timed(() =>
+      prisma.user.count().then(
+        () => undefined,
+        (e: unknown) => e,
+      ),
+    );
+    expect(ms).toBeLessThan(2000);
+    expect(toErrorBody(error, 'r')).toMatchObject({ statusCode: 503, code: 'SERVICE_UNAVAILABLE' });
   });
 });

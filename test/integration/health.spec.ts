@@ -1,11 +1,10 @@
 import { AppLifecycle } from '#src/health/app-lifecycle.service.js';
-import { resetState, startTestApp, type TestApp } from '../support/test-app.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('health endpoints with PostgreSQL and Redis up', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    await resetState();
     t = await startTestApp();
   });
   afterAll(() => t.close());
