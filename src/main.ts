@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { Logger } from '@nestjs/common';
+import { pino } from 'pino';
 import { createApp } from '#src/app.factory.js';
 import { AppLifecycle } from '#src/health/app-lifecycle.service.js';
 import { ConfigValidationError, validateEnv } from '#src/infra/config/env.validate.js';
@@ -11,14 +12,25 @@ const logger = new Logger('Bootstrap');
 async function bootstrap(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const env = validateEnv(process.env);
-  const runtime = await startRuntime(env, (message) => logger.log(message));
+  // Until the application's logger exists, log in the same JSON shape through pino directly.
+  const early = pino({ level: env.LOG_LEVEL }).child({ context: 'Bootstrap' });
+  const runtime = await startRuntime(env, (message) => early.info(message)).catch((error: unknown) => {
+    early.fatal({ err: error }, 'Could not start the embedded servers');
+    throw error;
+  });
   const { config } = runtime;
   const app = await createApp(config).catch(async (error: unknown) => {
+    early.fatal({ err: error }, 'Could not create the application');
     await runtime.stop();
     throw error;
   });
   const lifecycle = app.get(AppLifecycle);
-  await app.listen({ port: config.PORT, host: config.HOST });
+  await app.listen({ port: config.PORT, host: config.HOST }).catch(async (error: unknown) => {
+    early.fatal({ err: error }, `Could not listen on ${config.HOST}:${config.PORT}`);
+    await app.close();
+    await runtime.stop();
+    throw error;
+  });
   lifecycle.markServing();
   logger.log(`Serving on http://${config.HOST}:${config.PORT} using ${runtime.description}`);
 
@@ -47,10 +59,7 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  if (error instanceof ConfigValidationError) {
-    process.stderr.write(`${error.message}\n`);
-  } else {
-    logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-  }
+  // A configuration error is one plain line; anything else was logged where it happened.
+  if (error instanceof ConfigValidationError) process.stderr.write(`${error.message}\n`);
   process.exit(1);
 });

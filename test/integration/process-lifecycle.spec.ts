@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnApp, type AppProcess } from '../support/app-process.js';
@@ -28,6 +29,29 @@ describe('configuration errors stop the process with one line', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(expected);
   });
+});
+
+describe('a port already in use', () => {
+  it('stops the process with exit code 1 and a JSON log line saying why', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const address = blocker.address();
+    const port = String(typeof address === 'object' && address ? address.port : 0);
+    try {
+      const app = await spawnApp({ ...externalEnv(), PORT: port });
+      const { code } = await app.exited;
+      expect(code).toBe(1);
+      const fatal = app
+        .stdout()
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { level: number; msg: string })
+        .find((line) => line.level === 60);
+      expect(fatal?.msg).toBe(`Could not listen on 127.0.0.1:${port}`);
+    } finally {
+      blocker.close();
+    }
+  }, 30_000);
 });
 
 describe('a running instance against external PostgreSQL and Redis', () => {
@@ -100,6 +124,9 @@ describe('the embedded default (no DATABASE_URL, no REDIS_URL)', () => {
     });
     expect(first.stdout).toContain('embedded PostgreSQL (PGlite');
     expect(first.stdout).toContain('embedded Redis');
+    const lines = first.stdout.trim().split('\n');
+    expect(lines.every((line) => typeof JSON.parse(line) === 'object')).toBe(true);
+    expect(lines.some((line) => line.includes('DATABASE_URL is not set: starting embedded PostgreSQL'))).toBe(true);
     expect(first.exit.code).toBe(0);
     expect(existsSync(join(dataDir, 'pg'))).toBe(true);
     const secret = readFileSync(join(dataDir, 'jwt-secret'), 'utf8');
