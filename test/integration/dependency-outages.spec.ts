@@ -11,6 +11,19 @@ async function timed<T>(call: () => Promise<T>): Promise<[T, number]> {
   return [result, performance.now() - started];
 }
 
+/** A Prisma query fails fast, with an error the HTTP filter answers as 503 SERVICE_UNAVAILABLE. */
+async function expectQueryUnavailableWithin2s(t: TestApp): Promise<void> {
+  const prisma = t.app.get(PrismaService);
+  const [error, ms] = await timed(() =>
+    prisma.user.count().then(
+      () => undefined,
+      (e: unknown) => e,
+    ),
+  );
+  expect(ms).toBeLessThan(2000);
+  expect(toErrorBody(error, 'r')).toMatchObject({ statusCode: 503, code: 'SERVICE_UNAVAILABLE' });
+}
+
 describe('Redis stopped while the service runs', () => {
   let redis: EmbeddedServer;
   let t: TestApp;
@@ -86,17 +99,8 @@ describe('PostgreSQL stopped while the service runs', () => {
       components: { postgres: { status: 'down' }, redis: { status: 'up' } },
     });
   });
-  it('fails a query within 2 s with an error the filter answers as 503 SERVICE_UNAVAILABLE', async () => {
-    const prisma = t.app.get(PrismaService);
-    const [error, ms] = await timed(() =>
-      prisma.user.findMany().then(
-        () => undefined,
-        (e: unknown) => e,
-      ),
-    );
-    expect(ms).toBeLessThan(2000);
-    expect(toErrorBody(error, 'r')).toMatchObject({ statusCode: 503, code: 'SERVICE_UNAVAILABLE' });
-  });
+  it('fails a query within 2 s with an error the filter answers as 503 SERVICE_UNAVAILABLE', () =>
+    expectQueryUnavailableWithin2s(t));
 });
 
 describe('PostgreSQL unreachable from the start', () => {
@@ -115,15 +119,6 @@ describe('PostgreSQL unreachable from the start', () => {
     expect(ms).toBeLessThan(2000);
   });
 
-  it('answers a query with an error the filter maps to 503, within 2 s', async () => {
-    const prisma = t.app.get(PrismaService);
-    const [error, ms] = await timed(() =>
-      prisma.user.count().then(
-        () => undefined,
-        (e: unknown) => e,
-      ),
-    );
-    expect(ms).toBeLessThan(2000);
-    expect(toErrorBody(error, 'r')).toMatchObject({ statusCode: 503, code: 'SERVICE_UNAVAILABLE' });
-  });
+  it('fails a query within 2 s with an error the filter answers as 503 SERVICE_UNAVAILABLE', () =>
+    expectQueryUnavailableWithin2s(t));
 });
