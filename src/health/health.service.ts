@@ -39,38 +39,35 @@ export class HealthService {
   ) {}
 
   async readiness(): Promise<HealthCheckResult> {
-    try {
-      return await this.health.check([() => this.instance(), () => this.dependency('postgres', 'down')]);
-    } catch (error) {
-      if (!(error instanceof ServiceUnavailableException)) throw error;
-      const result = error.getResponse() as HealthCheckResult;
-      const details = Object.entries(result.error ?? {}).map(([field, value]) => ({
-        field,
-        message: String((value as { error?: string; phase?: string }).error ?? (value as { phase?: string }).phase),
-      }));
-      throw new AppError(503, 'SERVICE_UNAVAILABLE', 'This instance is not ready to serve', details);
-    }
+    const result = await this.run([() => this.instance(), () => this.dependency('postgres', 'down')]);
+    if (result.status === 'ok') return result;
+    const details = Object.entries(result.error ?? {}).map(([field, value]) => {
+      const { error, phase } = value as { error?: string; phase?: string };
+      return { field, message: String(error ?? phase) };
+    });
+    throw new AppError(503, 'SERVICE_UNAVAILABLE', 'This instance is not ready to serve', details);
   }
 
   async overview(): Promise<HealthOverview> {
-    const checks = [
+    const result = await this.run([
       () => this.instance(),
       () => this.dependency('postgres', 'down'),
       () => this.dependency('redis', 'degraded'),
-    ];
-    let result: HealthCheckResult;
+    ]);
+    const status = result.status === 'error' || result.status === 'shutting_down' ? 'down' : result.status;
+    return { status, uptimeSeconds: Math.round(process.uptime()), components: result.details };
+  }
+
+  /** Terminus throws its result when a check is down; both routes want the result either way. */
+  private async run(
+    checks: (() => Promise<HealthIndicatorResult> | HealthIndicatorResult)[],
+  ): Promise<HealthCheckResult> {
     try {
-      result = await this.health.check(checks);
+      return await this.health.check(checks);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
-      result = error.getResponse() as HealthCheckResult;
+      return error.getResponse() as HealthCheckResult;
     }
-    const status = result.status === 'error' || result.status === 'shutting_down' ? 'down' : result.status;
-    return {
-      status,
-      uptimeSeconds: Math.round(process.uptime()),
-      components: result.details,
-    };
   }
 
   private instance(): HealthIndicatorResult {
