@@ -2,6 +2,7 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ConfigModule } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from '#src/auth/auth.module.js';
 import { createValidationPipe } from '#src/common/validation/validation.pipe.js';
 import { HttpExceptionFilter } from '#src/filters/http-exception.filter.js';
 import { HealthModule } from '#src/health/health.module.js';
@@ -9,7 +10,9 @@ import type { AppConfig } from '#src/infra/config/app-config.js';
 import { loggerOptions } from '#src/infra/logging/logger.options.js';
 import { MetricsModule } from '#src/infra/metrics/metrics.module.js';
 import { PrismaModule } from '#src/infra/prisma/prisma.module.js';
+import { RateLimitModule } from '#src/infra/rate-limit/rate-limit.module.js';
 import { RedisModule } from '#src/infra/redis/redis.module.js';
+import { UsersModule } from '#src/users/users.module.js';
 
 /** The application, built from an already validated and resolved configuration (see `main.ts`). */
 @Module({})
@@ -29,7 +32,10 @@ export class AppModule {
         MetricsModule,
         PrismaModule,
         RedisModule,
+        RateLimitModule,
         HealthModule,
+        UsersModule,
+        AuthModule,
         ...extraModules,
       ],
       providers: [

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Module, Post } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsEmail, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+import { Public } from '#src/common/decorators/public.decorator.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -26,6 +27,7 @@ class ProbeCreateDto {
 }
 
 /** Routes that exist only in this test, to drive the global pipe and filter. */
+@Public()
 @Controller('test-probe')
 class ProbeController {
   @Post()

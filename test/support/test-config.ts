@@ -15,9 +15,12 @@ export function testRedisUrl(): string {
   return url;
 }
 
-/** The configuration a test app runs with: the test servers, quiet logs, short timeouts. */
+/**
+ * The configuration a test app runs with: the test servers and quiet logs. Test apps trust
+ * X-Forwarded-For, so a test can play clients at different addresses.
+ */
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
-  const env = validateEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SHUTDOWN_DRAIN_MS: '0' });
+  const env = validateEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SHUTDOWN_DRAIN_MS: '0', TRUST_PROXY: 'true' });
   return {
     ...env,
     DATABASE_URL: testDatabaseUrl(),

@@ -18,10 +18,16 @@ const toInteger = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 
 /** An integer read from a string, within [min, max]; one message says all of it. */
-function IntegerSetting(min: number, max: number, unit: 'port' | 'milliseconds' | 'bytes' | 'count') {
+function IntegerSetting(
+  min: number,
+  max: number,
+  unit: 'port' | 'milliseconds' | 'seconds' | 'days' | 'bytes' | 'count',
+) {
   const noun = {
     port: 'port number',
     milliseconds: 'number of milliseconds',
+    seconds: 'number of seconds',
+    days: 'number of days',
     bytes: 'number of bytes',
     count: 'number',
   }[unit];
@@ -56,6 +62,18 @@ export class EnvSchema {
   @IsString()
   @MinLength(32, { message: 'must be at least 32 characters' })
   JWT_SECRET?: string;
+
+  /** Lifetime of access tokens (JWT). */
+  @IntegerSetting(60, 86400, 'seconds')
+  ACCESS_TOKEN_TTL_SECONDS = 900;
+
+  /** A session whose refresh token is not used for this long expires. */
+  @IntegerSetting(1, 365, 'days')
+  REFRESH_TOKEN_TTL_DAYS = 30;
+
+  /** Signed-in devices per user; signing in on one more revokes the oldest. */
+  @IntegerSetting(1, 100, 'count')
+  SESSIONS_MAX_PER_USER = 10;
 
   @Transform(toBoolean)
   @IsBoolean({ message: 'must be true or false' })

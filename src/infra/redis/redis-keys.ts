@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Every Redis key is built here, as `<area>:<entity>:<id>[:<sub>]`, so the namespace stays
  * consistent and a key can never be forged from user input: each segment is checked to hold no
@@ -21,3 +23,16 @@ export function redisKey(area: string, entity: string, id: string | number, sub?
 export function redisKeyPattern(area: string, entity: string): string {
   return `${segment(area, 'area')}:${segment(entity, 'entity')}:*`;
 }
+
+/** The named keys of each feature. */
+export const RedisKeys = {
+  /** A revoked access token, kept for the token's remaining life. */
+  revokedAccessToken: (jti: string) => redisKey('auth', 'revoked-jti', jti),
+  /** Mirror of a session row: device, ip, times, and `revoked` 0/1. */
+  session: (sessionId: string) => redisKey('auth', 'session', sessionId),
+  /** Set for a minute after a session's last-active time was written. */
+  sessionTouched: (sessionId: string) => redisKey('auth', 'session', sessionId, 'touched'),
+  /** Hits in the current window of one limit, for one subject (hashed: addresses stay out of keys). */
+  rateLimitHits: (limit: string, subject: string) =>
+    redisKey('ratelimit', limit, createHash('sha256').update(subject).digest('hex').slice(0, 32)),
+};

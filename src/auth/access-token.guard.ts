@@ -1,0 +1,24 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { AuthenticatedRequest } from '#src/common/auth/auth-context.js';
+import { IS_PUBLIC } from '#src/common/decorators/public.decorator.js';
+import { AccessTokenVerifier } from './access-token.verifier.js';
+import { unauthorized } from './tokens.service.js';
+
+/** Global: every route needs a valid, unrevoked access token unless marked `@Public()`. */
+@Injectable()
+export class AccessTokenGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly verifier: AccessTokenVerifier,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const [scheme, token] = (request.headers.authorization ?? '').split(' ');
+    if (scheme?.toLowerCase() !== 'bearer' || !token) throw unauthorized();
+    request.auth = await this.verifier.verify(token);
+    return true;
+  }
+}

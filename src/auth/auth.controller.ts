@@ -1,0 +1,124 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { API_PREFIX } from '#src/common/api.js';
+import { Caller, type AuthContext } from '#src/common/auth/auth-context.js';
+import { Public } from '#src/common/decorators/public.decorator.js';
+import { uuidParam } from '#src/common/validation/uuid-param.pipe.js';
+import { RateLimit } from '#src/infra/rate-limit/rate-limit.decorator.js';
+import { AuthService, type ClientInfo } from './auth.service.js';
+import { AuthLoginDto } from './dto/auth-login.dto.js';
+import { AuthRefreshDto } from './dto/auth-refresh.dto.js';
+import { AuthRegisterDto } from './dto/auth-register.dto.js';
+import { SessionsService } from './sessions.service.js';
+
+const MINUTE = 60_000;
+
+const clientInfo = (request: FastifyRequest): ClientInfo => ({
+  ip: request.ip,
+  userAgent: request.headers['user-agent'],
+});
+
+/** Refreshes are limited per session: the session id is the second part of the refresh token. */
+const refreshingSession = (request: FastifyRequest): string | undefined => {
+  const token = (request.body as { refreshToken?: unknown } | undefined)?.refreshToken;
+  const sessionId = typeof token === 'string' ? token.split('.')[1] : undefined;
+  return sessionId && /^[0-9a-f-]{36}$/.test(sessionId) ? `session:${sessionId}` : undefined;
+};
+
+@ApiTags('auth')
+@Controller(`${API_PREFIX}/auth`)
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  @Public()
+  @Post('register')
+  @RateLimit({ name: 'register-ip', limit: 10, windowMs: 60 * MINUTE })
+  @ApiOperation({ summary: 'Create an account and sign in. Limited to 10 per hour per client address.' })
+  @ApiCreatedResponse({ description: '{ user, accessToken, refreshToken, sessionId }' })
+  @ApiConflictResponse({ description: 'EMAIL_TAKEN or USERNAME_TAKEN (compared case-insensitively)' })
+  @ApiTooManyRequestsResponse({ description: 'RATE_LIMITED, with Retry-After' })
+  register(@Body() dto: AuthRegisterDto, @Req() request: FastifyRequest) {
+    return this.auth.register(dto, clientInfo(request));
+  }
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @RateLimit({ name: 'login-ip', limit: 5, windowMs: MINUTE })
+  @ApiOperation({
+    summary:
+      'Sign in with email or username. Limited to 5 requests per minute per client address and 5 failed attempts per minute per account.',
+  })
+  @ApiOkResponse({ description: '{ user, accessToken, refreshToken, sessionId }' })
+  @ApiUnauthorizedResponse({
+    description: 'INVALID_CREDENTIALS: unknown account or wrong password (indistinguishable)',
+  })
+  @ApiTooManyRequestsResponse({ description: 'RATE_LIMITED, with Retry-After' })
+  login(@Body() dto: AuthLoginDto, @Req() request: FastifyRequest) {
+    return this.auth.login(dto, clientInfo(request));
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  @RateLimit({ name: 'refresh-session', limit: 30, windowMs: MINUTE, by: refreshingSession })
+  @ApiOperation({
+    summary:
+      'Exchange a refresh token for a new pair. Each refresh token works once: presenting a used one revokes the session (REFRESH_TOKEN_REUSED). Limited to 30 per minute per session.',
+  })
+  @ApiOkResponse({ description: '{ accessToken, refreshToken }' })
+  @ApiUnauthorizedResponse({ description: 'UNAUTHORIZED (invalid or ended session) or REFRESH_TOKEN_REUSED' })
+  refresh(@Body() dto: AuthRefreshDto) {
+    return this.auth.refresh(dto.refreshToken);
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Revoke this access token and its session, on every instance.' })
+  @ApiNoContentResponse()
+  logout(@Caller() caller: AuthContext) {
+    return this.auth.logout(caller);
+  }
+
+  @Post('logout-all')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Revoke every session of the caller, this one included.' })
+  @ApiNoContentResponse()
+  logoutAll(@Caller() caller: AuthContext) {
+    return this.auth.logoutAll(caller);
+  }
+
+  @Get('sessions')
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Active sessions: { items: [{ id, device, ip, userAgent, createdAt, lastActiveAt, current }] }',
+  })
+  listSessions(@Caller() caller: AuthContext) {
+    return this.sessions.list(caller);
+  }
+
+  @Delete('sessions/:id')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Revoke one of the caller’s sessions (404 SESSION_NOT_FOUND if not theirs or not active).' })
+  @ApiNoContentResponse()
+  revokeSession(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string) {
+    return this.sessions.revokeOne(caller, id);
+  }
+}

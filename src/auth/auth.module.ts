@@ -1,0 +1,46 @@
+import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import type { AppConfig } from '#src/infra/config/app-config.js';
+import { UsersModule } from '#src/users/users.module.js';
+import { AccessTokenGuard } from './access-token.guard.js';
+import { AccessTokenVerifier } from './access-token.verifier.js';
+import { AuthController } from './auth.controller.js';
+import { AuthMetrics } from './auth.metrics.js';
+import { AuthService } from './auth.service.js';
+import { LoginAttempts } from './login-attempts.js';
+import { PasswordHasher } from './password-hasher.js';
+import { SessionStateService } from './session-state.service.js';
+import { SessionRepository } from './session.repository.js';
+import { SessionsService } from './sessions.service.js';
+import { TokensService } from './tokens.service.js';
+
+@Module({
+  imports: [
+    UsersModule,
+    JwtModule.registerAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<AppConfig, true>) => ({
+        secret: config.get('JWT_SECRET', { infer: true }),
+        signOptions: { algorithm: 'HS256' },
+        verifyOptions: { algorithms: ['HS256'] },
+      }),
+    }),
+  ],
+  controllers: [AuthController],
+  providers: [
+    AuthService,
+    AuthMetrics,
+    AccessTokenVerifier,
+    LoginAttempts,
+    PasswordHasher,
+    SessionRepository,
+    SessionStateService,
+    SessionsService,
+    TokensService,
+    { provide: APP_GUARD, useClass: AccessTokenGuard },
+  ],
+  exports: [AccessTokenVerifier, SessionsService],
+})
+export class AuthModule {}

@@ -1,0 +1,119 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '#src/common/errors/app-error.js';
+import type { AuthContext } from '#src/common/auth/auth-context.js';
+import type { Session, User } from '#src/generated/prisma/client.js';
+import { toUserMe, type UserMe } from '#src/users/user.presenter.js';
+import { UsersService } from '#src/users/users.service.js';
+import { AuthMetrics } from './auth.metrics.js';
+import type { AuthLoginDto } from './dto/auth-login.dto.js';
+import type { AuthRegisterDto } from './dto/auth-register.dto.js';
+import { LoginAttempts } from './login-attempts.js';
+import { PasswordHasher } from './password-hasher.js';
+import { SessionRepository } from './session.repository.js';
+import { SessionsService } from './sessions.service.js';
+import { TokensService, unauthorized } from './tokens.service.js';
+
+/** Where a request came from, recorded on the session it opens. */
+export interface ClientInfo {
+  ip: string;
+  userAgent?: string;
+}
+
+export interface SignedIn {
+  user: UserMe;
+  accessToken: string;
+  refreshToken: string;
+  sessionId: string;
+}
+
+const invalidCredentials = () => new AppError(401, 'INVALID_CREDENTIALS', 'Wrong login or password');
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly passwords: PasswordHasher,
+    private readonly tokens: TokensService,
+    private readonly sessions: SessionsService,
+    private readonly sessionRows: SessionRepository,
+    private readonly attempts: LoginAttempts,
+    private readonly metrics: AuthMetrics,
+  ) {}
+
+  async register(dto: AuthRegisterDto, client: ClientInfo): Promise<SignedIn> {
+    const user = await this.users.create({
+      email: dto.email,
+      username: dto.username,
+      passwordHash: await this.passwords.hash(dto.password),
+      displayName: dto.displayName,
+    });
+    return this.signIn(user, client, {});
+  }
+
+  /** Same 401, after the same password work, for an unknown account and a wrong password. */
+  async login(dto: AuthLoginDto, client: ClientInfo): Promise<SignedIn> {
+    const login = dto.login.trim().toLowerCase();
+    const attempt = await this.attempts.reserve(login);
+    const user = await this.users.findByLogin(login);
+    const valid = await this.passwords.verify(user?.passwordHash, dto.password);
+    if (!user || !valid) {
+      this.metrics.login('failure');
+      throw invalidCredentials();
+    }
+    await attempt.succeeded();
+    this.metrics.login('success');
+    return this.signIn(user, client, dto.device ?? {});
+  }
+
+  /**
+   * Rotates a refresh token: the current one yields a new pair and stops working. A token that was
+   * issued for this session but already used means it was copied: the session is revoked.
+   */
+  async refresh(refreshToken: string): Promise<{ accessToken: string; refreshToken: string }> {
+    const parts = this.tokens.parseRefresh(refreshToken);
+    if (!parts) throw unauthorized('Invalid refresh token');
+    const session = await this.sessionRows.findById(parts.sessionId);
+    if (!session || session.revokedAt || session.expiresAt <= new Date()) {
+      throw unauthorized('This session has ended; sign in again');
+    }
+    const rotated =
+      parts.generation === session.refreshGeneration &&
+      (await this.sessionRows.advanceGeneration(session.id, parts.generation, this.sessions.nextExpiry()));
+    if (!rotated) return this.revokeOnReuse(session);
+    return {
+      accessToken: this.tokens.signAccess(session.userId, session.id),
+      refreshToken: this.tokens.mintRefresh(session.id, parts.generation + 1),
+    };
+  }
+
+  async logout(caller: AuthContext): Promise<void> {
+    await this.sessions.revoke(caller.userId, [caller.sessionId], caller);
+  }
+
+  async logoutAll(caller: AuthContext): Promise<void> {
+    await this.sessions.revoke(caller.userId, undefined, caller);
+  }
+
+  private async revokeOnReuse(session: Session): Promise<never> {
+    this.metrics.refreshReused();
+    await this.sessions.revoke(session.userId, [session.id]);
+    throw new AppError(401, 'REFRESH_TOKEN_REUSED', 'This refresh token was already used; the session is revoked');
+  }
+
+  private async signIn(user: User, client: ClientInfo, device: AuthLoginDto['device'] & object): Promise<SignedIn> {
+    const session = await this.sessions.open({
+      userId: user.id,
+      deviceName: device.name,
+      deviceType: device.type,
+      deviceOs: device.os,
+      ip: client.ip,
+      userAgent: client.userAgent?.slice(0, 512),
+    });
+    return {
+      user: toUserMe(user),
+      accessToken: this.tokens.signAccess(user.id, session.id),
+      refreshToken: this.tokens.mintRefresh(session.id, session.refreshGeneration),
+      sessionId: session.id,
+    };
+  }
+}

@@ -1,0 +1,145 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import type { AuthContext } from '#src/common/auth/auth-context.js';
+import type { Session } from '#src/generated/prisma/client.js';
+import { RedisKeys } from '#src/infra/redis/redis-keys.js';
+import { REDIS } from '#src/infra/redis/redis.tokens.js';
+import { SessionRepository } from './session.repository.js';
+import { TokensService } from './tokens.service.js';
+
+/** Revocations committed shortly before Redis failed may not have reached it: replay that far back. */
+const REPLAY_MARGIN_MS = 60_000;
+const REPLAY_RETRY_MS = 1_000;
+const TOUCH_INTERVAL_SECONDS = 60;
+
+/**
+ * Which sessions are revoked, answered from Redis on every request and from Postgres when Redis
+ * cannot answer. Redis holds a mirror of each session (`revoked` 0/1, device, ip, times) and the
+ * ids of revoked access tokens. Postgres stays the source of truth: a revocation that could not be
+ * written to Redis, or that happened while it was down, is replayed from Postgres once it is back,
+ * so revoked stays revoked on every instance.
+ */
+@Injectable()
+export class SessionStateService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(SessionStateService.name);
+  private staleSince?: Date;
+  private replayTimer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly sessions: SessionRepository,
+    private readonly tokens: TokensService,
+  ) {}
+
+  onModuleInit(): void {
+    this.redis.on('error', () => this.markStale(new Date()));
+  }
+
+  onModuleDestroy(): void {
+    clearTimeout(this.replayTimer);
+  }
+
+  /** False when the token, or its session, is revoked, expired or unknown. */
+  async isActive(auth: AuthContext): Promise<boolean> {
+    try {
+      const results = await this.redis
+        .pipeline()
+        .exists(RedisKeys.revokedAccessToken(auth.jti))
+        .hget(RedisKeys.session(auth.sessionId), 'revoked')
+        .exec();
+      const [[tokenError, tokenRevoked], [sessionError, revoked]] = results ?? [];
+      if (!tokenError && !sessionError) {
+        if (tokenRevoked === 1 || revoked === '1') return false;
+        if (revoked === '0') return true;
+      }
+    } catch {
+      // Redis unavailable: Postgres decides below.
+    }
+    const session = await this.sessions.findById(auth.sessionId);
+    const active = !!session && session.userId === auth.userId && !session.revokedAt && session.expiresAt > new Date();
+    if (session) void this.mirror(session);
+    return active;
+  }
+
+  /** Writes the Redis mirror of a session; a failure leaves Postgres to answer. */
+  async mirror(session: Session): Promise<void> {
+    const key = RedisKeys.session(session.id);
+    const revoked = session.revokedAt !== null;
+    await this.redis
+      .multi()
+      .hset(key, {
+        userId: session.userId,
+        revoked: revoked ? '1' : '0',
+        deviceName: session.deviceName ?? '',
+        deviceType: session.deviceType ?? '',
+        deviceOs: session.deviceOs ?? '',
+        ip: session.ip ?? '',
+        userAgent: session.userAgent ?? '',
+        createdAt: session.createdAt.toISOString(),
+        lastActiveAt: session.lastActiveAt.toISOString(),
+      })
+      .pexpireat(key, revoked ? Date.now() + this.tokens.accessTtlSeconds * 1000 : session.expiresAt.getTime())
+      .exec()
+      .catch(() => undefined);
+  }
+
+  /**
+   * Marks sessions revoked in Redis (after Postgres), and the caller's own access token when given.
+   * A revoked session only needs its marker while its access tokens can still be valid.
+   */
+  async markRevoked(sessionIds: string[], accessToken?: AuthContext): Promise<void> {
+    const pipeline = this.redis.pipeline();
+    for (const id of sessionIds) {
+      pipeline.hset(RedisKeys.session(id), 'revoked', '1').expire(RedisKeys.session(id), this.tokens.accessTtlSeconds);
+    }
+    const remainingMs = accessToken ? accessToken.expiresAt - Date.now() : 0;
+    if (accessToken && remainingMs > 0)
+      pipeline.set(RedisKeys.revokedAccessToken(accessToken.jti), '1', 'PX', remainingMs);
+    try {
+      const results = await pipeline.exec();
+      if (results?.some(([error]) => error)) throw new Error('a revocation write failed');
+    } catch {
+      this.markStale(new Date());
+    }
+  }
+
+  /** Records the session's last activity at most once a minute, across all instances. */
+  async touch(sessionId: string): Promise<void> {
+    const now = new Date();
+    const first = await this.redis
+      .set(RedisKeys.sessionTouched(sessionId), '1', 'EX', TOUCH_INTERVAL_SECONDS, 'NX')
+      .catch(() => null);
+    if (first !== 'OK') return;
+    await Promise.all([
+      this.sessions.touch(sessionId, now),
+      this.redis.hset(RedisKeys.session(sessionId), 'lastActiveAt', now.toISOString()),
+    ]).catch((error: Error) => this.logger.warn(`could not record session activity: ${error.message}`));
+  }
+
+  private markStale(at: Date): void {
+    if (!this.staleSince || at < this.staleSince) this.staleSince = at;
+    this.replayTimer ??= setTimeout(() => void this.replay(), REPLAY_RETRY_MS).unref();
+  }
+
+  /** Copies every revocation since the outage began from Postgres to Redis; retries until it succeeds. */
+  private async replay(): Promise<void> {
+    this.replayTimer = undefined;
+    const since = this.staleSince;
+    if (!since) return;
+    try {
+      const ids = await this.sessions.revokedSince(new Date(since.getTime() - REPLAY_MARGIN_MS));
+      const pipeline = this.redis.pipeline();
+      for (const id of ids) {
+        pipeline
+          .hset(RedisKeys.session(id), 'revoked', '1')
+          .expire(RedisKeys.session(id), this.tokens.accessTtlSeconds);
+      }
+      const results = await pipeline.exec();
+      if (results?.some(([error]) => error)) throw new Error('Redis refused a write');
+      if (this.staleSince === since) this.staleSince = undefined;
+      this.logger.log(`replayed ${ids.length} session revocation(s) into Redis`);
+    } catch {
+      this.replayTimer ??= setTimeout(() => void this.replay(), REPLAY_RETRY_MS).unref();
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '#src/infra/prisma/prisma.service.js';
+import type { Session } from '#src/generated/prisma/client.js';
+
+export interface NewSession {
+  userId: string;
+  deviceName?: string;
+  deviceType?: string;
+  deviceOs?: string;
+  ip?: string;
+  userAgent?: string;
+  expiresAt: Date;
+}
+
+/** Session rows: Postgres is the source of truth for which sessions are revoked. */
+@Injectable()
+export class SessionRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  create(session: NewSession): Promise<Session> {
+    return this.prisma.session.create({ data: session });
+  }
+
+  findById(id: string): Promise<Session | null> {
+    return this.prisma.session.findUnique({ where: { id } });
+  }
+
+  /** Active sessions of a user, newest first. */
+  findActiveForUser(userId: string): Promise<Session[]> {
+    return this.prisma.session.findMany({
+      where: { userId, revokedAt: null, expiresAt: { gt: new Date() } },
+      orderBy: { createdAt: 'desc' },
+    });
+  }
+
+  /**
+   * Moves the session from `generation` to the next, only if that is still its generation and it
+   * is active: of two refreshes racing with one token, exactly one wins.
+   */
+  async advanceGeneration(id: string, generation: number, expiresAt: Date): Promise<boolean> {
+    const { count } = await this.prisma.session.updateMany({
+      where: { id, refreshGeneration: generation, revokedAt: null, expiresAt: { gt: new Date() } },
+      data: { refreshGeneration: generation + 1, expiresAt, lastActiveAt: new Date() },
+    });
+    return count === 1;
+  }
+
+  /** Revokes the given sessions of `userId` that are still active; returns the ids it revoked. */
+  async revoke(userId: string, ids?: string[]): Promise<string[]> {
+    const where = { userId, revokedAt: null, ...(ids ? { id: { in: ids } } : {}) };
+    const active = await this.prisma.session.findMany({ where, select: { id: true } });
+    if (active.length === 0) return [];
+    await this.prisma.session.updateMany({
+      where: { ...where, id: { in: active.map((row) => row.id) } },
+      data: { revokedAt: new Date() },
+    });
+    return active.map((row) => row.id);
+  }
+
+  /** Ids of sessions revoked at or after `since`. */
+  async revokedSince(since: Date): Promise<string[]> {
+    const rows = await this.prisma.session.findMany({ where: { revokedAt: { gte: since } }, select: { id: true } });
+    return rows.map((row) => row.id);
+  }
+
+  touch(id: string, at: Date): Promise<unknown> {
+    return this.prisma.session.updateMany({ where: { id, revokedAt: null }, data: { lastActiveAt: at } });
+  }
+}

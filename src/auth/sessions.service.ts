@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { AppError } from '#src/common/errors/app-error.js';
+import type { AuthContext } from '#src/common/auth/auth-context.js';
+import type { AppConfig } from '#src/infra/config/app-config.js';
+import type { Session } from '#src/generated/prisma/client.js';
+import { SessionRepository, type NewSession } from './session.repository.js';
+import { SessionStateService } from './session-state.service.js';
+
+export interface SessionView {
+  id: string;
+  device: { name: string | null; type: string | null; os: string | null };
+  ip: string | null;
+  userAgent: string | null;
+  createdAt: string;
+  lastActiveAt: string;
+  current: boolean;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Signed-in devices: opening (with the per-user cap), listing and revoking. */
+@Injectable()
+export class SessionsService {
+  private readonly maxPerUser: number;
+  private readonly lifetimeMs: number;
+
+  constructor(
+    private readonly sessions: SessionRepository,
+    private readonly state: SessionStateService,
+    config: ConfigService<AppConfig, true>,
+  ) {
+    this.maxPerUser = config.get('SESSIONS_MAX_PER_USER', { infer: true });
+    this.lifetimeMs = config.get('REFRESH_TOKEN_TTL_DAYS', { infer: true }) * DAY_MS;
+  }
+
+  /** A refreshed session lives this much longer. */
+  nextExpiry(): Date {
+    return new Date(Date.now() + this.lifetimeMs);
+  }
+
+  /** Opens a session; past the per-user cap, the oldest sessions are revoked. */
+  async open(session: Omit<NewSession, 'expiresAt'>): Promise<Session> {
+    const created = await this.sessions.create({ ...session, expiresAt: this.nextExpiry() });
+    await this.state.mirror(created);
+    const active = await this.sessions.findActiveForUser(session.userId);
+    const excess = active.slice(this.maxPerUser).map((row) => row.id);
+    if (excess.length > 0) await this.revoke(session.userId, excess);
+    return created;
+  }
+
+  async list(caller: AuthContext): Promise<{ items: SessionView[] }> {
+    const sessions = await this.sessions.findActiveForUser(caller.userId);
+    return {
+      items: sessions.map((session) => ({
+        id: session.id,
+        device: { name: session.deviceName, type: session.deviceType, os: session.deviceOs },
+        ip: session.ip,
+        userAgent: session.userAgent,
+        createdAt: session.createdAt.toISOString(),
+        lastActiveAt: session.lastActiveAt.toISOString(),
+        current: session.id === caller.sessionId,
+      })),
+    };
+  }
+
+  /** Revokes one of the caller's sessions; 404 when it is not theirs or not active. */
+  async revokeOne(caller: AuthContext, sessionId: string): Promise<void> {
+    const revoked = await this.revoke(caller.userId, [sessionId], caller);
+    if (revoked.length === 0) throw new AppError(404, 'SESSION_NOT_FOUND', 'No active session with this id');
+  }
+
+  /** Revokes sessions of `userId` (all of them without `ids`), in Postgres first, then in Redis. */
+  async revoke(userId: string, ids?: string[], caller?: AuthContext): Promise<string[]> {
+    const revoked = await this.sessions.revoke(userId, ids);
+    const ownToken = caller && revoked.includes(caller.sessionId) ? caller : undefined;
+    await this.state.markRevoked(revoked, ownToken);
+    return revoked;
+  }
+}

@@ -1,0 +1,2 @@
+/** Prefix of every public REST route (health and docs live outside it). */
+export const API_PREFIX = 'api/v1';

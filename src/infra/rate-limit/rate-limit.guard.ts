@@ -1,0 +1,46 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '#src/common/errors/app-error.js';
+import { RATE_LIMIT_RULES, type RateLimitRule } from './rate-limit.rule.js';
+import { RateLimitMetrics } from './rate-limit.metrics.js';
+import { RateLimiter, type RateLimitResult } from './rate-limiter.service.js';
+
+@Injectable()
+export class RateLimitGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly limiter: RateLimiter,
+    private readonly metrics: RateLimitMetrics,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const rules = this.reflector.get<RateLimitRule[] | undefined>(RATE_LIMIT_RULES, context.getHandler()) ?? [];
+    const http = context.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    for (const rule of rules) {
+      const subject = rule.by?.(request) ?? `ip:${request.ip}`;
+      const result = await this.limiter.hit(rule.name, subject, rule.limit, rule.windowMs);
+      setRateLimitHeaders(reply, result);
+      if (!result.allowed) {
+        this.metrics.rejected(request.routeOptions.url ?? 'unmatched', rule.name);
+        throw rateLimited(result);
+      }
+    }
+    return true;
+  }
+}
+
+export function setRateLimitHeaders(reply: FastifyReply, result: RateLimitResult): void {
+  void reply.headers({
+    'x-ratelimit-limit': String(result.limit),
+    'x-ratelimit-remaining': String(result.remaining),
+    'x-ratelimit-reset': String(Math.ceil(result.resetMs / 1000)),
+  });
+}
+
+export function rateLimited(result: RateLimitResult): AppError {
+  const retryAfter = String(Math.max(1, Math.ceil(result.resetMs / 1000)));
+  return new AppError(429, 'RATE_LIMITED', 'Too many requests; retry later', undefined, { 'retry-after': retryAfter });
+}
