@@ -52,9 +52,9 @@ export class AuthService {
 
   /** Same 401, after the same password work, for an unknown account and a wrong password. */
   async login(dto: AuthLoginDto, client: ClientInfo): Promise<SignedIn> {
-    const login = dto.login.trim().toLowerCase();
-    const attempt = await this.attempts.reserve(login);
-    const user = await this.users.findByLogin(login);
+    const user = await this.users.findByLogin(dto.login);
+    // Counted per account (email and username alike); an unknown login is counted by itself.
+    const attempt = await this.attempts.reserve(user?.id ?? dto.login.trim().toLowerCase());
     const valid = await this.passwords.verify(user?.passwordHash, dto.password);
     if (!user || !valid) {
       this.metrics.login('failure');

@@ -19,13 +19,13 @@ export class LoginAttempts {
     private readonly metrics: AuthMetrics,
   ) {}
 
-  /** Takes a slot for `login`, or throws 429 when the account has no failures left this minute. */
-  async reserve(login: string): Promise<{ succeeded(): Promise<void> }> {
-    const result = await this.limiter.hit(LIMIT_NAME, login, MAX_FAILURES, WINDOW_MS);
+  /** Takes a slot for `account`, or throws 429 when it has no failures left this minute. */
+  async reserve(account: string): Promise<{ succeeded(): Promise<void> }> {
+    const result = await this.limiter.hit(LIMIT_NAME, account, MAX_FAILURES, WINDOW_MS);
     if (!result.allowed) {
       this.metrics.login('limited');
       throw rateLimited(result);
     }
-    return { succeeded: () => this.limiter.refund(LIMIT_NAME, login) };
+    return { succeeded: () => this.limiter.refund(LIMIT_NAME, account) };
   }
 }
