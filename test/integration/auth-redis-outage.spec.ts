@@ -1,6 +1,6 @@
 import { bearer, login, me, newAccount, register, type SignedIn } from '../support/auth-client.js';
 import { redisProcess, type RedisProcess } from '../support/redis-process.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { startTwoTestApps, type TestApp } from '../support/test-app.js';
 
 describe('auth while Redis is down', () => {
   let redis: RedisProcess;
@@ -12,7 +12,7 @@ describe('auth while Redis is down', () => {
 
   beforeAll(async () => {
     redis = await redisProcess();
-    [one, two] = await Promise.all([startTestApp({ REDIS_URL: redis.url }), startTestApp({ REDIS_URL: redis.url })]);
+    [one, two] = await startTwoTestApps({ REDIS_URL: redis.url });
     [revokedBefore, valid, revokedDuring] = await Promise.all([register(one), register(one), register(one)]);
     // Every token has been checked once, so Redis mirrors each session as active.
     for (const session of [revokedBefore, valid, revokedDuring])

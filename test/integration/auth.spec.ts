@@ -1,16 +1,11 @@
 import { bearer, freshAddress, login, me, newAccount, register } from '../support/auth-client.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { startTestApp, startTwoTestApps, type TestApp } from '../support/test-app.js';
 
 describe('auth across two instances sharing Postgres and Redis', () => {
   let one: TestApp;
   let two: TestApp;
-
-  beforeAll(async () => {
-    [one, two] = await Promise.all([startTestApp(), startTestApp()]);
-  });
-  afterAll(async () => {
-    await Promise.all([one.close(), two.close()]);
-  });
+  beforeAll(async () => ([one, two] = await startTwoTestApps()));
+  afterAll(() => Promise.all([one.close(), two.close()]));
 
   it('register → login → me → logout: the same token is then refused by the other instance', async () => {
     const account = newAccount('ada');

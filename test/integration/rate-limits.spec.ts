@@ -1,5 +1,5 @@
 import { freshAddress, login, newAccount, register } from '../support/auth-client.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { startTwoTestApps, type TestApp } from '../support/test-app.js';
 
 const statuses = (responses: { status: number }[]) =>
   responses.reduce<Record<number, number>>(
@@ -10,13 +10,8 @@ const statuses = (responses: { status: number }[]) =>
 describe('rate limits shared by two instances', () => {
   let one: TestApp;
   let two: TestApp;
-
-  beforeAll(async () => {
-    [one, two] = await Promise.all([startTestApp(), startTestApp()]);
-  });
-  afterAll(async () => {
-    await Promise.all([one.close(), two.close()]);
-  });
+  beforeAll(async () => ([one, two] = await startTwoTestApps()));
+  afterAll(() => Promise.all([one.close(), two.close()]));
 
   it('20 concurrent wrong-password logins from one address over two instances: exactly 5 × 401 and 15 × 429', async () => {
     const account = newAccount('burst');

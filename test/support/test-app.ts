@@ -65,6 +65,11 @@ export async function startTestApp(
   };
 }
 
+/** Two instances on the same Postgres and Redis, as behind a load balancer. */
+export function startTwoTestApps(overrides: Partial<AppConfig> = {}): Promise<[TestApp, TestApp]> {
+  return Promise.all([startTestApp(overrides), startTestApp(overrides)]);
+}
+
 /** Empties every table (migrations history aside) and the test Redis database. */
 export async function resetState(): Promise<void> {
   const client = new pg.Client({ connectionString: testDatabaseUrl() });
