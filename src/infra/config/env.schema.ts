@@ -79,6 +79,10 @@ export class EnvSchema {
   @IsBoolean({ message: 'must be true or false' })
   CACHE_ENABLED = true;
 
+  /** How long a user's public profile stays cached (it is also invalidated on every change). */
+  @IntegerSetting(1, 86400, 'seconds')
+  USER_PROFILE_CACHE_TTL_SECONDS = 300;
+
   @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevel = 'info';
 

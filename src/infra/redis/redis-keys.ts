@@ -32,7 +32,19 @@ export const RedisKeys = {
   session: (sessionId: string) => redisKey('auth', 'session', sessionId),
   /** Set for a minute after a session's last-active time was written. */
   sessionTouched: (sessionId: string) => redisKey('auth', 'session', sessionId, 'touched'),
+  /** Public profile of a user (cache, invalidated on every change to it). */
+  userProfile: (userId: string) => redisKey('user', 'profile', userId),
+  /** The account's own view (`GET /users/me`), per user. */
+  userMe: (userId: string) => redisKey('user', 'me', userId),
+  /** Lock held while one process rebuilds a cached value (against stampedes). */
+  cacheLock: (key: string) => redisKey('cache', 'lock', createHash('sha256').update(key).digest('hex').slice(0, 32)),
   /** Hits in the current window of one limit, for one subject (hashed: addresses stay out of keys). */
   rateLimitHits: (limit: string, subject: string) =>
     redisKey('ratelimit', limit, createHash('sha256').update(subject).digest('hex').slice(0, 32)),
 };
+
+/**
+ * Every cached (rebuildable) value lives under one of these patterns. After a Redis outage they are
+ * all dropped, since an invalidation may have been missed while Redis was unreachable.
+ */
+export const CACHE_PATTERNS = [redisKeyPattern('user', 'profile'), redisKeyPattern('user', 'me')];
