@@ -7,6 +7,7 @@ import { createValidationPipe } from '#src/common/validation/validation.pipe.js'
 import { HttpExceptionFilter } from '#src/filters/http-exception.filter.js';
 import { HealthModule } from '#src/health/health.module.js';
 import type { AppConfig } from '#src/infra/config/app-config.js';
+import { CacheModule } from '#src/infra/cache/cache.module.js';
 import { loggerOptions } from '#src/infra/logging/logger.options.js';
 import { MetricsModule } from '#src/infra/metrics/metrics.module.js';
 import { PrismaModule } from '#src/infra/prisma/prisma.module.js';
@@ -32,6 +33,7 @@ export class AppModule {
         MetricsModule,
         PrismaModule,
         RedisModule,
+        CacheModule,
         RateLimitModule,
         HealthModule,
         UsersModule,

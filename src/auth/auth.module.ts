@@ -5,6 +5,7 @@ import { JwtModule } from '@nestjs/jwt';
 import type { AppConfig } from '#src/infra/config/app-config.js';
 import { UsersModule } from '#src/users/users.module.js';
 import { AccessTokenGuard } from './access-token.guard.js';
+import { AccountController } from './account.controller.js';
 import { AccessTokenVerifier } from './access-token.verifier.js';
 import { AuthController } from './auth.controller.js';
 import { AuthMetrics } from './auth.metrics.js';
@@ -28,7 +29,7 @@ import { TokensService } from './tokens.service.js';
       }),
     }),
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, AccountController],
   providers: [
     AuthService,
     AuthMetrics,

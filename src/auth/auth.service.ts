@@ -94,6 +94,11 @@ export class AuthService {
     await this.sessions.revoke(caller.userId, undefined, caller);
   }
 
+  async deleteAccount(caller: AuthContext): Promise<void> {
+    await this.users.delete(caller.userId);
+    await this.sessions.revoke(caller.userId, undefined, caller);
+  }
+
   private async revokeOnReuse(session: Session): Promise<never> {
     this.metrics.refreshReused();
     await this.sessions.revoke(session.userId, [session.id]);

@@ -11,6 +11,17 @@ export interface UserMe {
   createdAt: string;
 }
 
+/** What anyone may see of a user. A deleted account stays visible as such, so its messages still have an author. */
+export interface PublicProfile {
+  id: string;
+  username: string;
+  displayName: string | null;
+  bio: string | null;
+  avatarUrl: string | null;
+  createdAt: string;
+  deleted: boolean;
+}
+
 export const toUserMe = (user: User): UserMe => ({
   id: user.id,
   email: user.email,
@@ -19,4 +30,20 @@ export const toUserMe = (user: User): UserMe => ({
   bio: user.bio,
   avatarUrl: user.avatarUrl,
   createdAt: user.createdAt.toISOString(),
+});
+
+/** The columns a public profile is made of. */
+export type ProfileSource = Pick<
+  User,
+  'id' | 'username' | 'displayName' | 'bio' | 'avatarUrl' | 'createdAt' | 'deletedAt'
+>;
+
+export const toPublicProfile = (user: ProfileSource): PublicProfile => ({
+  id: user.id,
+  username: user.username,
+  displayName: user.displayName,
+  bio: user.bio,
+  avatarUrl: user.avatarUrl,
+  createdAt: user.createdAt.toISOString(),
+  deleted: user.deletedAt !== null,
 });

@@ -1,20 +1,86 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { API_PREFIX } from '#src/common/api.js';
 import { Caller, type AuthContext } from '#src/common/auth/auth-context.js';
+import { ListQueryDto } from '#src/common/pagination/pagination.js';
+import { uuidParam } from '#src/common/validation/uuid-param.pipe.js';
+import { CachedResponse } from '#src/infra/cache/cached-response.decorator.js';
+import { RedisKeys } from '#src/infra/redis/redis-keys.js';
+import { BlocksService } from './blocks.service.js';
+import { UserSearchDto } from './dto/user-search.dto.js';
+import { UserUpdateDto } from './dto/user-update.dto.js';
 import { UsersService } from './users.service.js';
 
 @ApiTags('users')
 @ApiBearerAuth()
 @Controller(`${API_PREFIX}/users`)
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly blocks: BlocksService,
+  ) {}
 
   @Get('me')
-  @ApiOperation({ summary: 'The signed-in user: id, email, username, displayName, bio, avatarUrl, createdAt.' })
-  @ApiOkResponse({ description: 'The account' })
-  @ApiUnauthorizedResponse({ description: 'Missing, invalid, expired or revoked access token (UNAUTHORIZED)' })
+  @CachedResponse({
+    cache: 'user-me',
+    ttlSeconds: (config) => config.get('USER_PROFILE_CACHE_TTL_SECONDS', { infer: true }),
+    key: (request) => RedisKeys.userMe(request.auth!.userId),
+  })
+  @ApiOperation({
+    summary:
+      'The signed-in account: id, email, username, displayName, bio, avatarUrl, createdAt. Cached per user (X-Cache).',
+  })
   me(@Caller() caller: AuthContext) {
     return this.users.me(caller.userId);
+  }
+
+  @Patch('me')
+  @ApiOperation({ summary: 'Change displayName, bio or avatarUrl (null clears). Returns the account.' })
+  update(@Caller() caller: AuthContext, @Body() changes: UserUpdateDto) {
+    return this.users.update(caller.userId, changes);
+  }
+
+  @Get('me/blocks')
+  @ApiOperation({ summary: 'Users the caller blocked, newest first: { items: [{ user, blockedAt }], nextCursor }.' })
+  listBlocks(@Caller() caller: AuthContext, @Query() query: ListQueryDto) {
+    return this.blocks.list(caller.userId, query);
+  }
+
+  @Get()
+  @ApiOperation({
+    summary: 'Prefix search on username and display name (case-insensitive), by username: { items, nextCursor }.',
+  })
+  search(@Query() query: UserSearchDto) {
+    return this.users.search(query);
+  }
+
+  @Get(':id')
+  @ApiOperation({
+    summary:
+      'A public profile (deleted accounts show as { deleted: true }). Cached under user:profile:{id} (X-Cache: HIT|MISS).',
+  })
+  async profile(@Param('id', uuidParam('id')) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { value, hit } = await this.users.profile(id);
+    void reply.header('x-cache', hit ? 'HIT' : 'MISS');
+    return value;
+  }
+
+  @Post(':id/block')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Block a user: they can no longer message you or start a conversation with you (403 BLOCKED).',
+  })
+  @ApiNoContentResponse()
+  block(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string) {
+    return this.blocks.block(caller.userId, id);
+  }
+
+  @Delete(':id/block')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Unblock a user (no error when they were not blocked).' })
+  @ApiNoContentResponse()
+  unblock(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string) {
+    return this.blocks.unblock(caller.userId, id);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
 import type { User } from '#src/generated/prisma/client.js';
+import type { ProfileSource } from './user.presenter.js';
 
 export interface NewUser {
   email: string;
@@ -9,6 +10,15 @@ export interface NewUser {
   displayName?: string;
 }
 
+export interface ProfileChanges {
+  displayName?: string | null;
+  bio?: string | null;
+  avatarUrl?: string | null;
+}
+
+/** `%`, `_` and `\` are LIKE wildcards/escape: a prefix matches them literally. */
+const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+
 /** Users' rows. Emails and usernames are stored lower-case, so their unique indexes ignore case. */
 @Injectable()
 export class UsersRepository {
@@ -16,6 +26,11 @@ export class UsersRepository {
 
   findById(id: string): Promise<User | null> {
     return this.prisma.user.findFirst({ where: { id, deletedAt: null } });
+  }
+
+  /** Deleted accounts included: their messages still need an author to show. */
+  findProfile(id: string): Promise<User | null> {
+    return this.prisma.user.findUnique({ where: { id } });
   }
 
   /** `login` is a lower-cased email or username. */
@@ -35,6 +50,50 @@ export class UsersRepository {
   }
 
   create(user: NewUser): Promise<User> {
-    return this.prisma.user.create({ data: user });
+    return this.prisma.user.create({ data: { ...user, displayNameSearch: user.displayName?.toLowerCase() } });
+  }
+
+  update(id: string, changes: ProfileChanges): Promise<User> {
+    const displayNameSearch =
+      changes.displayName === undefined ? undefined : (changes.displayName?.toLowerCase() ?? null);
+    return this.prisma.user.update({ where: { id }, data: { ...changes, displayNameSearch } });
+  }
+
+  /**
+   * Active users whose username or display name starts with `prefix` (lower-case), by username,
+   * after `afterUsername`. Both columns have `text_pattern_ops` indexes for this `LIKE`.
+   */
+  search(prefix: string, limit: number, afterUsername?: string): Promise<ProfileSource[]> {
+    const pattern = likePrefix(prefix);
+    return this.prisma.$queryRaw<ProfileSource[]>`
+      SELECT id, username, display_name AS "displayName", bio, avatar_url AS "avatarUrl",
+             created_at AS "createdAt", deleted_at AS "deletedAt"
+      FROM users
+      WHERE deleted_at IS NULL
+        AND (username LIKE ${pattern} ESCAPE '\\' OR display_name_search LIKE ${pattern} ESCAPE '\\')
+        AND (${afterUsername ?? null}::text IS NULL OR username > ${afterUsername ?? null}::text)
+      ORDER BY username
+      LIMIT ${limit}`;
+  }
+
+  /**
+   * Deletes the account the way messages can survive it: the row stays, as an anonymous author
+   * that can never sign in again; email and username are freed for others.
+   */
+  anonymise(id: string): Promise<User> {
+    const tag = id.replace(/-/g, '').slice(0, 24);
+    return this.prisma.user.update({
+      where: { id },
+      data: {
+        email: `deleted-${id}@deleted.invalid`,
+        username: `deleted_${tag}`,
+        passwordHash: '',
+        displayName: null,
+        displayNameSearch: null,
+        bio: null,
+        avatarUrl: null,
+        deletedAt: new Date(),
+      },
+    });
   }
 }

@@ -1,14 +1,31 @@
 import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { AppError } from '#src/common/errors/app-error.js';
+import { decodeCursor, toPage, type Page } from '#src/common/pagination/pagination.js';
 import type { User } from '#src/generated/prisma/client.js';
-import { toUserMe, type UserMe } from './user.presenter.js';
-import { UsersRepository, type NewUser } from './users.repository.js';
+import { CacheService } from '#src/infra/cache/cache.service.js';
+import type { AppConfig } from '#src/infra/config/app-config.js';
+import { RedisKeys } from '#src/infra/redis/redis-keys.js';
+import type { UserSearchDto } from './dto/user-search.dto.js';
+import { toPublicProfile, toUserMe, type PublicProfile, type UserMe } from './user.presenter.js';
+import { UsersRepository, type NewUser, type ProfileChanges } from './users.repository.js';
 
 const isUniqueViolation = (error: unknown): boolean => (error as { code?: unknown }).code === 'P2002';
+const isUsername = (value: unknown): value is string => typeof value === 'string' && value.length <= 64;
+
+export const userNotFound = () => new AppError(404, 'USER_NOT_FOUND', 'No user with this id');
 
 @Injectable()
 export class UsersService {
-  constructor(private readonly users: UsersRepository) {}
+  private readonly profileTtlSeconds: number;
+
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly cache: CacheService,
+    config: ConfigService<AppConfig, true>,
+  ) {
+    this.profileTtlSeconds = config.get('USER_PROFILE_CACHE_TTL_SECONDS', { infer: true });
+  }
 
   async me(userId: string): Promise<UserMe> {
     const user = await this.users.findById(userId);
@@ -16,9 +33,42 @@ export class UsersService {
     return toUserMe(user);
   }
 
+  /** A public profile, from the `user:profile:{id}` cache; `hit` tells whether Postgres was spared. */
+  async profile(userId: string): Promise<{ value: PublicProfile; hit: boolean }> {
+    const { value, hit } = await this.cache.getOrLoad(
+      'user-profile',
+      RedisKeys.userProfile(userId),
+      this.profileTtlSeconds,
+      async () => {
+        const user = await this.users.findProfile(userId);
+        return user && toPublicProfile(user);
+      },
+    );
+    if (!value) throw userNotFound();
+    return { value, hit };
+  }
+
+  async update(userId: string, changes: ProfileChanges): Promise<UserMe> {
+    const user = await this.users.update(userId, changes);
+    await this.forget(userId);
+    return toUserMe(user);
+  }
+
+  async search(query: UserSearchDto): Promise<Page<PublicProfile>> {
+    const after = decodeCursor(query.cursor, isUsername);
+    const rows = await this.users.search(query.search.trim().toLowerCase(), query.limit + 1, after);
+    return toPage(rows, query.limit, toPublicProfile, (row) => row.username);
+  }
+
   /** The active account signing in with this email or username, if any. */
   findByLogin(login: string): Promise<User | null> {
     return this.users.findByLogin(login.trim().toLowerCase());
+  }
+
+  /** Anonymises the account (its sessions are the caller's business: see the auth feature). */
+  async delete(userId: string): Promise<void> {
+    await this.users.anonymise(userId);
+    await this.forget(userId);
   }
 
   /** Creates the account; 409 `EMAIL_TAKEN` / `USERNAME_TAKEN` when either is in use, in any case. */
@@ -32,6 +82,11 @@ export class UsersService {
       if (isUniqueViolation(error)) await this.assertAvailable(normalized.email, normalized.username);
       throw error;
     }
+  }
+
+  /** Every cached view of the user. */
+  private forget(userId: string): Promise<void> {
+    return this.cache.invalidate(RedisKeys.userProfile(userId), RedisKeys.userMe(userId));
   }
 
   private async assertAvailable(email: string, username: string): Promise<void> {

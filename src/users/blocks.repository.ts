@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '#src/infra/prisma/prisma.service.js';
+import type { Block, User } from '#src/generated/prisma/client.js';
+
+export type BlockWithUser = Block & { blocked: User };
+
+@Injectable()
+export class BlocksRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Idempotent: blocking twice keeps the first block. */
+  async add(blockerId: string, blockedId: string): Promise<void> {
+    await this.prisma.block.upsert({
+      where: { blockerId_blockedId: { blockerId, blockedId } },
+      create: { blockerId, blockedId },
+      update: {},
+    });
+  }
+
+  async remove(blockerId: string, blockedId: string): Promise<void> {
+    await this.prisma.block.deleteMany({ where: { blockerId, blockedId } });
+  }
+
+  async exists(blockerId: string, blockedId: string): Promise<boolean> {
+    const row = await this.prisma.block.findUnique({ where: { blockerId_blockedId: { blockerId, blockedId } } });
+    return row !== null;
+  }
+
+  /** Newest first, after `after` (the last row of the previous page). */
+  list(blockerId: string, limit: number, after?: { createdAt: string; blockedId: string }): Promise<BlockWithUser[]> {
+    return this.prisma.block.findMany({
+      where: {
+        blockerId,
+        ...(after && {
+          OR: [
+            { createdAt: { lt: new Date(after.createdAt) } },
+            { createdAt: new Date(after.createdAt), blockedId: { gt: after.blockedId } },
+          ],
+        }),
+      },
+      orderBy: [{ createdAt: 'desc' }, { blockedId: 'asc' }],
+      take: limit,
+      include: { blocked: true },
+    });
+  }
+}

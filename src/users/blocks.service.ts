@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '#src/common/errors/app-error.js';
+import { decodeCursor, toPage, type ListQueryDto, type Page } from '#src/common/pagination/pagination.js';
+import { BlocksRepository } from './blocks.repository.js';
+import { toPublicProfile, type PublicProfile } from './user.presenter.js';
+import { UsersRepository } from './users.repository.js';
+import { userNotFound } from './users.service.js';
+
+export interface BlockView {
+  user: PublicProfile;
+  blockedAt: string;
+}
+
+type BlockCursor = { createdAt: string; blockedId: string };
+const isBlockCursor = (value: unknown): value is BlockCursor =>
+  typeof (value as BlockCursor | null)?.createdAt === 'string' && typeof (value as BlockCursor).blockedId === 'string';
+
+@Injectable()
+export class BlocksService {
+  constructor(
+    private readonly blocks: BlocksRepository,
+    private readonly users: UsersRepository,
+  ) {}
+
+  async block(blockerId: string, blockedId: string): Promise<void> {
+    if (blockerId === blockedId) throw new AppError(400, 'CANNOT_BLOCK_SELF', 'You cannot block yourself');
+    if (!(await this.users.findById(blockedId))) throw userNotFound();
+    await this.blocks.add(blockerId, blockedId);
+  }
+
+  unblock(blockerId: string, blockedId: string): Promise<void> {
+    return this.blocks.remove(blockerId, blockedId);
+  }
+
+  /** Whether `blockerId` blocked `blockedId`: the conversations and messages features refuse them with 403 `BLOCKED`. */
+  hasBlocked(blockerId: string, blockedId: string): Promise<boolean> {
+    return this.blocks.exists(blockerId, blockedId);
+  }
+
+  async list(blockerId: string, query: ListQueryDto): Promise<Page<BlockView>> {
+    const rows = await this.blocks.list(blockerId, query.limit + 1, decodeCursor(query.cursor, isBlockCursor));
+    return toPage(
+      rows,
+      query.limit,
+      (row) => ({ user: toPublicProfile(row.blocked), blockedAt: row.createdAt.toISOString() }),
+      (row) => ({ createdAt: row.createdAt.toISOString(), blockedId: row.blockedId }),
+    );
+  }
+}
