@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from '#src/app.module.js';
 import type { AppConfig } from '#src/infra/config/app-config.js';
+import { registerJsonBodyParser } from '#src/infra/http/json-body-parser.js';
 import { assignRequestId } from '#src/infra/http/request-id.js';
 import { MetricsService } from '#src/infra/metrics/metrics.service.js';
 
@@ -32,11 +33,14 @@ export async function createApp(
     bufferLogs: true,
     // Throw instead of exiting, so main.ts stops the embedded servers and reports the cause.
     abortOnError: false,
+    // Bodies are parsed by Fastify's JSON parser with a nesting limit (registerJsonBodyParser).
+    bodyParser: false,
   });
   app.useLogger(app.get(Logger));
   app.flushLogs();
 
   const fastify = app.getHttpAdapter().getInstance();
+  registerJsonBodyParser(fastify);
   const metrics = app.get(MetricsService);
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);

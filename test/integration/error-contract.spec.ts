@@ -123,6 +123,14 @@ describe('one error body for every error', () => {
     ],
     ['a JSON array instead of an object', '[1,2,3]', 'application/json', 400, 'VALIDATION_FAILED'],
     ['a JSON null', 'null', 'application/json', 400, 'VALIDATION_FAILED'],
+    [
+      'JSON nested 100 levels deep',
+      `{"a":${'['.repeat(100)}${']'.repeat(100)}}`,
+      'application/json',
+      400,
+      'VALIDATION_FAILED',
+    ],
+    ['a prototype-poisoning body', '{"__proto__":{"isAdmin":true}}', 'application/json', 400, 'MALFORMED_JSON'],
   ])('answers %s with a 4xx in the error shape', async (_name, raw, contentType, status, code) => {
     const response = await t.request('POST', '/test-probe', { body: raw, headers: { 'content-type': contentType } });
     expect(response.status).toBe(status);
