@@ -24,6 +24,9 @@ export function redisKeyPattern(area: string, entity: string): string {
   return `${segment(area, 'area')}:${segment(entity, 'entity')}:*`;
 }
 
+/** A fixed-length stand-in for text that is long, or not fit to appear in a key (addresses, other keys). */
+const digest = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
+
 /** The named keys of each feature. */
 export const RedisKeys = {
   /** A revoked access token, kept for the token's remaining life. */
@@ -37,10 +40,9 @@ export const RedisKeys = {
   /** The account's own view (`GET /users/me`), per user. */
   userMe: (userId: string) => redisKey('user', 'me', userId),
   /** Lock held while one process rebuilds a cached value (against stampedes). */
-  cacheLock: (key: string) => redisKey('cache', 'lock', createHash('sha256').update(key).digest('hex').slice(0, 32)),
+  cacheLock: (key: string) => redisKey('cache', 'lock', digest(key)),
   /** Hits in the current window of one limit, for one subject (hashed: addresses stay out of keys). */
-  rateLimitHits: (limit: string, subject: string) =>
-    redisKey('ratelimit', limit, createHash('sha256').update(subject).digest('hex').slice(0, 32)),
+  rateLimitHits: (limit: string, subject: string) => redisKey('ratelimit', limit, digest(subject)),
 };
 
 /**
