@@ -13,8 +13,7 @@ export class AccessTokenVerifier {
 
   async verify(token: string): Promise<AuthContext> {
     const auth = this.tokens.verifyAccess(token);
-    if (!(await this.state.isActive(auth))) throw unauthorized();
-    void this.state.touch(auth.sessionId);
+    if (!(await this.state.admit(auth))) throw unauthorized();
     return auth;
   }
 }

@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '#src/common/errors/app-error.js';
 import type { AuthContext } from '#src/common/auth/auth-context.js';
-import type { Session, User } from '#src/generated/prisma/client.js';
+import type { User } from '#src/generated/prisma/client.js';
 import { toUserMe, type UserMe } from '#src/users/user.presenter.js';
 import { UsersService } from '#src/users/users.service.js';
 import { AuthMetrics } from './auth.metrics.js';
-import type { AuthLoginDto } from './dto/auth-login.dto.js';
+import type { AuthDeviceDto, AuthLoginDto } from './dto/auth-login.dto.js';
 import type { AuthRegisterDto } from './dto/auth-register.dto.js';
 import { LoginAttempts } from './login-attempts.js';
 import { PasswordHasher } from './password-hasher.js';
-import { SessionRepository } from './session.repository.js';
 import { SessionsService } from './sessions.service.js';
 import { TokensService, unauthorized } from './tokens.service.js';
 
@@ -35,7 +34,6 @@ export class AuthService {
     private readonly passwords: PasswordHasher,
     private readonly tokens: TokensService,
     private readonly sessions: SessionsService,
-    private readonly sessionRows: SessionRepository,
     private readonly attempts: LoginAttempts,
     private readonly metrics: AuthMetrics,
   ) {}
@@ -72,17 +70,15 @@ export class AuthService {
   async refresh(refreshToken: string): Promise<{ accessToken: string; refreshToken: string }> {
     const parts = this.tokens.parseRefresh(refreshToken);
     if (!parts) throw unauthorized('Invalid refresh token');
-    const session = await this.sessionRows.findById(parts.sessionId);
-    if (!session || session.revokedAt || session.expiresAt <= new Date()) {
-      throw unauthorized('This session has ended; sign in again');
+    const rotation = await this.sessions.rotate(parts.sessionId, parts.generation);
+    if (rotation.outcome === 'ended') throw unauthorized('This session has ended; sign in again');
+    if (rotation.outcome === 'reused') {
+      this.metrics.refreshReused();
+      throw new AppError(401, 'REFRESH_TOKEN_REUSED', 'This refresh token was already used; the session is revoked');
     }
-    const rotated =
-      parts.generation === session.refreshGeneration &&
-      (await this.sessionRows.advanceGeneration(session.id, parts.generation, this.sessions.nextExpiry()));
-    if (!rotated) return this.revokeOnReuse(session);
     return {
-      accessToken: this.tokens.signAccess(session.userId, session.id),
-      refreshToken: this.tokens.mintRefresh(session.id, parts.generation + 1),
+      accessToken: this.tokens.signAccess(rotation.userId, parts.sessionId),
+      refreshToken: this.tokens.mintRefresh(parts.sessionId, parts.generation + 1),
     };
   }
 
@@ -99,13 +95,7 @@ export class AuthService {
     await this.sessions.revoke(caller.userId, undefined, caller);
   }
 
-  private async revokeOnReuse(session: Session): Promise<never> {
-    this.metrics.refreshReused();
-    await this.sessions.revoke(session.userId, [session.id]);
-    throw new AppError(401, 'REFRESH_TOKEN_REUSED', 'This refresh token was already used; the session is revoked');
-  }
-
-  private async signIn(user: User, client: ClientInfo, device: AuthLoginDto['device'] & object): Promise<SignedIn> {
+  private async signIn(user: User, client: ClientInfo, device: AuthDeviceDto): Promise<SignedIn> {
     const session = await this.sessions.open({
       userId: user.id,
       deviceName: device.name,

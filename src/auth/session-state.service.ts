@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { AuthContext } from '#src/common/auth/auth-context.js';
 import type { Session } from '#src/generated/prisma/client.js';
 import { RedisKeys } from '#src/infra/redis/redis-keys.js';
@@ -39,18 +39,25 @@ export class SessionStateService implements OnModuleInit, OnModuleDestroy {
     clearTimeout(this.replayTimer);
   }
 
-  /** False when the token, or its session, is revoked, expired or unknown. */
-  async isActive(auth: AuthContext): Promise<boolean> {
+  /**
+   * False when the token, or its session, is revoked, expired or unknown. In the same round trip
+   * to Redis it claims the once-a-minute slot for recording the session's activity.
+   */
+  async admit(auth: AuthContext): Promise<boolean> {
     try {
       const results = await this.redis
         .pipeline()
         .exists(RedisKeys.revokedAccessToken(auth.jti))
         .hget(RedisKeys.session(auth.sessionId), 'revoked')
+        .set(RedisKeys.sessionTouched(auth.sessionId), '1', 'EX', TOUCH_INTERVAL_SECONDS, 'NX')
         .exec();
-      const [[tokenError, tokenRevoked], [sessionError, revoked]] = results ?? [];
+      const [[tokenError, tokenRevoked], [sessionError, revoked], [, touchSlot]] = results ?? [];
       if (!tokenError && !sessionError) {
         if (tokenRevoked === 1 || revoked === '1') return false;
-        if (revoked === '0') return true;
+        if (revoked === '0') {
+          if (touchSlot === 'OK') void this.recordActivity(auth.sessionId);
+          return true;
+        }
       }
     } catch {
       // Redis unavailable: Postgres decides below.
@@ -88,10 +95,7 @@ export class SessionStateService implements OnModuleInit, OnModuleDestroy {
    * A revoked session only needs its marker while its access tokens can still be valid.
    */
   async markRevoked(sessionIds: string[], accessToken?: AuthContext): Promise<void> {
-    const pipeline = this.redis.pipeline();
-    for (const id of sessionIds) {
-      pipeline.hset(RedisKeys.session(id), 'revoked', '1').expire(RedisKeys.session(id), this.tokens.accessTtlSeconds);
-    }
+    const pipeline = this.revokedMarkers(sessionIds);
     const remainingMs = accessToken ? accessToken.expiresAt - Date.now() : 0;
     if (accessToken && remainingMs > 0)
       pipeline.set(RedisKeys.revokedAccessToken(accessToken.jti), '1', 'PX', remainingMs);
@@ -103,17 +107,22 @@ export class SessionStateService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** Records the session's last activity at most once a minute, across all instances. */
-  async touch(sessionId: string): Promise<void> {
+  /** Writes the last-activity time; `admit` lets this happen at most once a minute per session. */
+  private async recordActivity(sessionId: string): Promise<void> {
     const now = new Date();
-    const first = await this.redis
-      .set(RedisKeys.sessionTouched(sessionId), '1', 'EX', TOUCH_INTERVAL_SECONDS, 'NX')
-      .catch(() => null);
-    if (first !== 'OK') return;
     await Promise.all([
       this.sessions.touch(sessionId, now),
       this.redis.hset(RedisKeys.session(sessionId), 'lastActiveAt', now.toISOString()),
     ]).catch((error: Error) => this.logger.warn(`could not record session activity: ${error.message}`));
+  }
+
+  /** Marks sessions revoked in a pipeline; the marker only needs to outlive their access tokens. */
+  private revokedMarkers(sessionIds: string[]): ChainableCommander {
+    const pipeline = this.redis.pipeline();
+    for (const id of sessionIds) {
+      pipeline.hset(RedisKeys.session(id), 'revoked', '1').expire(RedisKeys.session(id), this.tokens.accessTtlSeconds);
+    }
+    return pipeline;
   }
 
   private markStale(at: Date): void {
@@ -128,13 +137,7 @@ export class SessionStateService implements OnModuleInit, OnModuleDestroy {
     if (!since) return;
     try {
       const ids = await this.sessions.revokedSince(new Date(since.getTime() - REPLAY_MARGIN_MS));
-      const pipeline = this.redis.pipeline();
-      for (const id of ids) {
-        pipeline
-          .hset(RedisKeys.session(id), 'revoked', '1')
-          .expire(RedisKeys.session(id), this.tokens.accessTtlSeconds);
-      }
-      const results = await pipeline.exec();
+      const results = await this.revokedMarkers(ids).exec();
       if (results?.some(([error]) => error)) throw new Error('Redis refused a write');
       if (this.staleSince === since) this.staleSince = undefined;
       this.logger.log(`replayed ${ids.length} session revocation(s) into Redis`);

@@ -19,6 +19,8 @@ export interface SessionView {
 
 const DAY_MS = 86_400_000;
 
+export type Rotation = { outcome: 'rotated'; userId: string } | { outcome: 'ended' } | { outcome: 'reused' };
+
 /** Signed-in devices: opening (with the per-user cap), listing and revoking. */
 @Injectable()
 export class SessionsService {
@@ -34,8 +36,8 @@ export class SessionsService {
     this.lifetimeMs = config.get('REFRESH_TOKEN_TTL_DAYS', { infer: true }) * DAY_MS;
   }
 
-  /** A refreshed session lives this much longer. */
-  nextExpiry(): Date {
+  /** A new or refreshed session lives this long from now. */
+  private nextExpiry(): Date {
     return new Date(Date.now() + this.lifetimeMs);
   }
 
@@ -62,6 +64,22 @@ export class SessionsService {
         current: session.id === caller.sessionId,
       })),
     };
+  }
+
+  /**
+   * Moves a session past refresh `generation`. `ended`: revoked, expired or unknown. `reused`: the
+   * token was issued for this session but is no longer current (it was copied), so the session is
+   * now revoked. Of two concurrent rotations from one generation exactly one succeeds.
+   */
+  async rotate(sessionId: string, generation: number): Promise<Rotation> {
+    const session = await this.sessions.findById(sessionId);
+    if (!session || session.revokedAt || session.expiresAt <= new Date()) return { outcome: 'ended' };
+    const advanced =
+      generation === session.refreshGeneration &&
+      (await this.sessions.advanceGeneration(session.id, generation, this.nextExpiry()));
+    if (advanced) return { outcome: 'rotated', userId: session.userId };
+    await this.revoke(session.userId, [session.id]);
+    return { outcome: 'reused' };
   }
 
   /** Revokes one of the caller's sessions; 404 when it is not theirs or not active. */
