@@ -3,6 +3,8 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ConfigModule } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from '#src/auth/auth.module.js';
+import { ConversationsModule } from '#src/conversations/conversations.module.js';
+import { MessagesModule } from '#src/messages/messages.module.js';
 import { createValidationPipe } from '#src/common/validation/validation.pipe.js';
 import { HttpExceptionFilter } from '#src/filters/http-exception.filter.js';
 import { HealthModule } from '#src/health/health.module.js';
@@ -38,6 +40,8 @@ export class AppModule {
         HealthModule,
         UsersModule,
         AuthModule,
+        ConversationsModule,
+        MessagesModule,
         ...extraModules,
       ],
       providers: [

@@ -21,8 +21,24 @@ export class BlocksRepository {
     await this.prisma.block.deleteMany({ where: { blockerId, blockedId } });
   }
 
-  async exists(blockerId: string, blockedId: string): Promise<boolean> {
-    const row = await this.prisma.block.findUnique({ where: { blockerId_blockedId: { blockerId, blockedId } } });
+  async blockersAmong(blockedId: string, candidates: string[]): Promise<string[]> {
+    const rows = await this.prisma.block.findMany({
+      where: { blockedId, blockerId: { in: candidates } },
+      select: { blockerId: true },
+    });
+    return rows.map((row) => row.blockerId);
+  }
+
+  async existsBetween(a: string, b: string): Promise<boolean> {
+    const row = await this.prisma.block.findFirst({
+      where: {
+        OR: [
+          { blockerId: a, blockedId: b },
+          { blockerId: b, blockedId: a },
+        ],
+      },
+      select: { blockerId: true },
+    });
     return row !== null;
   }
 

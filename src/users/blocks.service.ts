@@ -32,9 +32,14 @@ export class BlocksService {
     return this.blocks.remove(blockerId, blockedId);
   }
 
-  /** Whether `blockerId` blocked `blockedId`: the conversations and messages features refuse them with 403 `BLOCKED`. */
-  hasBlocked(blockerId: string, blockedId: string): Promise<boolean> {
-    return this.blocks.exists(blockerId, blockedId);
+  /** Those of `candidates` who blocked `userId`: `userId` cannot bring them into a conversation. */
+  blockersAmong(userId: string, candidates: string[]): Promise<string[]> {
+    return this.blocks.blockersAmong(userId, candidates);
+  }
+
+  /** Whether either user blocked the other: a direct conversation between them is closed both ways. */
+  blockedEitherWay(a: string, b: string): Promise<boolean> {
+    return this.blocks.existsBetween(a, b);
   }
 
   async list(blockerId: string, query: ListQueryDto): Promise<Page<BlockView>> {

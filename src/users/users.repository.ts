@@ -34,6 +34,12 @@ export class UsersRepository {
   }
 
   /** `login` is a lower-cased email or username. */
+  /** Those of `ids` that belong to accounts that are not deleted. */
+  async findActiveIds(ids: string[]): Promise<Set<string>> {
+    const rows = await this.prisma.user.findMany({ where: { id: { in: ids }, deletedAt: null }, select: { id: true } });
+    return new Set(rows.map((row) => row.id));
+  }
+
   findByLogin(login: string): Promise<User | null> {
     return this.prisma.user.findFirst({
       where: { deletedAt: null, OR: [{ email: login }, { username: login }] },

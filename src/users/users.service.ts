@@ -9,8 +9,8 @@ import { RedisKeys } from '#src/infra/redis/redis-keys.js';
 import type { UserSearchDto } from './dto/user-search.dto.js';
 import { toPublicProfile, toUserMe, type PublicProfile, type UserMe } from './user.presenter.js';
 import { UsersRepository, type NewUser, type ProfileChanges } from './users.repository.js';
+import { isUniqueViolation } from '#src/infra/prisma/prisma-errors.js';
 
-const isUniqueViolation = (error: unknown): boolean => (error as { code?: unknown }).code === 'P2002';
 const isUsername = (value: unknown): value is string => typeof value === 'string' && value.length <= 64;
 
 export const userNotFound = () => new AppError(404, 'USER_NOT_FOUND', 'No user with this id');
@@ -58,6 +58,11 @@ export class UsersService {
     const after = decodeCursor(query.cursor, isUsername);
     const rows = await this.users.search(query.search.trim().toLowerCase(), query.limit + 1, after);
     return toPage(rows, query.limit, toPublicProfile, (row) => row.username);
+  }
+
+  /** Those of `ids` that are accounts, not deleted ones: who can be added to a conversation. */
+  activeIds(ids: string[]): Promise<Set<string>> {
+    return this.users.findActiveIds(ids);
   }
 
   /** The active account signing in with this email or username, if any. */

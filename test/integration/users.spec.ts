@@ -184,8 +184,9 @@ describe('blocks', () => {
     expect((await t.request('POST', blockPath(carol), { headers: bearer(alice.accessToken) })).status).toBe(204);
 
     const blocks = t.app.get(BlocksService);
-    expect(await blocks.hasBlocked(alice.user.id, bob.user.id)).toBe(true);
-    expect(await blocks.hasBlocked(bob.user.id, alice.user.id)).toBe(false);
+    expect(await blocks.blockersAmong(bob.user.id, [alice.user.id, carol.user.id])).toEqual([alice.user.id]);
+    expect(await blocks.blockersAmong(alice.user.id, [bob.user.id])).toEqual([]);
+    expect(await blocks.blockedEitherWay(bob.user.id, alice.user.id)).toBe(true);
 
     const list = (
       await t.request('GET', '/api/v1/users/me/blocks?limit=1', { headers: bearer(alice.accessToken) })
@@ -204,7 +205,7 @@ describe('blocks', () => {
 
     expect((await t.request('DELETE', blockPath(bob), { headers: bearer(alice.accessToken) })).status).toBe(204);
     expect((await t.request('DELETE', blockPath(bob), { headers: bearer(alice.accessToken) })).status).toBe(204);
-    expect(await blocks.hasBlocked(alice.user.id, bob.user.id)).toBe(false);
+    expect(await blocks.blockedEitherWay(alice.user.id, bob.user.id)).toBe(false);
   });
 
   it('refuses to block oneself or an unknown user', async () => {

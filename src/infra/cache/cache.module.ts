@@ -7,6 +7,6 @@ import { RebuildLock } from './rebuild-lock.js';
 @Global()
 @Module({
   providers: [CacheService, CacheMetrics, RebuildLock, CachedResponseInterceptor],
-  exports: [CacheService, CachedResponseInterceptor],
+  exports: [CacheService, CacheMetrics, CachedResponseInterceptor],
 })
 export class CacheModule {}

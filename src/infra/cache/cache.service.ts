@@ -66,6 +66,21 @@ export class CacheService implements OnModuleDestroy {
     return result;
   }
 
+  /** Whether cached values may be served now: caching is on and no missed invalidation awaits its flush. */
+  get usable(): boolean {
+    return this.enabled && !this.stale;
+  }
+
+  /** Changes whenever an invalidation is missed: a value loaded across a change must not be stored. */
+  get generation(): number {
+    return this.staleGeneration;
+  }
+
+  /** For caches kept outside `getOrLoad` (sorted sets): a failed update means Redis may now be stale. */
+  updateFailed(error: unknown): void {
+    this.invalidationMissed(error);
+  }
+
   /** Deletes keys (pipelined). Never throws. */
   async invalidate(...keys: string[]): Promise<void> {
     if (keys.length === 0) return;

@@ -83,6 +83,14 @@ export class EnvSchema {
   @IntegerSetting(1, 86400, 'seconds')
   USER_PROFILE_CACHE_TTL_SECONDS = 300;
 
+  /** How long a user's conversation list and unread counts stay cached (every change also invalidates them). */
+  @IntegerSetting(1, 86400, 'seconds')
+  CONVERSATION_LIST_CACHE_TTL_SECONDS = 120;
+
+  /** How long a conversation's metadata and latest messages stay cached (every change also updates them). */
+  @IntegerSetting(1, 604800, 'seconds')
+  CONVERSATION_CACHE_TTL_SECONDS = 86400;
+
   @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevel = 'info';
 

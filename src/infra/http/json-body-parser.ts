@@ -4,21 +4,29 @@ import { AppError } from '#src/common/errors/app-error.js';
 /** No API body nests anywhere near this deep; deeper input would overflow the DTO transformation's recursion. */
 const MAX_DEPTH = 32;
 
-/** Depth of a parsed JSON value, measured without recursion (the input may be hostile). */
-function exceedsDepth(root: unknown, max: number): boolean {
+/** PostgreSQL text cannot hold U+0000: a string carrying it would fail at the database instead of validation. */
+const hasNul = (text: string) => text.includes('\u0000');
+
+/** What makes a parsed JSON value unacceptable, found without recursion (the input may be hostile). */
+function problemOf(root: unknown, maxDepth: number): string | undefined {
   const stack: [unknown, number][] = [[root, 1]];
   while (stack.length > 0) {
     const [value, depth] = stack.pop()!;
+    if (typeof value === 'string' && hasNul(value)) return 'the body contains a NUL (U+0000) character';
     if (value === null || typeof value !== 'object') continue;
-    if (depth > max) return true;
-    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+    if (depth > maxDepth) return `the body nests deeper than ${maxDepth} levels`;
+    for (const [key, child] of Object.entries(value)) {
+      if (hasNul(key)) return 'the body contains a NUL (U+0000) character';
+      stack.push([child, depth + 1]);
+    }
   }
-  return false;
+  return undefined;
 }
 
 /**
  * Fastify's own JSON parser (with its protection against prototype poisoning), plus a limit on
- * nesting: a deeper body is a 400 `VALIDATION_FAILED`, not a stack overflow.
+ * nesting and a refusal of NUL characters: either is a 400 `VALIDATION_FAILED`, not a stack
+ * overflow or a database error.
  */
 export function registerJsonBodyParser(fastify: FastifyInstance): void {
   const parse = fastify.getDefaultJsonParser('error', 'error');
@@ -26,12 +34,9 @@ export function registerJsonBodyParser(fastify: FastifyInstance): void {
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     void parse(request, body as string, (error, value) => {
       if (error) return done(error);
-      if (exceedsDepth(value, MAX_DEPTH)) {
-        return done(
-          new AppError(400, 'VALIDATION_FAILED', 'Validation failed', [
-            { field: 'body', message: `the body nests deeper than ${MAX_DEPTH} levels` },
-          ]),
-        );
+      const problem = problemOf(value, MAX_DEPTH);
+      if (problem) {
+        return done(new AppError(400, 'VALIDATION_FAILED', 'Validation failed', [{ field: 'body', message: problem }]));
       }
       done(null, value);
     });

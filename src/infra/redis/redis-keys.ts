@@ -39,6 +39,16 @@ export const RedisKeys = {
   userProfile: (userId: string) => redisKey('user', 'profile', userId),
   /** The account's own view (`GET /users/me`), per user. */
   userMe: (userId: string) => redisKey('user', 'me', userId),
+  /** A user's conversation list: its first page (up to 100), with last messages and unread counts. */
+  conversationList: (userId: string) => redisKey('conv', 'list', userId),
+  /** A user's unread counts (`GET /conversations/unread`). */
+  conversationUnread: (userId: string) => redisKey('conv', 'unread', userId),
+  /** A conversation's metadata and member roles: every conversation route checks membership against it. */
+  conversationMeta: (conversationId: string) => redisKey('conv', 'meta', conversationId),
+  /** The latest messages of a conversation: a sorted set scored by seq. */
+  latestMessages: (conversationId: string) => redisKey('conv', 'messages', conversationId),
+  /** Moved by each change that found no latest-messages set: a rebuild that loaded before it must not store its copy. */
+  latestMessagesFence: (conversationId: string) => redisKey('conv', 'messages', conversationId, 'fence'),
   /** Lock held while one process rebuilds a cached value (against stampedes). */
   cacheLock: (key: string) => redisKey('cache', 'lock', digest(key)),
   /** Hits in the current window of one limit, for one subject (hashed: addresses stay out of keys). */
@@ -49,4 +59,11 @@ export const RedisKeys = {
  * Every cached (rebuildable) value lives under one of these patterns. After a Redis outage they are
  * all dropped, since an invalidation may have been missed while Redis was unreachable.
  */
-export const CACHE_PATTERNS = [redisKeyPattern('user', 'profile'), redisKeyPattern('user', 'me')];
+export const CACHE_PATTERNS = [
+  redisKeyPattern('user', 'profile'),
+  redisKeyPattern('user', 'me'),
+  redisKeyPattern('conv', 'list'),
+  redisKeyPattern('conv', 'unread'),
+  redisKeyPattern('conv', 'meta'),
+  redisKeyPattern('conv', 'messages'),
+];

@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '#src/common/errors/app-error.js';
+import { BlocksService } from '#src/users/blocks.service.js';
+import { ConversationCache } from './conversation-cache.js';
+import { isManager, memberOf, type ConversationMeta, type MemberMeta } from './conversation-meta.js';
+import { ConversationsRepository } from './conversations.repository.js';
+
+export interface Membership {
+  conversation: ConversationMeta;
+  member: MemberMeta;
+}
+
+/** 404 whether the conversation does not exist or the caller is not in it: its existence is not revealed. */
+export const conversationNotFound = () =>
+  new AppError(404, 'CONVERSATION_NOT_FOUND', 'No conversation with this id among yours');
+
+/**
+ * Who may do what in a conversation. Every conversation and message route starts here, from the
+ * cached metadata, before touching anything else.
+ */
+@Injectable()
+export class ConversationAccess {
+  constructor(
+    private readonly conversations: ConversationsRepository,
+    private readonly cache: ConversationCache,
+    private readonly blocks: BlocksService,
+  ) {}
+
+  async requireMember(userId: string, conversationId: string): Promise<Membership> {
+    const { value: conversation } = await this.cache.meta(conversationId, () =>
+      this.conversations.findMeta(conversationId),
+    );
+    const member = conversation && memberOf(conversation, userId);
+    if (!conversation || !member) throw conversationNotFound();
+    return { conversation, member };
+  }
+
+  /** A member who may post (send, react): not an unanswered or declined request, and no block in a direct conversation. */
+  async requireWriter(userId: string, conversationId: string): Promise<Membership> {
+    const membership = await this.requireMember(userId, conversationId);
+    await this.assertWriter(userId, membership);
+    return membership;
+  }
+
+  /** The rules of `requireWriter`, for a membership already checked. */
+  async assertWriter(userId: string, { conversation, member }: Membership): Promise<void> {
+    if (member.status === 'pending') {
+      throw new AppError(403, 'REQUEST_PENDING', 'Accept this message request before writing in it');
+    }
+    if (member.status === 'declined') {
+      throw new AppError(403, 'REQUEST_DECLINED', 'You declined this message request; accept it to write in it');
+    }
+    if (conversation.type === 'direct') {
+      const other = conversation.members.find((candidate) => candidate.userId !== userId);
+      if (other?.status === 'declined') {
+        throw new AppError(403, 'REQUEST_DECLINED', 'The recipient declined this message request');
+      }
+      if (other && (await this.blocks.blockedEitherWay(userId, other.userId))) throw blocked();
+    }
+  }
+
+  /** A group owner or admin. */
+  async requireManager(userId: string, conversationId: string): Promise<Membership> {
+    const membership = await this.requireMember(userId, conversationId);
+    requireGroup(membership.conversation);
+    if (!isManager(membership.member)) {
+      throw new AppError(403, 'NOT_GROUP_ADMIN', 'Only the group owner or an admin can do this');
+    }
+    return membership;
+  }
+}
+
+export const blocked = () => new AppError(403, 'BLOCKED', 'A block between you and this user prevents it');
+
+export function requireGroup(conversation: ConversationMeta): void {
+  if (conversation.type !== 'group') throw new AppError(400, 'NOT_A_GROUP', 'Only group conversations allow this');
+}

@@ -1,0 +1,95 @@
+import type { ConversationType, MemberRole, MemberStatus } from '#src/generated/prisma/client.js';
+import type { MessageView } from './message.presenter.js';
+
+/** A member as shown in a conversation: enough to render a name and an avatar. */
+export interface MemberView {
+  userId: string;
+  username: string;
+  displayName: string | null;
+  avatarUrl: string | null;
+  role: MemberRole;
+  deleted: boolean;
+}
+
+/** A conversation as its member sees it: their own status, read mark and unread count included. */
+export interface ConversationView {
+  id: string;
+  type: ConversationType;
+  title: string | null;
+  /** The caller's answer to a message request (`pending` until accepted); `accepted` otherwise. */
+  status: MemberStatus;
+  role: MemberRole;
+  muted: boolean;
+  memberCount: number;
+  /** The first members by join time (5 in lists, all in the detail). */
+  members: MemberView[];
+  lastSeq: number;
+  lastReadSeq: number;
+  unreadCount: number;
+  lastMessage: MessageView | null;
+  createdAt: string;
+  lastActivityAt: string;
+}
+
+/** One row of a user's conversation list, as the repository reads it. */
+export interface ConversationEntryRow {
+  id: string;
+  type: ConversationType;
+  title: string | null;
+  lastSeq: number;
+  memberCount: number;
+  lastActivityAt: Date;
+  createdAt: Date;
+  role: MemberRole;
+  status: MemberStatus;
+  muted: boolean;
+  lastReadSeq: number;
+  hiddenBeforeSeq: number;
+}
+
+export interface MemberRow {
+  conversationId: string;
+  userId: string;
+  role: MemberRole;
+  username: string;
+  displayName: string | null;
+  avatarUrl: string | null;
+  deletedAt: Date | null;
+}
+
+export const toMemberView = (row: MemberRow): MemberView => ({
+  userId: row.userId,
+  username: row.username,
+  displayName: row.displayName,
+  avatarUrl: row.avatarUrl,
+  role: row.role,
+  deleted: row.deletedAt !== null,
+});
+
+/** Messages after the caller's read mark (their own sends move it, so they never count) and after their hide point. */
+export const unreadCount = (row: Pick<ConversationEntryRow, 'lastSeq' | 'lastReadSeq' | 'hiddenBeforeSeq'>) =>
+  Math.max(0, row.lastSeq - Math.max(row.lastReadSeq, row.hiddenBeforeSeq));
+
+export function toConversationView(
+  row: ConversationEntryRow,
+  members: MemberRow[],
+  lastMessage: MessageView | null,
+): ConversationView {
+  return {
+    id: row.id,
+    type: row.type,
+    title: row.title,
+    status: row.status,
+    role: row.role,
+    muted: row.muted,
+    memberCount: row.memberCount,
+    members: members.map(toMemberView),
+    lastSeq: row.lastSeq,
+    lastReadSeq: Math.max(row.lastReadSeq, row.hiddenBeforeSeq),
+    unreadCount: unreadCount(row),
+    // A message the caller hid is not theirs to see, not even as a preview.
+    lastMessage: lastMessage && lastMessage.seq > row.hiddenBeforeSeq ? lastMessage : null,
+    createdAt: row.createdAt.toISOString(),
+    lastActivityAt: row.lastActivityAt.toISOString(),
+  };
+}

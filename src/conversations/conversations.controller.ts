@@ -1,0 +1,169 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { API_PREFIX } from '#src/common/api.js';
+import { Caller, type AuthContext } from '#src/common/auth/auth-context.js';
+import { ListQueryDto } from '#src/common/pagination/pagination.js';
+import { uuidParam } from '#src/common/validation/uuid-param.pipe.js';
+import { ConversationsService } from './conversations.service.js';
+import { ConversationCreateDto } from './dto/conversation-create.dto.js';
+import { ConversationUpdateDto } from './dto/conversation-update.dto.js';
+import { MemberRoleDto } from './dto/member-role.dto.js';
+import { MembersAddDto } from './dto/members-add.dto.js';
+import { ReadMarkDto } from './dto/read-mark.dto.js';
+import { MembersService } from './members.service.js';
+import { ReadMarksService } from './read-marks.service.js';
+
+const cacheHeader = (reply: FastifyReply, hit: boolean) => void reply.header('x-cache', hit ? 'HIT' : 'MISS');
+
+@ApiTags('conversations')
+@ApiBearerAuth()
+@Controller(`${API_PREFIX}/conversations`)
+export class ConversationsController {
+  constructor(
+    private readonly conversations: ConversationsService,
+    private readonly members: MembersService,
+    private readonly readMarks: ReadMarksService,
+  ) {}
+
+  @Post()
+  @ApiOperation({
+    summary:
+      'Open the direct conversation with userId (201 when created, 200 with the existing one; a message request ' +
+      'for a user who shares no conversation with you; 403 BLOCKED across a block), or create a group ' +
+      '({ type: "group", title, memberIds }: 2–500 members with you as owner; 400 naming unknown users).',
+  })
+  async create(
+    @Caller() caller: AuthContext,
+    @Body() dto: ConversationCreateDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { conversation, created } = await this.conversations.create(caller.userId, dto);
+    void reply.status(created ? 201 : 200);
+    return conversation;
+  }
+
+  @Get()
+  @ApiOperation({
+    summary:
+      'Your conversations, most recent activity first: { items, nextCursor }. Each has status (pending for a ' +
+      'request to you), role, muted, memberCount, members (first 5), lastSeq, lastReadSeq, unreadCount and ' +
+      'lastMessage. Hidden conversations come back with their next message; declined requests stay out. ' +
+      'The first page is cached per user (X-Cache).',
+  })
+  async list(
+    @Caller() caller: AuthContext,
+    @Query() query: ListQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { value, hit } = await this.conversations.list(caller.userId, query.limit, query.cursor);
+    cacheHeader(reply, hit);
+    return value;
+  }
+
+  @Get('unread')
+  @ApiOperation({
+    summary:
+      'Unread messages: { total, items: [{ conversationId, unreadCount }] } over accepted conversations with any. ' +
+      'Your own messages count as read. Cached per user (X-Cache).',
+  })
+  async unread(@Caller() caller: AuthContext, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { value, hit } = await this.readMarks.unread(caller.userId);
+    cacheHeader(reply, hit);
+    return value;
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One of your conversations, with every member and role. 404 when you are not a member.' })
+  detail(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string) {
+    return this.conversations.detail(caller.userId, id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({
+    summary:
+      '{ title } (group owner/admin, else 403 NOT_GROUP_ADMIN) and/or { muted } (your own setting). Returns the conversation.',
+  })
+  update(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string, @Body() dto: ConversationUpdateDto) {
+    return this.conversations.update(caller.userId, id, dto);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({
+    summary:
+      'Hide for me: the conversation leaves your list and the messages sent so far stay hidden from you; ' +
+      'it comes back when a new message arrives. Other members are not affected.',
+  })
+  @ApiNoContentResponse()
+  hide(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string) {
+    return this.conversations.hide(caller.userId, id);
+  }
+
+  @Post(':id/members')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Add { userIds } (1–100) to a group (owner/admin). Members already in it are skipped. 409 GROUP_FULL past ' +
+      '500 members, 404 USER_NOT_FOUND for unknown users, 403 BLOCKED when one of them blocked you.',
+  })
+  addMembers(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string, @Body() dto: MembersAddDto) {
+    return this.members.add(caller.userId, id, dto.userIds);
+  }
+
+  @Patch(':id/members/:userId')
+  @ApiOperation({ summary: "Set a member's role to admin or member (group owner only)." })
+  setRole(
+    @Caller() caller: AuthContext,
+    @Param('id', uuidParam('id')) id: string,
+    @Param('userId', uuidParam('userId')) userId: string,
+    @Body() dto: MemberRoleDto,
+  ) {
+    return this.members.setRole(caller.userId, id, userId, dto.role);
+  }
+
+  @Delete(':id/members/:userId')
+  @HttpCode(204)
+  @ApiOperation({
+    summary:
+      'Leave a group (your own id), or remove a member: the owner removes anyone, an admin plain members. ' +
+      'When the owner leaves, the longest-standing admin (else member) becomes owner.',
+  })
+  @ApiNoContentResponse()
+  removeMember(
+    @Caller() caller: AuthContext,
+    @Param('id', uuidParam('id')) id: string,
+    @Param('userId', uuidParam('userId')) userId: string,
+  ) {
+    return this.members.remove(caller.userId, id, userId);
+  }
+
+  @Post(':id/accept')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Accept a message request; returns the conversation (no change when already accepted).' })
+  accept(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string) {
+    return this.members.accept(caller.userId, id);
+  }
+
+  @Post(':id/decline')
+  @HttpCode(204)
+  @ApiOperation({
+    summary:
+      'Decline a message request: it leaves your list and the sender gets 403 REQUEST_DECLINED on send. ' +
+      '409 NOT_A_REQUEST when the conversation is not a request to you. Accepting later reopens it.',
+  })
+  @ApiNoContentResponse()
+  decline(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string) {
+    return this.members.decline(caller.userId, id);
+  }
+
+  @Post(':id/read')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Move your read mark forward to { seq } (never back; 400 past the last message): { conversationId, lastReadSeq, unreadCount }.',
+  })
+  markRead(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string, @Body() dto: ReadMarkDto) {
+    return this.readMarks.markRead(caller.userId, id, dto.seq);
+  }
+}

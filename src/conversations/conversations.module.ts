@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { UsersModule } from '#src/users/users.module.js';
+import { ConversationAccess } from './conversation-access.service.js';
+import { ConversationCache } from './conversation-cache.js';
+import { ConversationViews } from './conversation-views.js';
+import { ConversationsController } from './conversations.controller.js';
+import { ConversationsRepository } from './conversations.repository.js';
+import { ConversationsService } from './conversations.service.js';
+import { MembersRepository } from './members.repository.js';
+import { MembersService } from './members.service.js';
+import { ReadMarksService } from './read-marks.service.js';
+
+@Module({
+  imports: [UsersModule],
+  controllers: [ConversationsController],
+  providers: [
+    ConversationsRepository,
+    MembersRepository,
+    ConversationCache,
+    ConversationAccess,
+    ConversationViews,
+    ConversationsService,
+    MembersService,
+    ReadMarksService,
+  ],
+  exports: [ConversationAccess, ConversationCache],
+})
+export class ConversationsModule {}

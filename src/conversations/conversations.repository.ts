@@ -1,0 +1,161 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma, type MemberStatus } from '#src/generated/prisma/client.js';
+import { PrismaService } from '#src/infra/prisma/prisma.service.js';
+import type { ConversationEntryRow, MemberRow } from './conversation.presenter.js';
+import type { ConversationMeta } from './conversation-meta.js';
+import type { MessageSource } from './message.presenter.js';
+
+/** Where a page of the conversation list starts: after this (activity time, id). */
+export interface ListPosition {
+  lastActivityAt: string;
+  id: string;
+}
+
+const ENTRY_COLUMNS = Prisma.sql`
+  c.id, c.type, c.title, c.last_seq AS "lastSeq", c.member_count AS "memberCount",
+  c.last_activity_at AS "lastActivityAt", c.created_at AS "createdAt",
+  m.role, m.status, m.muted, m.last_read_seq AS "lastReadSeq", m.hidden_before_seq AS "hiddenBeforeSeq"`;
+
+const MESSAGE_COLUMNS = Prisma.sql`
+  id, conversation_id AS "conversationId", seq, sender_id AS "senderId", client_message_id AS "clientMessageId",
+  body, reply_to_id AS "replyToId", attachments, reactions, created_at AS "createdAt", edited_at AS "editedAt",
+  deleted_at AS "deletedAt"`;
+
+@Injectable()
+export class ConversationsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async findMeta(id: string): Promise<ConversationMeta | null> {
+    const row = await this.prisma.conversation.findUnique({
+      where: { id },
+      select: {
+        id: true,
+        type: true,
+        title: true,
+        createdAt: true,
+        members: {
+          select: { userId: true, role: true, status: true, muted: true, hiddenBeforeSeq: true },
+          orderBy: [{ joinedAt: 'asc' }, { userId: 'asc' }],
+        },
+      },
+    });
+    return row && { ...row, createdAt: row.createdAt.toISOString() };
+  }
+
+  async findDirectId(directKey: string): Promise<string | null> {
+    const row = await this.prisma.conversation.findUnique({ where: { directKey }, select: { id: true } });
+    return row?.id ?? null;
+  }
+
+  /** Throws Prisma's P2002 when the pair already has its conversation. */
+  async createDirect(
+    directKey: string,
+    creatorId: string,
+    otherId: string,
+    otherStatus: MemberStatus,
+  ): Promise<string> {
+    const row = await this.prisma.conversation.create({
+      data: {
+        type: 'direct',
+        directKey,
+        createdById: creatorId,
+        memberCount: 2,
+        members: { create: [{ userId: creatorId }, { userId: otherId, status: otherStatus }] },
+      },
+      select: { id: true },
+    });
+    return row.id;
+  }
+
+  async createGroup(title: string, ownerId: string, memberIds: string[]): Promise<string> {
+    const row = await this.prisma.conversation.create({
+      data: {
+        type: 'group',
+        title,
+        createdById: ownerId,
+        memberCount: memberIds.length + 1,
+        members: {
+          create: [{ userId: ownerId, role: 'owner' }, ...memberIds.map((userId) => ({ userId }))],
+        },
+      },
+      select: { id: true },
+    });
+    return row.id;
+  }
+
+  /** Whether the two users are members of some conversation together. */
+  async shareAConversation(a: string, b: string): Promise<boolean> {
+    const [row] = await this.prisma.$queryRaw<{ shared: boolean }[]>`
+      SELECT EXISTS (
+        SELECT 1 FROM conversation_members mine
+        JOIN conversation_members theirs ON theirs.conversation_id = mine.conversation_id AND theirs.user_id = ${b}::uuid
+        WHERE mine.user_id = ${a}::uuid
+      ) AS shared`;
+    return row.shared;
+  }
+
+  /**
+   * The caller's conversations, most recent activity first, after `after`: those they hid come
+   * back once a newer message arrives; message requests they declined stay out.
+   */
+  listEntries(userId: string, limit: number, after?: ListPosition): Promise<ConversationEntryRow[]> {
+    const afterAt = after ? new Date(after.lastActivityAt) : null;
+    return this.prisma.$queryRaw<ConversationEntryRow[]>`
+      SELECT ${ENTRY_COLUMNS}
+      FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
+      WHERE m.user_id = ${userId}::uuid
+        AND m.status <> 'declined'
+        AND (m.hidden_at IS NULL OR c.last_seq > m.hidden_before_seq)
+        AND (${afterAt}::timestamptz IS NULL
+             OR (c.last_activity_at, c.id) < (${afterAt}::timestamptz, ${after?.id ?? null}::uuid))
+      ORDER BY c.last_activity_at DESC, c.id DESC
+      LIMIT ${limit}`;
+  }
+
+  /** One conversation as the member sees it, hidden or not. */
+  async findEntry(userId: string, conversationId: string): Promise<ConversationEntryRow | null> {
+    const [row] = await this.prisma.$queryRaw<ConversationEntryRow[]>`
+      SELECT ${ENTRY_COLUMNS}
+      FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
+      WHERE m.user_id = ${userId}::uuid AND m.conversation_id = ${conversationId}::uuid`;
+    return row ?? null;
+  }
+
+  /** The message at each (conversation, seq): the last messages of a list, in one query. */
+  messagesAt(refs: { conversationId: string; seq: number }[]): Promise<MessageSource[]> {
+    if (refs.length === 0) return Promise.resolve([]);
+    const pairs = Prisma.join(refs.map((ref) => Prisma.sql`(${ref.conversationId}::uuid, ${ref.seq}::int)`));
+    return this.prisma.$queryRaw<MessageSource[]>`
+      SELECT ${MESSAGE_COLUMNS} FROM messages WHERE (conversation_id, seq) IN (${pairs})`;
+  }
+
+  /** The first `perConversation` members of each conversation by join time, with their profiles, in one query. */
+  firstMembers(conversationIds: string[], perConversation: number): Promise<MemberRow[]> {
+    if (conversationIds.length === 0) return Promise.resolve([]);
+    return this.prisma.$queryRaw<MemberRow[]>`
+      SELECT f.conversation_id AS "conversationId", f.user_id AS "userId", f.role, u.username,
+             u.display_name AS "displayName", u.avatar_url AS "avatarUrl", u.deleted_at AS "deletedAt"
+      FROM unnest(${conversationIds}::uuid[]) AS wanted(id)
+      CROSS JOIN LATERAL (
+        SELECT conversation_id, user_id, role, joined_at FROM conversation_members
+        WHERE conversation_id = wanted.id ORDER BY joined_at, user_id LIMIT ${perConversation}
+      ) f
+      JOIN users u ON u.id = f.user_id
+      ORDER BY f.conversation_id, f.joined_at, f.user_id`;
+  }
+
+  updateTitle(conversationId: string, title: string): Promise<unknown> {
+    return this.prisma.conversation.update({ where: { id: conversationId }, data: { title } });
+  }
+
+  /** Unread counts of the user's accepted conversations that have any. */
+  unreadCounts(userId: string): Promise<{ conversationId: string; unreadCount: number }[]> {
+    return this.prisma.$queryRaw`
+      SELECT c.id AS "conversationId",
+             c.last_seq - GREATEST(m.last_read_seq, m.hidden_before_seq) AS "unreadCount"
+      FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
+      WHERE m.user_id = ${userId}::uuid AND m.status = 'accepted'
+        AND c.last_seq > GREATEST(m.last_read_seq, m.hidden_before_seq)
+      ORDER BY c.last_activity_at DESC, c.id DESC`;
+  }
+}

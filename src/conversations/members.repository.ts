@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import type { MemberRole, MemberStatus } from '#src/generated/prisma/client.js';
+import { PrismaService } from '#src/infra/prisma/prisma.service.js';
+
+export interface ReadMark {
+  lastSeq: number;
+  lastReadSeq: number;
+  hiddenBeforeSeq: number;
+}
+
+/** Changes to member rows. Changes to who is a member lock the conversation row first, as sends do. */
+@Injectable()
+export class MembersRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Adds those of `userIds` who are not members yet, unless the group would pass `max`. */
+  add(conversationId: string, userIds: string[], max: number): Promise<{ added: string[]; full: boolean }> {
+    return this.prisma.$transaction(async (tx) => {
+      const [locked] = await tx.$queryRaw<{ memberCount: number }[]>`
+        SELECT member_count AS "memberCount" FROM conversations WHERE id = ${conversationId}::uuid FOR UPDATE`;
+      const present = await tx.conversationMember.findMany({
+        where: { conversationId, userId: { in: userIds } },
+        select: { userId: true },
+      });
+      const presentIds = new Set(present.map((member) => member.userId));
+      const added = userIds.filter((userId) => !presentIds.has(userId));
+      if (added.length === 0) return { added, full: false };
+      if (locked.memberCount + added.length > max) return { added: [], full: true };
+      await tx.conversationMember.createMany({ data: added.map((userId) => ({ conversationId, userId })) });
+      await tx.conversation.update({
+        where: { id: conversationId },
+        data: { memberCount: { increment: added.length } },
+      });
+      return { added, full: false };
+    });
+  }
+
+  /** Removes a member; when it was the owner, the longest-standing admin (else member) becomes owner. */
+  remove(conversationId: string, userId: string): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1 FROM conversations WHERE id = ${conversationId}::uuid FOR UPDATE`;
+      const removed = await tx.conversationMember.deleteMany({ where: { conversationId, userId } });
+      if (removed.count === 0) return false;
+      await tx.conversation.update({ where: { id: conversationId }, data: { memberCount: { decrement: 1 } } });
+      const owner = await tx.conversationMember.findFirst({ where: { conversationId, role: 'owner' } });
+      if (!owner) {
+        const heir = await tx.conversationMember.findFirst({
+          where: { conversationId },
+          orderBy: [{ role: 'asc' }, { joinedAt: 'asc' }, { userId: 'asc' }],
+        });
+        if (heir) {
+          await tx.conversationMember.update({
+            where: { conversationId_userId: { conversationId, userId: heir.userId } },
+            data: { role: 'owner' },
+          });
+        }
+      }
+      return true;
+    });
+  }
+
+  async setRole(conversationId: string, userId: string, role: MemberRole): Promise<void> {
+    await this.prisma.conversationMember.update({
+      where: { conversationId_userId: { conversationId, userId } },
+      data: { role },
+    });
+  }
+
+  async setStatus(conversationId: string, userId: string, status: MemberStatus): Promise<void> {
+    await this.prisma.conversationMember.update({
+      where: { conversationId_userId: { conversationId, userId } },
+      data: { status },
+    });
+  }
+
+  async setMuted(conversationId: string, userId: string, muted: boolean): Promise<void> {
+    await this.prisma.conversationMember.update({
+      where: { conversationId_userId: { conversationId, userId } },
+      data: { muted },
+    });
+  }
+
+  /** Opening a direct conversation again brings it back to the opener's list, as an accepted one. */
+  async reopen(conversationId: string, userId: string): Promise<void> {
+    await this.prisma.conversationMember.update({
+      where: { conversationId_userId: { conversationId, userId } },
+      data: { status: 'accepted', hiddenAt: null },
+    });
+  }
+
+  /** "Delete for me": everything up to the current last message is hidden and counts as read. */
+  async hide(conversationId: string, userId: string): Promise<void> {
+    await this.prisma.$executeRaw`
+      UPDATE conversation_members m
+      SET hidden_before_seq = c.last_seq, last_read_seq = GREATEST(m.last_read_seq, c.last_seq), hidden_at = now()
+      FROM conversations c
+      WHERE c.id = m.conversation_id AND m.conversation_id = ${conversationId}::uuid AND m.user_id = ${userId}::uuid`;
+  }
+
+  /** Moves the read mark forward to `seq`; null when `seq` is past the last message. */
+  async markReadUpTo(conversationId: string, userId: string, seq: number): Promise<ReadMark | null> {
+    const [row] = await this.prisma.$queryRaw<ReadMark[]>`
+      UPDATE conversation_members m SET last_read_seq = GREATEST(m.last_read_seq, ${seq}::int)
+      FROM conversations c
+      WHERE c.id = m.conversation_id AND m.conversation_id = ${conversationId}::uuid
+        AND m.user_id = ${userId}::uuid AND ${seq}::int <= c.last_seq
+      RETURNING c.last_seq AS "lastSeq", m.last_read_seq AS "lastReadSeq", m.hidden_before_seq AS "hiddenBeforeSeq"`;
+    return row ?? null;
+  }
+}

@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '#src/common/errors/app-error.js';
+import { BlocksService } from '#src/users/blocks.service.js';
+import { UsersService } from '#src/users/users.service.js';
+import { blocked, ConversationAccess, requireGroup } from './conversation-access.service.js';
+import { ConversationCache } from './conversation-cache.js';
+import { isManager, memberOf, type ConversationMeta } from './conversation-meta.js';
+import type { ConversationView } from './conversation.presenter.js';
+import { ConversationsService } from './conversations.service.js';
+import { GROUP_MAX_MEMBERS } from './dto/conversation-create.dto.js';
+import { MembersRepository } from './members.repository.js';
+
+const memberNotFound = () => new AppError(404, 'MEMBER_NOT_FOUND', 'This user is not a member of the conversation');
+const memberIds = (conversation: ConversationMeta) => conversation.members.map((member) => member.userId);
+
+/** Who is in a group and with which role, and the answers to message requests. */
+@Injectable()
+export class MembersService {
+  constructor(
+    private readonly members: MembersRepository,
+    private readonly access: ConversationAccess,
+    private readonly cache: ConversationCache,
+    private readonly conversations: ConversationsService,
+    private readonly users: UsersService,
+    private readonly blocks: BlocksService,
+  ) {}
+
+  /** Adds users to a group (owner/admin); those already in it are left as they are. */
+  async add(callerId: string, conversationId: string, userIds: string[]): Promise<ConversationView> {
+    const { conversation } = await this.access.requireManager(callerId, conversationId);
+    const known = await this.users.activeIds(userIds);
+    const unknown = userIds.filter((id) => !known.has(id));
+    if (unknown.length > 0) {
+      throw new AppError(404, 'USER_NOT_FOUND', 'No user with this id', [
+        { field: 'userIds', message: `no user with id ${unknown.slice(0, 5).join(', ')}` },
+      ]);
+    }
+    if ((await this.blocks.blockersAmong(callerId, userIds)).length > 0) throw blocked();
+    const { added, full } = await this.members.add(conversationId, userIds, GROUP_MAX_MEMBERS);
+    if (full) {
+      throw new AppError(409, 'GROUP_FULL', `A group holds at most ${GROUP_MAX_MEMBERS} members`, [
+        { field: 'userIds', message: `the group would pass ${GROUP_MAX_MEMBERS} members` },
+      ]);
+    }
+    if (added.length > 0) await this.forget(conversationId, [...memberIds(conversation), ...added]);
+    return this.conversations.detail(callerId, conversationId);
+  }
+
+  /** Leaves (the caller themself) or removes a member (owner, or admin removing a plain member). */
+  async remove(callerId: string, conversationId: string, userId: string): Promise<void> {
+    const { conversation, member: caller } = await this.access.requireMember(callerId, conversationId);
+    requireGroup(conversation);
+    if (userId !== callerId) {
+      const target = memberOf(conversation, userId);
+      if (!isManager(caller))
+        throw new AppError(403, 'NOT_GROUP_ADMIN', 'Only the owner or an admin can remove members');
+      if (!target) throw memberNotFound();
+      if (target.role === 'owner' || (target.role === 'admin' && caller.role !== 'owner')) {
+        throw new AppError(403, 'NOT_GROUP_ADMIN', 'Only the owner can remove an admin, and nobody the owner');
+      }
+    }
+    if (await this.members.remove(conversationId, userId)) await this.forget(conversationId, memberIds(conversation));
+  }
+
+  /** The owner makes a member an admin, or an admin a plain member again. */
+  async setRole(callerId: string, conversationId: string, userId: string, role: 'admin' | 'member') {
+    const { conversation, member: caller } = await this.access.requireMember(callerId, conversationId);
+    requireGroup(conversation);
+    if (caller.role !== 'owner') throw new AppError(403, 'NOT_GROUP_OWNER', 'Only the group owner can change roles');
+    const target = memberOf(conversation, userId);
+    if (!target) throw memberNotFound();
+    if (target.role === 'owner') throw new AppError(409, 'OWNER_ROLE_FIXED', "The owner's role cannot be changed");
+    await this.members.setRole(conversationId, userId, role);
+    await this.forget(conversationId, memberIds(conversation));
+    return this.conversations.detail(callerId, conversationId);
+  }
+
+  /** Accepts a message request (no change when already accepted). */
+  async accept(callerId: string, conversationId: string): Promise<ConversationView> {
+    const { conversation, member } = await this.access.requireMember(callerId, conversationId);
+    if (member.status !== 'accepted') {
+      await this.members.setStatus(conversationId, callerId, 'accepted');
+      await this.forget(conversationId, memberIds(conversation));
+    }
+    return this.conversations.detail(callerId, conversationId);
+  }
+
+  /** Declines a message request: it leaves the caller's list and the sender can no longer write. */
+  async decline(callerId: string, conversationId: string): Promise<void> {
+    const { conversation, member } = await this.access.requireMember(callerId, conversationId);
+    if (member.status === 'accepted') {
+      throw new AppError(409, 'NOT_A_REQUEST', 'This conversation is not a message request waiting for you');
+    }
+    if (member.status === 'pending') {
+      await this.members.setStatus(conversationId, callerId, 'declined');
+      await this.forget(conversationId, memberIds(conversation));
+    }
+  }
+
+  private async forget(conversationId: string, userIds: string[]): Promise<void> {
+    await this.cache.forgetMeta(conversationId);
+    await this.cache.forgetLists(userIds);
+  }
+}

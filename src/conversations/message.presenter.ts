@@ -1,0 +1,54 @@
+/** An attachment's metadata; the file itself lives wherever `url` points. */
+export interface Attachment {
+  url: string;
+  mimeType: string;
+  size: number;
+  name: string;
+}
+
+/** A message as clients see it (API.md). A deleted message stays as a tombstone: empty body, `deletedAt` set. */
+export interface MessageView {
+  id: string;
+  conversationId: string;
+  seq: number;
+  senderId: string;
+  clientMessageId: string;
+  body: string;
+  replyToId: string | null;
+  attachments: Attachment[];
+  reactions: Record<string, number>;
+  createdAt: string;
+  editedAt: string | null;
+  deletedAt: string | null;
+}
+
+/** The columns a message view is made of (as Prisma returns them, or raw SQL aliased to the same names). */
+export interface MessageSource {
+  id: string;
+  conversationId: string;
+  seq: number;
+  senderId: string;
+  clientMessageId: string;
+  body: string;
+  replyToId: string | null;
+  attachments: unknown;
+  reactions: unknown;
+  createdAt: Date;
+  editedAt: Date | null;
+  deletedAt: Date | null;
+}
+
+export const toMessageView = (row: MessageSource): MessageView => ({
+  id: row.id,
+  conversationId: row.conversationId,
+  seq: row.seq,
+  senderId: row.senderId,
+  clientMessageId: row.clientMessageId,
+  body: row.body,
+  replyToId: row.replyToId,
+  attachments: (row.attachments ?? []) as Attachment[],
+  reactions: (row.reactions ?? {}) as Record<string, number>,
+  createdAt: row.createdAt.toISOString(),
+  editedAt: row.editedAt?.toISOString() ?? null,
+  deletedAt: row.deletedAt?.toISOString() ?? null,
+});

@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '#src/common/errors/app-error.js';
+import { ConversationAccess } from './conversation-access.service.js';
+import { ConversationCache } from './conversation-cache.js';
+import { unreadCount } from './conversation.presenter.js';
+import { ConversationsRepository } from './conversations.repository.js';
+import { MembersRepository } from './members.repository.js';
+
+export interface ReadMarkView {
+  conversationId: string;
+  lastReadSeq: number;
+  unreadCount: number;
+}
+
+export interface UnreadView {
+  total: number;
+  items: { conversationId: string; unreadCount: number }[];
+}
+
+/** Read marks and the unread counts derived from them (Postgres holds both; Redis caches the counts). */
+@Injectable()
+export class ReadMarksService {
+  constructor(
+    private readonly members: MembersRepository,
+    private readonly conversations: ConversationsRepository,
+    private readonly access: ConversationAccess,
+    private readonly cache: ConversationCache,
+  ) {}
+
+  /** Moves the caller's read mark forward to `seq` (never back). */
+  async markRead(userId: string, conversationId: string, seq: number): Promise<ReadMarkView> {
+    await this.access.requireMember(userId, conversationId);
+    const mark = await this.members.markReadUpTo(conversationId, userId, seq);
+    if (!mark) {
+      throw new AppError(400, 'VALIDATION_FAILED', 'Validation failed', [
+        { field: 'seq', message: "seq is past the conversation's last message" },
+      ]);
+    }
+    await this.cache.forgetLists([userId]);
+    return {
+      conversationId,
+      lastReadSeq: Math.max(mark.lastReadSeq, mark.hiddenBeforeSeq),
+      unreadCount: unreadCount(mark),
+    };
+  }
+
+  /** Unread messages per conversation and in total. Message requests count once accepted. */
+  unread(userId: string): Promise<{ value: UnreadView; hit: boolean }> {
+    return this.cache.unread(userId, async () => {
+      const items = await this.conversations.unreadCounts(userId);
+      return { total: items.reduce((sum, item) => sum + item.unreadCount, 0), items };
+    });
+  }
+}

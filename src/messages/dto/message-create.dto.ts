@@ -1,0 +1,73 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+
+export const BODY_MAX_LENGTH = 4000;
+/** A body needs something besides whitespace. */
+const NOT_BLANK = /\S/;
+
+export class AttachmentDto {
+  @ApiProperty({ maxLength: 2048, description: 'An http(s) URL' })
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'url must be an http(s) URL' })
+  @MaxLength(2048)
+  url!: string;
+
+  @ApiProperty({ example: 'image/png', maxLength: 127 })
+  @IsString()
+  @MaxLength(127)
+  @Matches(/^[\w.+-]+\/[\w.+-]+$/, { message: 'mimeType must look like type/subtype' })
+  mimeType!: string;
+
+  @ApiProperty({ minimum: 0, maximum: 2147483647, description: 'Bytes' })
+  @IsInt()
+  @Min(0)
+  @Max(2147483647)
+  size!: number;
+
+  @ApiProperty({ minLength: 1, maxLength: 255 })
+  @IsString()
+  @Length(1, 255)
+  name!: string;
+}
+
+/** The body of a message, new or edited. */
+export class MessageBodyDto {
+  @ApiProperty({ minLength: 1, maxLength: BODY_MAX_LENGTH })
+  @IsString()
+  @Length(1, BODY_MAX_LENGTH)
+  @Matches(NOT_BLANK, { message: 'body must not be blank' })
+  body!: string;
+}
+
+export class MessageCreateDto extends MessageBodyDto {
+  @ApiProperty({ format: 'uuid', description: 'Chosen by the client; sending it again returns the first message' })
+  @IsUUID('all', { message: 'clientMessageId must be a UUID' })
+  clientMessageId!: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'A message of the same conversation' })
+  @IsOptional()
+  @IsUUID('all', { message: 'replyToId must be a UUID' })
+  replyToId?: string;
+
+  @ApiPropertyOptional({ type: [AttachmentDto], maxItems: 10 })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => AttachmentDto)
+  attachments?: AttachmentDto[];
+}

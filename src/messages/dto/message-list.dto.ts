@@ -1,0 +1,57 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+
+const MAX_SEQ = 2147483647;
+
+/** `GET …/messages`: the latest page, or the page before or after a seq. */
+export class MessageListDto {
+  @ApiPropertyOptional({ minimum: 1, description: 'Messages with a smaller seq' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_SEQ)
+  before?: number;
+
+  @ApiPropertyOptional({ minimum: 0, description: 'Messages with a larger seq' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_SEQ)
+  after?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit = 20;
+}
+
+/** `GET …/sync`. */
+export class SyncQueryDto {
+  @ApiPropertyOptional({ minimum: 0, default: 0, description: 'The last seq the client has' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_SEQ)
+  since = 0;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit = 500;
+
+  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous answer, when `hasMore` was true' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  cursor?: string;
+}

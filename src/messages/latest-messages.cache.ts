@@ -1,0 +1,198 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { Redis } from 'ioredis';
+import { toMessageView, type MessageView } from '#src/conversations/message.presenter.js';
+import { CacheMetrics } from '#src/infra/cache/cache.metrics.js';
+import { CacheService } from '#src/infra/cache/cache.service.js';
+import type { AppConfig } from '#src/infra/config/app-config.js';
+import { RedisKeys } from '#src/infra/redis/redis-keys.js';
+import { REDIS } from '#src/infra/redis/redis.tokens.js';
+import type { MessageRecord } from './message-record.js';
+
+/** How many of the newest messages each conversation keeps in Redis: the largest page a client can ask for. */
+export const LATEST_WINDOW = 100;
+/** Longer than any load from Postgres takes: a rebuild that overlapped a change must still find the fence moved. */
+const FENCE_TTL_MS = 60_000;
+/** Scored 0, below every message: it tells that the window reaches the conversation's first message. */
+const START = '0|start';
+const CACHE = 'latest-messages';
+
+/**
+ * Stores a message unless the set holds a newer version of it. When the set is missing, moves the
+ * fence instead: a rebuild that loaded before this change will then not store its copy.
+ */
+const PUT_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('INCR', KEYS[2])
+  redis.call('PEXPIRE', KEYS[2], ARGV[6])
+  return 0
+end
+local current = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[1])
+for _, member in ipairs(current) do
+  local version = tonumber(string.match(member, '^(%d+)|'))
+  if version and version >= tonumber(ARGV[2]) then return 0 end
+end
+if #current == 0 then
+  local lowest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  if lowest[2] and tonumber(ARGV[1]) < tonumber(lowest[2]) then return 0 end
+end
+for _, member in ipairs(current) do redis.call('ZREM', KEYS[1], member) end
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[3])
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[4]) + 1))
+redis.call('EXPIRE', KEYS[1], ARGV[5])
+return 1
+`;
+
+/** Stores a freshly loaded window, unless the fence moved while it was loading or another rebuild won. */
+const FILL_SCRIPT = `
+if (redis.call('GET', KEYS[2]) or '') ~= ARGV[2] or redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('ZADD', KEYS[1], unpack(ARGV, 3))
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return 1
+`;
+
+/** The window above a seq, newest first, with scores; when there is no window, the fence (a string) instead. */
+const READ_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return redis.call('GET', KEYS[2]) or '' end
+return redis.call('ZREVRANGEBYSCORE', KEYS[1], '+inf', '(' .. ARGV[1], 'WITHSCORES', 'LIMIT', 0, ARGV[2])
+`;
+
+type Commands = {
+  latestPut(
+    set: string,
+    fence: string,
+    seq: number,
+    version: string,
+    member: string,
+    keep: number,
+    ttl: number,
+    fenceMs: number,
+  ): Promise<number>;
+  latestFill(
+    set: string,
+    fence: string,
+    ttl: number,
+    seenFence: string,
+    ...scoredMembers: (string | number)[]
+  ): Promise<number>;
+  latestRead(set: string, fence: string, floor: number, limit: number): Promise<string[] | string>;
+};
+
+export interface LatestPage {
+  items: MessageView[];
+  hasMore: boolean;
+}
+
+const member = (record: MessageRecord) => `${record.version}|${JSON.stringify(toMessageView(record))}`;
+const viewOf = (stored: string) => JSON.parse(stored.slice(stored.indexOf('|') + 1)) as MessageView;
+
+/**
+ * The newest messages of each conversation in a Redis sorted set scored by seq, so the latest page
+ * never touches Postgres when warm. Sends append, edits, deletions and reactions replace (a newer
+ * version is never overwritten by an older one), and the set is trimmed to LATEST_WINDOW. A set is
+ * only served when it is a gap-free run of seqs reaching the page's end; anything else reads Postgres.
+ */
+@Injectable()
+export class LatestMessagesCache {
+  private readonly commands: Commands;
+  private readonly ttlSeconds: number;
+
+  constructor(
+    @Inject(REDIS) redis: Redis,
+    private readonly cache: CacheService,
+    private readonly metrics: CacheMetrics,
+    config: ConfigService<AppConfig, true>,
+  ) {
+    redis.defineCommand('latestPut', { numberOfKeys: 2, lua: PUT_SCRIPT });
+    redis.defineCommand('latestFill', { numberOfKeys: 2, lua: FILL_SCRIPT });
+    redis.defineCommand('latestRead', { numberOfKeys: 2, lua: READ_SCRIPT });
+    this.commands = redis as unknown as Commands;
+    this.ttlSeconds = config.get('CONVERSATION_CACHE_TTL_SECONDS', { infer: true });
+  }
+
+  /**
+   * The newest `limit` messages above seq `floor` (the caller's hide point), ascending, from Redis
+   * when it holds them, else from `load` (the newest LATEST_WINDOW messages, newest first), which
+   * then fills the set.
+   */
+  async page(
+    conversationId: string,
+    floor: number,
+    limit: number,
+    load: () => Promise<MessageRecord[]>,
+  ): Promise<{ value: LatestPage; hit: boolean }> {
+    const generation = this.cache.generation;
+    const cached = await this.read(conversationId, floor, limit);
+    this.metrics.lookedUp(CACHE, 'page' in cached);
+    if ('page' in cached) return { value: cached.page, hit: true };
+    const done = this.metrics.startLoad(CACHE);
+    const window = await load().finally(done);
+    if (cached.fence !== undefined && generation === this.cache.generation) {
+      await this.fill(conversationId, cached.fence, window);
+    }
+    const visible = window
+      .filter((record) => record.seq > floor)
+      .slice(0, limit)
+      .reverse();
+    return { value: this.pageOf(visible.map(toMessageView), floor), hit: false };
+  }
+
+  /** After a message was stored or changed. */
+  async put(record: MessageRecord): Promise<void> {
+    if (!this.cache.usable) return;
+    const id = record.conversationId;
+    await this.commands
+      .latestPut(
+        RedisKeys.latestMessages(id),
+        RedisKeys.latestMessagesFence(id),
+        record.seq,
+        String(record.version),
+        member(record),
+        LATEST_WINDOW,
+        this.ttlSeconds,
+        FENCE_TTL_MS,
+      )
+      .catch((error) => this.cache.updateFailed(error));
+  }
+
+  /**
+   * The page from Redis, or else the fence to fill the window under (none when the window is there
+   * but not usable for this page, or Redis is not to be used).
+   */
+  private async read(
+    conversationId: string,
+    floor: number,
+    limit: number,
+  ): Promise<{ page: LatestPage } | { fence?: string }> {
+    if (!this.cache.usable) return {};
+    const reply = await this.commands
+      .latestRead(RedisKeys.latestMessages(conversationId), RedisKeys.latestMessagesFence(conversationId), floor, limit)
+      .catch(() => undefined);
+    if (reply === undefined) return {};
+    if (typeof reply === 'string') return { fence: reply };
+    const items: MessageView[] = [];
+    for (let i = reply.length - 2; i >= 0; i -= 2) items.push(viewOf(reply[i]));
+    // A run with a gap (a change still on its way) or too short to fill the page is not trusted.
+    const gapFree = items.every((item, i) => i === 0 || item.seq === items[i - 1].seq + 1);
+    const reachesEnd = items.length === limit || items.length === 0 || items[0].seq === floor + 1;
+    return gapFree && reachesEnd ? { page: this.pageOf(items, floor) } : {};
+  }
+
+  private async fill(conversationId: string, fence: string, window: MessageRecord[]): Promise<void> {
+    const scored = window.flatMap((record) => [record.seq, member(record)]);
+    if (window.length < LATEST_WINDOW) scored.push(0, START);
+    await this.commands
+      .latestFill(
+        RedisKeys.latestMessages(conversationId),
+        RedisKeys.latestMessagesFence(conversationId),
+        this.ttlSeconds,
+        fence,
+        ...scored,
+      )
+      .catch(() => undefined);
+  }
+
+  private pageOf(items: MessageView[], floor: number): LatestPage {
+    return { items, hasMore: items.length > 0 && items[0].seq > floor + 1 };
+  }
+}

@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '#src/common/errors/app-error.js';
+import { ConversationAccess, type Membership } from '#src/conversations/conversation-access.service.js';
+import { ConversationCache } from '#src/conversations/conversation-cache.js';
+import { isManager } from '#src/conversations/conversation-meta.js';
+import { toMessageView, type MessageView } from '#src/conversations/message.presenter.js';
+import { LatestMessagesCache } from './latest-messages.cache.js';
+import type { MessageChange } from './message-record.js';
+import { MessagesRepository } from './messages.repository.js';
+import { MessagesService } from './messages.service.js';
+
+export interface ReactionsView {
+  conversationId: string;
+  messageId: string;
+  reactions: Record<string, number>;
+}
+
+const messageDeleted = () => new AppError(409, 'MESSAGE_DELETED', 'This message was deleted');
+
+/** Edits, deletions and reactions: each updates the Redis window, and the lists when it is the last message. */
+@Injectable()
+export class MessageChangesService {
+  constructor(
+    private readonly messages: MessagesRepository,
+    private readonly reader: MessagesService,
+    private readonly access: ConversationAccess,
+    private readonly latest: LatestMessagesCache,
+    private readonly conversations: ConversationCache,
+  ) {}
+
+  /** New body; the author only. */
+  async edit(userId: string, conversationId: string, messageId: string, body: string): Promise<MessageView> {
+    const { membership, record } = await this.reader.findVisible(userId, conversationId, messageId);
+    if (record.senderId !== userId) throw new AppError(403, 'NOT_MESSAGE_AUTHOR', 'Only the author can edit a message');
+    if (record.deletedAt) throw messageDeleted();
+    const change = await this.messages.edit(conversationId, messageId, body);
+    if (!change) throw messageDeleted();
+    await this.changed(membership, change);
+    return toMessageView(change.message);
+  }
+
+  /** Leaves a tombstone (seq stays taken); the author, or a group owner/admin. Deleting twice is fine. */
+  async delete(userId: string, conversationId: string, messageId: string): Promise<void> {
+    const { membership, record } = await this.reader.findVisible(userId, conversationId, messageId);
+    const moderator = membership.conversation.type === 'group' && isManager(membership.member);
+    if (record.senderId !== userId && !moderator) {
+      throw new AppError(403, 'NOT_MESSAGE_AUTHOR', 'Only the author or a group admin can delete a message');
+    }
+    if (record.deletedAt) return;
+    const change = await this.messages.tombstone(conversationId, messageId);
+    if (change) await this.changed(membership, change);
+  }
+
+  /** Adds (`present`) or removes the caller's reaction; doing either twice changes nothing. */
+  async react(
+    userId: string,
+    conversationId: string,
+    messageId: string,
+    emoji: string,
+    present: boolean,
+  ): Promise<ReactionsView> {
+    const { membership, record } = await this.reader.findVisible(userId, conversationId, messageId);
+    if (present) await this.access.assertWriter(userId, membership);
+    if (record.deletedAt) throw messageDeleted();
+    const result = await this.messages.setReaction(conversationId, messageId, userId, emoji, present);
+    if (!result) throw messageDeleted();
+    if (result.changed) await this.changed(membership, result);
+    return { conversationId, messageId, reactions: toMessageView(result.message).reactions };
+  }
+
+  private async changed(membership: Membership, change: MessageChange): Promise<void> {
+    await this.latest.put(change.message);
+    // Lists show the last message only: other changes leave them as they are.
+    if (change.isLast) await this.conversations.forgetLists(membership.conversation.members.map((m) => m.userId));
+  }
+}

@@ -1,0 +1,190 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma } from '#src/generated/prisma/client.js';
+import type { Attachment } from '#src/conversations/message.presenter.js';
+import { PrismaService } from '#src/infra/prisma/prisma.service.js';
+import type { MessageChange, MessageRecord } from './message-record.js';
+
+const COLUMNS = Prisma.sql`
+  m.id, m.conversation_id AS "conversationId", m.seq, m.sender_id AS "senderId",
+  m.client_message_id AS "clientMessageId", m.body, m.reply_to_id AS "replyToId", m.attachments, m.reactions,
+  m.created_at AS "createdAt", m.edited_at AS "editedAt", m.deleted_at AS "deletedAt", m.version`;
+
+export interface NewMessage {
+  conversationId: string;
+  senderId: string;
+  clientMessageId: string;
+  body: string;
+  replyToId: string | null;
+  attachments: Attachment[];
+}
+
+type ChangeRow = MessageRecord & { lastSeq: number };
+const toChange = ({ lastSeq, ...message }: ChangeRow): MessageChange => ({ message, isLast: message.seq === lastSeq });
+
+/**
+ * Messages. Every change first bumps the conversation's `version` (and, for a new message, its
+ * `last_seq`) in the same statement or transaction: that row lock numbers the conversation's
+ * changes in commit order, which makes `seq` gap-free and sync exact.
+ */
+@Injectable()
+export class MessagesRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * Stores a message under the next seq, and moves the sender's read mark to it, in one statement.
+   * A duplicate `(senderId, clientMessageId)` fails the whole statement, seq increment included.
+   */
+  async insert(message: NewMessage): Promise<MessageRecord> {
+    const [row] = await this.prisma.$queryRaw<MessageRecord[]>`
+      WITH bumped AS (
+        UPDATE conversations SET last_seq = last_seq + 1, version = version + 1, last_activity_at = now()
+        WHERE id = ${message.conversationId}::uuid
+        RETURNING last_seq, version
+      ), sender_read AS (
+        UPDATE conversation_members SET last_read_seq = (SELECT last_seq FROM bumped)
+        WHERE conversation_id = ${message.conversationId}::uuid AND user_id = ${message.senderId}::uuid
+      ), m AS (
+        INSERT INTO messages (id, conversation_id, seq, sender_id, client_message_id, body, reply_to_id,
+                              attachments, created_version, version)
+        SELECT gen_random_uuid(), ${message.conversationId}::uuid, bumped.last_seq, ${message.senderId}::uuid,
+               ${message.clientMessageId}::uuid, ${message.body}, ${message.replyToId}::uuid,
+               ${JSON.stringify(message.attachments)}::jsonb, bumped.version, bumped.version
+        FROM bumped
+        RETURNING *
+      )
+      SELECT ${COLUMNS} FROM m`;
+    return row;
+  }
+
+  async findByClientId(senderId: string, clientMessageId: string): Promise<MessageRecord | null> {
+    const [row] = await this.prisma.$queryRaw<MessageRecord[]>`
+      SELECT ${COLUMNS} FROM messages m
+      WHERE m.sender_id = ${senderId}::uuid AND m.client_message_id = ${clientMessageId}::uuid`;
+    return row ?? null;
+  }
+
+  async findInConversation(conversationId: string, messageId: string): Promise<MessageRecord | null> {
+    const [row] = await this.prisma.$queryRaw<MessageRecord[]>`
+      SELECT ${COLUMNS} FROM messages m WHERE m.id = ${messageId}::uuid AND m.conversation_id = ${conversationId}::uuid`;
+    return row ?? null;
+  }
+
+  /** The newest `limit` messages after seq `afterSeq`, newest first. */
+  latest(conversationId: string, limit: number, afterSeq = 0): Promise<MessageRecord[]> {
+    return this.prisma.$queryRaw<MessageRecord[]>`
+      SELECT ${COLUMNS} FROM messages m
+      WHERE m.conversation_id = ${conversationId}::uuid AND m.seq > ${afterSeq}::int
+      ORDER BY m.seq DESC LIMIT ${limit}`;
+  }
+
+  /** Up to `limit` messages before seq `before` and after seq `floor`, newest first. */
+  before(conversationId: string, before: number, floor: number, limit: number): Promise<MessageRecord[]> {
+    return this.prisma.$queryRaw<MessageRecord[]>`
+      SELECT ${COLUMNS} FROM messages m
+      WHERE m.conversation_id = ${conversationId}::uuid AND m.seq < ${before}::int AND m.seq > ${floor}::int
+      ORDER BY m.seq DESC LIMIT ${limit}`;
+  }
+
+  /** Up to `limit` messages after seq `after`, oldest first. */
+  after(conversationId: string, after: number, limit: number): Promise<MessageRecord[]> {
+    return this.prisma.$queryRaw<MessageRecord[]>`
+      SELECT ${COLUMNS} FROM messages m
+      WHERE m.conversation_id = ${conversationId}::uuid AND m.seq > ${after}::int
+      ORDER BY m.seq ASC LIMIT ${limit}`;
+  }
+
+  async lastSeq(conversationId: string): Promise<number> {
+    const row = await this.prisma.conversation.findUnique({
+      where: { id: conversationId },
+      select: { lastSeq: true },
+    });
+    return row?.lastSeq ?? 0;
+  }
+
+  /** The conversation's version when message `seq` was created: the point a client at `seq` had reached. */
+  async createdVersionAt(conversationId: string, seq: number): Promise<bigint | null> {
+    const row = await this.prisma.message.findUnique({
+      where: { conversationId_seq: { conversationId, seq } },
+      select: { createdVersion: true },
+    });
+    return row?.createdVersion ?? null;
+  }
+
+  /** Messages created or changed after `version`, in the order of their last change, above seq `floor`. */
+  changedSince(conversationId: string, version: bigint, floor: number, limit: number): Promise<MessageRecord[]> {
+    return this.prisma.$queryRaw<MessageRecord[]>`
+      SELECT ${COLUMNS} FROM messages m
+      WHERE m.conversation_id = ${conversationId}::uuid AND m.version > ${version}::bigint AND m.seq > ${floor}::int
+      ORDER BY m.version ASC LIMIT ${limit}`;
+  }
+
+  /** New body for a message not deleted; null when it is gone or deleted meanwhile. */
+  async edit(conversationId: string, messageId: string, body: string): Promise<MessageChange | null> {
+    const [row] = await this.prisma.$queryRaw<ChangeRow[]>`
+      WITH bumped AS (
+        UPDATE conversations SET version = version + 1 WHERE id = ${conversationId}::uuid RETURNING version, last_seq
+      ), m AS (
+        UPDATE messages SET body = ${body}, edited_at = now(), version = bumped.version FROM bumped
+        WHERE id = ${messageId}::uuid AND conversation_id = ${conversationId}::uuid AND deleted_at IS NULL
+        RETURNING messages.*
+      )
+      SELECT ${COLUMNS}, (SELECT last_seq FROM bumped) AS "lastSeq" FROM m`;
+    return row ? toChange(row) : null;
+  }
+
+  /** Empties a message into a tombstone (its seq stays taken); null when it was already deleted. */
+  async tombstone(conversationId: string, messageId: string): Promise<MessageChange | null> {
+    const [row] = await this.prisma.$queryRaw<ChangeRow[]>`
+      WITH bumped AS (
+        UPDATE conversations SET version = version + 1 WHERE id = ${conversationId}::uuid RETURNING version, last_seq
+      ), cleared AS (
+        DELETE FROM message_reactions WHERE message_id = ${messageId}::uuid
+      ), m AS (
+        UPDATE messages SET body = '', attachments = '[]', reactions = '{}', deleted_at = now(), version = bumped.version
+        FROM bumped
+        WHERE id = ${messageId}::uuid AND conversation_id = ${conversationId}::uuid AND deleted_at IS NULL
+        RETURNING messages.*
+      )
+      SELECT ${COLUMNS}, (SELECT last_seq FROM bumped) AS "lastSeq" FROM m`;
+    return row ? toChange(row) : null;
+  }
+
+  /**
+   * Adds or removes one user's reaction and recounts the message's reactions, under the
+   * conversation's lock. Null when the message is deleted; `changed` false when nothing moved.
+   */
+  setReaction(
+    conversationId: string,
+    messageId: string,
+    userId: string,
+    emoji: string,
+    present: boolean,
+  ): Promise<(MessageChange & { changed: boolean }) | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const [conversation] = await tx.$queryRaw<{ lastSeq: number }[]>`
+        SELECT last_seq AS "lastSeq" FROM conversations WHERE id = ${conversationId}::uuid FOR UPDATE`;
+      const [current] = await tx.$queryRaw<MessageRecord[]>`
+        SELECT ${COLUMNS} FROM messages m
+        WHERE m.id = ${messageId}::uuid AND m.conversation_id = ${conversationId}::uuid AND m.deleted_at IS NULL`;
+      if (!conversation || !current) return null;
+      const reaction = { messageId, userId, emoji };
+      const changed = present
+        ? (await tx.messageReaction.createMany({ data: [reaction], skipDuplicates: true })).count > 0
+        : (await tx.messageReaction.deleteMany({ where: reaction })).count > 0;
+      if (!changed) return { message: current, isLast: current.seq === conversation.lastSeq, changed };
+      const [row] = await tx.$queryRaw<ChangeRow[]>`
+        WITH bumped AS (
+          UPDATE conversations SET version = version + 1 WHERE id = ${conversationId}::uuid RETURNING version, last_seq
+        ), counts AS (
+          SELECT COALESCE(jsonb_object_agg(emoji, n), '{}'::jsonb) AS reactions
+          FROM (SELECT emoji, count(*)::int AS n FROM message_reactions WHERE message_id = ${messageId}::uuid GROUP BY emoji) r
+        ), m AS (
+          UPDATE messages SET reactions = counts.reactions, version = bumped.version FROM bumped, counts
+          WHERE id = ${messageId}::uuid
+          RETURNING messages.*
+        )
+        SELECT ${COLUMNS}, (SELECT last_seq FROM bumped) AS "lastSeq" FROM m`;
+      return { ...toChange(row), changed };
+    });
+  }
+}

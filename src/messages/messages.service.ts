@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '#src/common/errors/app-error.js';
+import { ConversationAccess } from '#src/conversations/conversation-access.service.js';
+import { ConversationCache } from '#src/conversations/conversation-cache.js';
+import { toMessageView, type MessageView } from '#src/conversations/message.presenter.js';
+import type { MessageCreateDto } from './dto/message-create.dto.js';
+import type { MessageListDto } from './dto/message-list.dto.js';
+import { LATEST_WINDOW, LatestMessagesCache, type LatestPage } from './latest-messages.cache.js';
+import type { MessageRecord } from './message-record.js';
+import { invalidField, messageNotFound } from './messages.errors.js';
+import { MessagesRepository } from './messages.repository.js';
+import { isUniqueViolation } from '#src/infra/prisma/prisma-errors.js';
+
+/** Sending and reading messages. */
+@Injectable()
+export class MessagesService {
+  constructor(
+    private readonly messages: MessagesRepository,
+    private readonly latest: LatestMessagesCache,
+    private readonly access: ConversationAccess,
+    private readonly conversations: ConversationCache,
+  ) {}
+
+  /**
+   * Stores a message under the conversation's next seq. The same `clientMessageId` from the same
+   * sender returns the first message (`created: false`) instead of storing it twice.
+   */
+  async send(
+    userId: string,
+    conversationId: string,
+    dto: MessageCreateDto,
+  ): Promise<{ message: MessageView; created: boolean }> {
+    const membership = await this.access.requireMember(userId, conversationId);
+    // A retry of a message already stored is answered even if writing is no longer allowed.
+    const previous = await this.messages.findByClientId(userId, dto.clientMessageId);
+    if (previous) return this.replay(previous, conversationId);
+    await this.access.assertWriter(userId, membership);
+    if (dto.replyToId) {
+      const original = await this.messages.findInConversation(conversationId, dto.replyToId);
+      if (!original || original.seq <= membership.member.hiddenBeforeSeq) {
+        throw invalidField('replyToId', 'replyToId must be a message of this conversation');
+      }
+    }
+    let record: MessageRecord;
+    try {
+      record = await this.messages.insert({
+        conversationId,
+        senderId: userId,
+        clientMessageId: dto.clientMessageId,
+        body: dto.body,
+        replyToId: dto.replyToId ?? null,
+        attachments: (dto.attachments ?? []).map(({ url, mimeType, size, name }) => ({ url, mimeType, size, name })),
+      });
+    } catch (error) {
+      // The same message sent twice at the same moment: the first one stored wins.
+      const first = isUniqueViolation(error) && (await this.messages.findByClientId(userId, dto.clientMessageId));
+      if (first) return this.replay(first, conversationId);
+      throw error;
+    }
+    await this.latest.put(record);
+    await this.conversations.forgetLists(membership.conversation.members.map((member) => member.userId));
+    return { message: toMessageView(record), created: true };
+  }
+
+  /** A page of messages in ascending seq. The latest page comes from the Redis window when warm. */
+  async list(
+    userId: string,
+    conversationId: string,
+    query: MessageListDto,
+  ): Promise<{ value: LatestPage; hit: boolean }> {
+    const { member } = await this.access.requireMember(userId, conversationId);
+    const floor = member.hiddenBeforeSeq;
+    if (query.before !== undefined && query.after !== undefined) {
+      throw invalidField('after', 'give before or after, not both');
+    }
+    if (query.before !== undefined) {
+      const rows = await this.messages.before(conversationId, query.before, floor, query.limit + 1);
+      return { value: pageOf(rows.slice(0, query.limit).reverse(), rows.length > query.limit), hit: false };
+    }
+    if (query.after !== undefined) {
+      const rows = await this.messages.after(conversationId, Math.max(query.after, floor), query.limit + 1);
+      return { value: pageOf(rows.slice(0, query.limit), rows.length > query.limit), hit: false };
+    }
+    return this.latest.page(conversationId, floor, query.limit, () =>
+      this.messages.latest(conversationId, LATEST_WINDOW),
+    );
+  }
+
+  /** One message, as the member sees it (404 when it is hidden from them). */
+  async findVisible(userId: string, conversationId: string, messageId: string) {
+    const membership = await this.access.requireMember(userId, conversationId);
+    const record = await this.messages.findInConversation(conversationId, messageId);
+    if (!record || record.seq <= membership.member.hiddenBeforeSeq) throw messageNotFound();
+    return { membership, record };
+  }
+
+  private replay(previous: MessageRecord, conversationId: string): { message: MessageView; created: boolean } {
+    if (previous.conversationId !== conversationId) {
+      throw new AppError(
+        409,
+        'CLIENT_MESSAGE_ID_REUSED',
+        'You already used this clientMessageId in another conversation',
+        [{ field: 'clientMessageId', message: 'clientMessageId is already used by another of your messages' }],
+      );
+    }
+    return { message: toMessageView(previous), created: false };
+  }
+}
+
+const pageOf = (rows: MessageRecord[], hasMore: boolean): LatestPage => ({ items: rows.map(toMessageView), hasMore });
