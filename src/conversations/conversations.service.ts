@@ -72,18 +72,20 @@ export class ConversationsService {
     if (await this.blocks.blockedEitherWay(callerId, otherId)) throw blocked();
     const directKey = directKeyOf(callerId, otherId);
     let id = await this.conversations.findDirectId(directKey);
-    const created = id === null;
+    let created = false;
     if (id === null) {
       const status = (await this.conversations.shareAConversation(callerId, otherId)) ? 'accepted' : 'pending';
       try {
         id = await this.conversations.createDirect(directKey, callerId, otherId, status);
+        created = true;
       } catch (error) {
         // The other user opened it at the same moment: theirs is the pair's conversation.
         if (!isUniqueViolation(error)) throw error;
         id = await this.conversations.findDirectId(directKey);
         if (id === null) throw error;
       }
-    } else {
+    }
+    if (!created) {
       await this.members.reopen(id, callerId);
       await this.cache.forgetMeta(id);
     }

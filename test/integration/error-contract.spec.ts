@@ -73,7 +73,12 @@ describe('one error body for every error', () => {
   });
 
   it('generates a request id when the client sends none or an unusable one', async () => {
-    for (const headers of [{}, { 'x-request-id': 'bad id with spaces' }, { 'x-request-id': 'x'.repeat(200) }]) {
+    const sent: Record<string, string>[] = [
+      {},
+      { 'x-request-id': 'bad id with spaces' },
+      { 'x-request-id': 'x'.repeat(200) },
+    ];
+    for (const headers of sent) {
       const response = await t.request('GET', '/nope', { headers });
       const requestId = response.json().requestId;
       expect(requestId).toMatch(UUID);
