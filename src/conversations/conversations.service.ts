@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '#src/common/errors/app-error.js';
+import { invalidField } from '#src/common/errors/app-error.js';
 import { decodeCursor, encodeCursor, type Page } from '#src/common/pagination/pagination.js';
 import { BlocksService } from '#src/users/blocks.service.js';
 import { UsersService, userNotFound } from '#src/users/users.service.js';
+import { isUniqueViolation } from '#src/infra/prisma/prisma-errors.js';
 import { blocked, ConversationAccess, conversationNotFound } from './conversation-access.service.js';
 import { ConversationCache } from './conversation-cache.js';
 import { directKeyOf } from './conversation-meta.js';
@@ -12,7 +13,6 @@ import { ConversationsRepository, type ListPosition } from './conversations.repo
 import type { ConversationCreateDto } from './dto/conversation-create.dto.js';
 import type { ConversationUpdateDto } from './dto/conversation-update.dto.js';
 import { MembersRepository } from './members.repository.js';
-import { isUniqueViolation } from '#src/infra/prisma/prisma-errors.js';
 
 /** The cached head of a user's list: the most pages a client can ask for without a cursor, plus one. */
 const LIST_HEAD = 100;
@@ -22,9 +22,6 @@ const isListPosition = (value: unknown): value is ListPosition =>
   !Number.isNaN(Date.parse((value as ListPosition).lastActivityAt)) &&
   typeof (value as ListPosition).id === 'string' &&
   /^[0-9a-f-]{36}$/i.test((value as ListPosition).id);
-
-const invalid = (field: string, message: string) =>
-  new AppError(400, 'VALIDATION_FAILED', 'Validation failed', [{ field, message }]);
 
 function pageOf(views: ConversationView[], limit: number): Page<ConversationView> {
   const items = views.slice(0, limit);
@@ -67,7 +64,7 @@ export class ConversationsService {
    * someone who shares no conversation with the caller, it is a message request for them.
    */
   async openDirect(callerId: string, otherId: string): Promise<{ conversation: ConversationView; created: boolean }> {
-    if (otherId === callerId) throw invalid('userId', 'a direct conversation needs another user');
+    if (otherId === callerId) throw invalidField('userId', 'a direct conversation needs another user');
     if (!(await this.users.activeIds([otherId])).has(otherId)) throw userNotFound();
     if (await this.blocks.blockedEitherWay(callerId, otherId)) throw blocked();
     const directKey = directKeyOf(callerId, otherId);
@@ -95,10 +92,10 @@ export class ConversationsService {
 
   async createGroup(ownerId: string, title: string, memberIds: string[]): Promise<ConversationView> {
     const others = memberIds.filter((id) => id !== ownerId);
-    if (others.length === 0) throw invalid('memberIds', 'a group needs at least one other member');
+    if (others.length === 0) throw invalidField('memberIds', 'a group needs at least one other member');
     const known = await this.users.activeIds(others);
     const unknown = others.filter((id) => !known.has(id));
-    if (unknown.length > 0) throw invalid('memberIds', `no user with id ${unknown.slice(0, 5).join(', ')}`);
+    if (unknown.length > 0) throw invalidField('memberIds', `no user with id ${unknown.slice(0, 5).join(', ')}`);
     if ((await this.blocks.blockersAmong(ownerId, others)).length > 0) throw blocked();
     const id = await this.conversations.createGroup(title.trim(), ownerId, others);
     await this.cache.forgetLists([ownerId, ...others]);
@@ -116,7 +113,7 @@ export class ConversationsService {
   /** A new title (group owner/admin) and/or the caller's own mute setting. */
   async update(userId: string, conversationId: string, changes: ConversationUpdateDto): Promise<ConversationView> {
     if (changes.title === undefined && changes.muted === undefined) {
-      throw invalid('body', 'give title and/or muted');
+      throw invalidField('body', 'give title and/or muted');
     }
     const { conversation } =
       changes.title === undefined

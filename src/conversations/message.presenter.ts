@@ -23,20 +23,13 @@ export interface MessageView {
 }
 
 /** The columns a message view is made of (as Prisma returns them, or raw SQL aliased to the same names). */
-export interface MessageSource {
-  id: string;
-  conversationId: string;
-  seq: number;
-  senderId: string;
-  clientMessageId: string;
-  body: string;
-  replyToId: string | null;
+export type MessageSource = Omit<MessageView, 'attachments' | 'reactions' | 'createdAt' | 'editedAt' | 'deletedAt'> & {
   attachments: unknown;
   reactions: unknown;
   createdAt: Date;
   editedAt: Date | null;
   deletedAt: Date | null;
-}
+};
 
 export const toMessageView = (row: MessageSource): MessageView => ({
   id: row.id,

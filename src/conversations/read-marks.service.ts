@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '#src/common/errors/app-error.js';
+import { invalidField } from '#src/common/errors/app-error.js';
 import { ConversationAccess } from './conversation-access.service.js';
 import { ConversationCache } from './conversation-cache.js';
 import { unreadCount } from './conversation.presenter.js';
@@ -32,9 +32,7 @@ export class ReadMarksService {
     await this.access.requireMember(userId, conversationId);
     const mark = await this.members.markReadUpTo(conversationId, userId, seq);
     if (!mark) {
-      throw new AppError(400, 'VALIDATION_FAILED', 'Validation failed', [
-        { field: 'seq', message: "seq is past the conversation's last message" },
-      ]);
+      throw invalidField('seq', "seq is past the conversation's last message");
     }
     await this.cache.forgetLists([userId]);
     return {

@@ -1,5 +1,5 @@
 import type { PipeTransform } from '@nestjs/common';
-import { invalidField } from './messages.errors.js';
+import { invalidField } from '#src/common/errors/app-error.js';
 
 /** An emoji, or a short reaction name: 1–32 characters, no whitespace or control characters. */
 const REACTION = /^[^\s\p{Cc}]{1,32}$/u;

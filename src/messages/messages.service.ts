@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '#src/common/errors/app-error.js';
+import { AppError, invalidField } from '#src/common/errors/app-error.js';
 import { ConversationAccess } from '#src/conversations/conversation-access.service.js';
 import { ConversationCache } from '#src/conversations/conversation-cache.js';
 import { toMessageView, type MessageView } from '#src/conversations/message.presenter.js';
+import { isUniqueViolation } from '#src/infra/prisma/prisma-errors.js';
 import type { MessageCreateDto } from './dto/message-create.dto.js';
 import type { MessageListDto } from './dto/message-list.dto.js';
 import { LATEST_WINDOW, LatestMessagesCache, type LatestPage } from './latest-messages.cache.js';
 import type { MessageRecord } from './message-record.js';
-import { invalidField, messageNotFound } from './messages.errors.js';
+import { messageNotFound } from './messages.errors.js';
 import { MessagesRepository } from './messages.repository.js';
-import { isUniqueViolation } from '#src/infra/prisma/prisma-errors.js';
 
 /** Sending and reading messages. */
 @Injectable()

@@ -6,10 +6,10 @@ import type { User } from '#src/generated/prisma/client.js';
 import { CacheService } from '#src/infra/cache/cache.service.js';
 import type { AppConfig } from '#src/infra/config/app-config.js';
 import { RedisKeys } from '#src/infra/redis/redis-keys.js';
+import { isUniqueViolation } from '#src/infra/prisma/prisma-errors.js';
 import type { UserSearchDto } from './dto/user-search.dto.js';
 import { toPublicProfile, toUserMe, type PublicProfile, type UserMe } from './user.presenter.js';
 import { UsersRepository, type NewUser, type ProfileChanges } from './users.repository.js';
-import { isUniqueViolation } from '#src/infra/prisma/prisma-errors.js';
 
 const isUsername = (value: unknown): value is string => typeof value === 'string' && value.length <= 64;
 

@@ -34,3 +34,7 @@ export class AppError extends Error {
     this.name = 'AppError';
   }
 }
+
+/** 400 `VALIDATION_FAILED` for one field, for the rules a DTO cannot express. */
+export const invalidField = (field: string, message: string): AppError =>
+  new AppError(400, 'VALIDATION_FAILED', 'Validation failed', [{ field, message }]);

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { AppError } from '#src/common/errors/app-error.js';
+import { invalidField } from '#src/common/errors/app-error.js';
 
 /** `?limit=` (1–100, default 20) and `?cursor=` of every list route. */
 export class ListQueryDto {
@@ -37,9 +37,7 @@ export function decodeCursor<T>(cursor: string | undefined, isValid: (value: unk
     value = undefined;
   }
   if (!isValid(value)) {
-    throw new AppError(400, 'VALIDATION_FAILED', 'Validation failed', [
-      { field: 'cursor', message: 'cursor is not valid' },
-    ]);
+    throw invalidField('cursor', 'cursor is not valid');
   }
   return value;
 }

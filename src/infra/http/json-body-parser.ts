@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { AppError } from '#src/common/errors/app-error.js';
+import { invalidField } from '#src/common/errors/app-error.js';
 
 /** No API body nests anywhere near this deep; deeper input would overflow the DTO transformation's recursion. */
 const MAX_DEPTH = 32;
@@ -36,7 +36,7 @@ export function registerJsonBodyParser(fastify: FastifyInstance): void {
       if (error) return done(error);
       const problem = problemOf(value, MAX_DEPTH);
       if (problem) {
-        return done(new AppError(400, 'VALIDATION_FAILED', 'Validation failed', [{ field: 'body', message: problem }]));
+        return done(invalidField('body', problem));
       }
       done(null, value);
     });
