@@ -51,9 +51,8 @@ describe('conversations and messages while Redis is down', () => {
     await redis.start();
     // Redis still holds the list, unread counts and latest page from before the outage.
     const deadline = Date.now() + 5_000;
-    let served: string[] = [];
     while (Date.now() < deadline) {
-      served = bodies(expectStatus(await chat(two, bob).messages(id), 200));
+      const served = bodies(expectStatus(await chat(two, bob).messages(id), 200));
       const list = expectStatus(await chat(one, bob).list(), 200);
       if (served.length === 2 && list.items[0].lastMessage.body === 'during') break;
       await new Promise((resolve) => setTimeout(resolve, 100));
