@@ -8,6 +8,9 @@ import type { AppConfig } from '#src/infra/config/app-config.js';
 import { registerJsonBodyParser } from '#src/infra/http/json-body-parser.js';
 import { assignRequestId } from '#src/infra/http/request-id.js';
 import { MetricsService } from '#src/infra/metrics/metrics.service.js';
+import { REDIS_PUBLISHER, REDIS_SUBSCRIBER } from '#src/infra/redis/redis.tokens.js';
+import { RealtimeIoAdapter } from '#src/realtime/realtime-io.adapter.js';
+import { RealtimeMetrics } from '#src/realtime/realtime.metrics.js';
 
 /** Routes outside any known route share one label, so scanners cannot blow up metric cardinality. */
 const UNMATCHED_ROUTE = 'unmatched';
@@ -60,6 +63,17 @@ export async function createApp(
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
 
+  app.useWebSocketAdapter(
+    new RealtimeIoAdapter(app, {
+      maxPayloadBytes: config.SOCKET_MAX_PAYLOAD_BYTES,
+      publisher: app.get(REDIS_PUBLISHER),
+      subscriber: app.get(REDIS_SUBSCRIBER),
+      onAdapterError: (error) => {
+        app.get(RealtimeMetrics).adapterErrors.inc();
+        app.get(Logger).warn(`Socket.IO adapter error: ${error.message}`);
+      },
+    }),
+  );
   await app.init();
   await fastify.ready();
   return app;

@@ -3,8 +3,11 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ConfigModule } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from '#src/auth/auth.module.js';
+import { EventsModule } from '#src/common/events/events.module.js';
 import { ConversationsModule } from '#src/conversations/conversations.module.js';
 import { MessagesModule } from '#src/messages/messages.module.js';
+import { PresenceModule } from '#src/presence/presence.module.js';
+import { RealtimeModule } from '#src/realtime/realtime.module.js';
 import { createValidationPipe } from '#src/common/validation/validation.pipe.js';
 import { HttpExceptionFilter } from '#src/filters/http-exception.filter.js';
 import { HealthModule } from '#src/health/health.module.js';
@@ -33,6 +36,7 @@ export class AppModule {
         }),
         LoggerModule.forRoot(loggerOptions(config)),
         MetricsModule,
+        EventsModule,
         PrismaModule,
         RedisModule,
         CacheModule,
@@ -42,6 +46,8 @@ export class AppModule {
         AuthModule,
         ConversationsModule,
         MessagesModule,
+        PresenceModule,
+        RealtimeModule,
         ...extraModules,
       ],
       providers: [

@@ -5,7 +5,10 @@ import { IS_PUBLIC } from '#src/common/decorators/public.decorator.js';
 import { AccessTokenVerifier } from './access-token.verifier.js';
 import { unauthorized } from './tokens.service.js';
 
-/** Global: every route needs a valid, unrevoked access token unless marked `@Public()`. */
+/**
+ * Global: every route needs a valid, unrevoked access token unless marked `@Public()`. Socket
+ * events pass: their connection was authenticated at the handshake (see `SocketHandshake`).
+ */
 @Injectable()
 export class AccessTokenGuard implements CanActivate {
   constructor(
@@ -14,6 +17,7 @@ export class AccessTokenGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const [scheme, token] = (request.headers.authorization ?? '').split(' ');

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { ChatEvents } from '#src/common/events/chat-events.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import type { AuthContext } from '#src/common/auth/auth-context.js';
 import type { AppConfig } from '#src/infra/config/app-config.js';
@@ -30,6 +31,7 @@ export class SessionsService {
   constructor(
     private readonly sessions: SessionRepository,
     private readonly state: SessionStateService,
+    private readonly events: ChatEvents,
     config: ConfigService<AppConfig, true>,
   ) {
     this.maxPerUser = config.get('SESSIONS_MAX_PER_USER', { infer: true });
@@ -93,6 +95,8 @@ export class SessionsService {
     const revoked = await this.sessions.revoke(userId, ids);
     const ownToken = caller && revoked.includes(caller.sessionId) ? caller : undefined;
     await this.state.markRevoked(revoked, ownToken);
+    // Their sockets are disconnected, on every instance.
+    if (revoked.length > 0) this.events.publish('session.revoked', { userId, sessionIds: revoked });
     return revoked;
   }
 }

@@ -1,4 +1,5 @@
 import type { ConversationType, MemberRole, MemberStatus } from '#src/generated/prisma/client.js';
+import type { ConversationSummary } from '#src/common/events/chat-events.js';
 import type { MessageView } from './message.presenter.js';
 
 /** A member as shown in a conversation: enough to render a name and an avatar. */
@@ -93,3 +94,13 @@ export function toConversationView(
     lastActivityAt: row.lastActivityAt.toISOString(),
   };
 }
+
+/** The part of a view that is the same for every member (what events carry). */
+export const toSummary = (view: ConversationView): ConversationSummary => ({
+  id: view.id,
+  type: view.type,
+  title: view.title,
+  memberCount: view.memberCount,
+  createdAt: view.createdAt,
+  lastActivityAt: view.lastActivityAt,
+});

@@ -5,6 +5,7 @@ import { API_PREFIX } from '#src/common/api.js';
 import { Caller, type AuthContext } from '#src/common/auth/auth-context.js';
 import { ListQueryDto } from '#src/common/pagination/pagination.js';
 import { uuidParam } from '#src/common/validation/uuid-param.pipe.js';
+import { ConversationStarter } from './conversation-starter.service.js';
 import { ConversationsService } from './conversations.service.js';
 import { ConversationCreateDto } from './dto/conversation-create.dto.js';
 import { ConversationUpdateDto } from './dto/conversation-update.dto.js';
@@ -22,6 +23,7 @@ const cacheHeader = (reply: FastifyReply, hit: boolean) => void reply.header('x-
 export class ConversationsController {
   constructor(
     private readonly conversations: ConversationsService,
+    private readonly starter: ConversationStarter,
     private readonly members: MembersService,
     private readonly readMarks: ReadMarksService,
   ) {}
@@ -38,7 +40,7 @@ export class ConversationsController {
     @Body() dto: ConversationCreateDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const { conversation, created } = await this.conversations.create(caller.userId, dto);
+    const { conversation, created } = await this.starter.create(caller.userId, dto);
     void reply.status(created ? 201 : 200);
     return conversation;
   }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { UsersModule } from '#src/users/users.module.js';
 import { ConversationAccess } from './conversation-access.service.js';
 import { ConversationCache } from './conversation-cache.js';
+import { ConversationStarter } from './conversation-starter.service.js';
 import { ConversationViews } from './conversation-views.js';
 import { ConversationsController } from './conversations.controller.js';
 import { ConversationsRepository } from './conversations.repository.js';
@@ -20,9 +21,10 @@ import { ReadMarksService } from './read-marks.service.js';
     ConversationAccess,
     ConversationViews,
     ConversationsService,
+    ConversationStarter,
     MembersService,
     ReadMarksService,
   ],
-  exports: [ConversationAccess, ConversationCache],
+  exports: [ConversationAccess, ConversationCache, ReadMarksService],
 })
 export class ConversationsModule {}

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '#src/common/errors/app-error.js';
+import { ChatEvents } from '#src/common/events/chat-events.js';
 import { BlocksService } from '#src/users/blocks.service.js';
 import { UsersService } from '#src/users/users.service.js';
 import { blocked, ConversationAccess, requireGroup } from './conversation-access.service.js';
@@ -23,6 +24,7 @@ export class MembersService {
     private readonly conversations: ConversationsService,
     private readonly users: UsersService,
     private readonly blocks: BlocksService,
+    private readonly events: ChatEvents,
   ) {}
 
   /** Adds users to a group (owner/admin); those already in it are left as they are. */
@@ -42,7 +44,11 @@ export class MembersService {
         { field: 'userIds', message: `the group would pass ${GROUP_MAX_MEMBERS} members` },
       ]);
     }
-    if (added.length > 0) await this.forget(conversationId, [...memberIds(conversation), ...added]);
+    if (added.length > 0) {
+      const everyone = [...memberIds(conversation), ...added];
+      await this.forget(conversationId, everyone);
+      this.events.publish('member.added', { conversationId, userIds: added, memberIds: everyone });
+    }
     return this.conversations.detail(callerId, conversationId);
   }
 
@@ -59,7 +65,11 @@ export class MembersService {
         throw new AppError(403, 'NOT_GROUP_ADMIN', 'Only the owner can remove an admin, and nobody the owner');
       }
     }
-    if (await this.members.remove(conversationId, userId)) await this.forget(conversationId, memberIds(conversation));
+    if (await this.members.remove(conversationId, userId)) {
+      await this.forget(conversationId, memberIds(conversation));
+      // The removed member hears it too.
+      this.events.publish('member.removed', { conversationId, userId, memberIds: memberIds(conversation) });
+    }
   }
 
   /** The owner makes a member an admin, or an admin a plain member again. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { invalidField } from '#src/common/errors/app-error.js';
+import { ChatEvents } from '#src/common/events/chat-events.js';
 import { ConversationAccess } from './conversation-access.service.js';
 import { ConversationCache } from './conversation-cache.js';
 import { unreadCount } from './conversation.presenter.js';
@@ -25,21 +26,21 @@ export class ReadMarksService {
     private readonly conversations: ConversationsRepository,
     private readonly access: ConversationAccess,
     private readonly cache: ConversationCache,
+    private readonly events: ChatEvents,
   ) {}
 
   /** Moves the caller's read mark forward to `seq` (never back). */
   async markRead(userId: string, conversationId: string, seq: number): Promise<ReadMarkView> {
-    await this.access.requireMember(userId, conversationId);
+    const { conversation } = await this.access.requireMember(userId, conversationId);
     const mark = await this.members.markReadUpTo(conversationId, userId, seq);
     if (!mark) {
       throw invalidField('seq', "seq is past the conversation's last message");
     }
     await this.cache.forgetLists([userId]);
-    return {
-      conversationId,
-      lastReadSeq: Math.max(mark.lastReadSeq, mark.hiddenBeforeSeq),
-      unreadCount: unreadCount(mark),
-    };
+    const lastReadSeq = Math.max(mark.lastReadSeq, mark.hiddenBeforeSeq);
+    const memberIds = conversation.members.map((member) => member.userId);
+    this.events.publish('read', { conversationId, userId, seq: lastReadSeq, memberIds });
+    return { conversationId, lastReadSeq, unreadCount: unreadCount(mark) };
   }
 
   /** Unread messages per conversation and in total. Message requests count once accepted. */

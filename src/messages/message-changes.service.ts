@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '#src/common/errors/app-error.js';
+import { ChatEvents } from '#src/common/events/chat-events.js';
 import { ConversationAccess, type Membership } from '#src/conversations/conversation-access.service.js';
 import { ConversationCache } from '#src/conversations/conversation-cache.js';
 import { isManager } from '#src/conversations/conversation-meta.js';
@@ -26,6 +27,7 @@ export class MessageChangesService {
     private readonly access: ConversationAccess,
     private readonly latest: LatestMessagesCache,
     private readonly conversations: ConversationCache,
+    private readonly events: ChatEvents,
   ) {}
 
   /** New body; the author only. */
@@ -35,8 +37,10 @@ export class MessageChangesService {
     if (record.deletedAt) throw messageDeleted();
     const change = await this.messages.edit(conversationId, messageId, body);
     if (!change) throw messageDeleted();
-    await this.changed(membership, change);
-    return toMessageView(change.message);
+    const memberIds = await this.changed(membership, change);
+    const message = toMessageView(change.message);
+    this.events.publish('message.updated', { conversationId, message, memberIds });
+    return message;
   }
 
   /** Leaves a tombstone (seq stays taken); the author, or a group owner/admin. Deleting twice is fine. */
@@ -48,7 +52,9 @@ export class MessageChangesService {
     }
     if (record.deletedAt) return;
     const change = await this.messages.tombstone(conversationId, messageId);
-    if (change) await this.changed(membership, change);
+    if (!change) return;
+    const memberIds = await this.changed(membership, change);
+    this.events.publish('message.deleted', { conversationId, messageId, seq: change.message.seq, memberIds });
   }
 
   /** Adds (`present`) or removes the caller's reaction; doing either twice changes nothing. */
@@ -64,13 +70,20 @@ export class MessageChangesService {
     if (record.deletedAt) throw messageDeleted();
     const result = await this.messages.setReaction(conversationId, messageId, userId, emoji, present);
     if (!result) throw messageDeleted();
-    if (result.changed) await this.changed(membership, result);
-    return { conversationId, messageId, reactions: toMessageView(result.message).reactions };
+    const view = { conversationId, messageId, reactions: toMessageView(result.message).reactions };
+    if (result.changed) {
+      const memberIds = await this.changed(membership, result);
+      this.events.publish('reaction.updated', { ...view, memberIds });
+    }
+    return view;
   }
 
-  private async changed(membership: Membership, change: MessageChange): Promise<void> {
+  /** Updates the caches a change affects; returns who must hear of it. */
+  private async changed(membership: Membership, change: MessageChange): Promise<string[]> {
     await this.latest.put(change.message);
+    const memberIds = membership.conversation.members.map((member) => member.userId);
     // Lists show the last message only: other changes leave them as they are.
-    if (change.isLast) await this.conversations.forgetLists(membership.conversation.members.map((m) => m.userId));
+    if (change.isLast) await this.conversations.forgetLists(memberIds);
+    return memberIds;
   }
 }

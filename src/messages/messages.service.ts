@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, invalidField } from '#src/common/errors/app-error.js';
+import { ChatEvents } from '#src/common/events/chat-events.js';
 import { ConversationAccess } from '#src/conversations/conversation-access.service.js';
 import { ConversationCache } from '#src/conversations/conversation-cache.js';
 import { toMessageView, type MessageView } from '#src/conversations/message.presenter.js';
@@ -19,6 +20,7 @@ export class MessagesService {
     private readonly latest: LatestMessagesCache,
     private readonly access: ConversationAccess,
     private readonly conversations: ConversationCache,
+    private readonly events: ChatEvents,
   ) {}
 
   /**
@@ -58,8 +60,11 @@ export class MessagesService {
       throw error;
     }
     await this.latest.put(record);
-    await this.conversations.forgetLists(membership.conversation.members.map((member) => member.userId));
-    return { message: toMessageView(record), created: true };
+    const memberIds = membership.conversation.members.map((member) => member.userId);
+    await this.conversations.forgetLists(memberIds);
+    const message = toMessageView(record);
+    this.events.publish('message.created', { conversationId, message, memberIds });
+    return { message, created: true };
   }
 
   /** A page of messages in ascending seq. The latest page comes from the Redis window when warm. */

@@ -91,6 +91,26 @@ export class EnvSchema {
   @IntegerSetting(1, 604800, 'seconds')
   CONVERSATION_CACHE_TTL_SECONDS = 86400;
 
+  /** Largest Socket.IO message a client may send; a larger one closes its connection. */
+  @IntegerSetting(1024, 10485760, 'bytes')
+  SOCKET_MAX_PAYLOAD_BYTES = 65536;
+
+  /** Open sockets per user across all instances; one more is refused with `RATE_LIMITED`. */
+  @IntegerSetting(1, 1000, 'count')
+  SOCKETS_MAX_PER_USER = 10;
+
+  /** Events one socket may send per second (bursts of twice as many are let through). */
+  @IntegerSetting(1, 10000, 'count')
+  SOCKET_EVENTS_PER_SECOND = 20;
+
+  /** An instance that has not renewed its presence for this long is dead: its users go offline. */
+  @IntegerSetting(3, 3600, 'seconds')
+  PRESENCE_TTL_SECONDS = 90;
+
+  /** How often an instance renews its presence and looks for dead instances. */
+  @IntegerSetting(1, 600, 'seconds')
+  PRESENCE_HEARTBEAT_SECONDS = 30;
+
   @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevel = 'info';
 

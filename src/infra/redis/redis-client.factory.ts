@@ -12,18 +12,18 @@ const retryStrategy = (attempt: number): number => Math.min(attempt * 200, 2000)
 
 /**
  * Creates an ioredis client that can never crash the process: every `error` is listened to and
- * logged once per outage, not once per retry. `role: 'command'` fails commands at once while
+ * logged once per outage, not once per retry. `command` and `publisher` clients fail commands at once while
  * disconnected and bounds each command's time; `role: 'subscriber'` queues its subscriptions until
  * connected and restores them after a reconnect. `REDIS_URL` carries AUTH (`redis://user:pass@`)
  * and TLS (`rediss://`).
  */
-export function createRedisClient(settings: RedisClientSettings, role: 'command' | 'subscriber'): Redis {
+export function createRedisClient(settings: RedisClientSettings, role: 'command' | 'publisher' | 'subscriber'): Redis {
   const logger = new Logger(`Redis:${role}`);
   const options: RedisOptions = {
     connectionName: `chat-${role}`,
     connectTimeout: settings.connectTimeoutMs,
     retryStrategy,
-    ...(role === 'command'
+    ...(role !== 'subscriber'
       ? { enableOfflineQueue: false, commandTimeout: settings.commandTimeoutMs, maxRetriesPerRequest: 1 }
       : { enableOfflineQueue: true, autoResubscribe: true, maxRetriesPerRequest: null }),
   };

@@ -49,6 +49,16 @@ export const RedisKeys = {
   latestMessages: (conversationId: string) => redisKey('conv', 'messages', conversationId),
   /** Moved by each change that found no latest-messages set: a rebuild that loaded before it must not store its copy. */
   latestMessagesFence: (conversationId: string) => redisKey('conv', 'messages', conversationId, 'fence'),
+  /** Sockets of a user per instance: a hash of instance id to count. */
+  presenceUser: (userId: string) => redisKey('presence', 'user', userId),
+  /** Live instances: a sorted set of instance ids scored by their last heartbeat (ms). */
+  presenceInstances: () => redisKey('presence', 'instances', 'all'),
+  /** Users with sockets on one instance, so its users can be set offline if it dies. */
+  presenceInstanceUsers: (instanceId: string) => redisKey('presence', 'instance', instanceId),
+  /** Held by the instance that sweeps a dead instance's users. */
+  presenceSweepLock: (instanceId: string) => redisKey('presence', 'sweep', instanceId),
+  /** Set while a user types in a conversation (expires by itself after a few seconds). */
+  typing: (conversationId: string, userId: string) => redisKey('typing', 'conv', conversationId, userId),
   /** Lock held while one process rebuilds a cached value (against stampedes). */
   cacheLock: (key: string) => redisKey('cache', 'lock', digest(key)),
   /** Hits in the current window of one limit, for one subject (hashed: addresses stay out of keys). */

@@ -8,7 +8,7 @@ import {
   waitUntilReady,
   type RedisClientSettings,
 } from './redis-client.factory.js';
-import { REDIS, REDIS_SUBSCRIBER } from './redis.tokens.js';
+import { REDIS, REDIS_PUBLISHER, REDIS_SUBSCRIBER } from './redis.tokens.js';
 
 const settings = (config: ConfigService<AppConfig, true>): RedisClientSettings => ({
   url: config.get('REDIS_URL', { infer: true }),
@@ -29,20 +29,26 @@ const settings = (config: ConfigService<AppConfig, true>): RedisClientSettings =
       },
     },
     {
+      provide: REDIS_PUBLISHER,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<AppConfig, true>) => createRedisClient(settings(config), 'publisher'),
+    },
+    {
       provide: REDIS_SUBSCRIBER,
       inject: [ConfigService],
       useFactory: (config: ConfigService<AppConfig, true>) => createRedisClient(settings(config), 'subscriber'),
     },
   ],
-  exports: [REDIS, REDIS_SUBSCRIBER],
+  exports: [REDIS, REDIS_PUBLISHER, REDIS_SUBSCRIBER],
 })
 export class RedisModule implements OnApplicationShutdown {
   constructor(
     @Inject(REDIS) private readonly client: Redis,
+    @Inject(REDIS_PUBLISHER) private readonly publisher: Redis,
     @Inject(REDIS_SUBSCRIBER) private readonly subscriber: Redis,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([closeRedisClient(this.client), closeRedisClient(this.subscriber)]);
+    await Promise.all([this.client, this.publisher, this.subscriber].map((client) => closeRedisClient(client)));
   }
 }

@@ -1,0 +1,135 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { RedisKeys } from '#src/infra/redis/redis-keys.js';
+import { REDIS } from '#src/infra/redis/redis.tokens.js';
+
+/** Counts the user's sockets on live instances; adds one here unless that reaches the cap (-1). */
+const CONNECT_SCRIPT = `
+local total = 0
+for i = 4, #ARGV do total = total + math.max(0, tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0')) end
+if total >= tonumber(ARGV[2]) then return -1 end
+redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return total
+`;
+
+/** Removes one socket here; answers how many the user still has on live instances. */
+const DISCONNECT_SCRIPT = `
+local left = redis.call('HINCRBY', KEYS[1], ARGV[1], -1)
+if left <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]) end
+local total = 0
+for i = 2, #ARGV do total = total + math.max(0, tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0')) end
+return total
+`;
+
+type Commands = {
+  presenceConnect(key: string, instanceId: string, max: number, ttl: number, ...live: string[]): Promise<number>;
+  presenceDisconnect(key: string, instanceId: string, ...live: string[]): Promise<number>;
+};
+
+/**
+ * Presence in Redis. Each user has a hash of instance id to socket count; each instance renews
+ * its heartbeat in a sorted set. Only instances whose heartbeat is recent count, so the users of a
+ * crashed instance go offline by themselves once its heartbeat is older than the TTL.
+ */
+@Injectable()
+export class PresenceStore {
+  private readonly commands: Commands;
+
+  constructor(@Inject(REDIS) private readonly redis: Redis) {
+    redis.defineCommand('presenceConnect', { numberOfKeys: 1, lua: CONNECT_SCRIPT });
+    redis.defineCommand('presenceDisconnect', { numberOfKeys: 1, lua: DISCONNECT_SCRIPT });
+    this.commands = redis as unknown as Commands;
+  }
+
+  /** The user's socket count on live instances before this one, or -1 when `max` is reached. */
+  connect(userId: string, instanceId: string, max: number, ttlSeconds: number, live: string[]): Promise<number> {
+    return this.commands.presenceConnect(RedisKeys.presenceUser(userId), instanceId, max, ttlSeconds, ...live);
+  }
+
+  /** The user's socket count on live instances after removing one here. */
+  disconnect(userId: string, instanceId: string, live: string[]): Promise<number> {
+    return this.commands.presenceDisconnect(RedisKeys.presenceUser(userId), instanceId, ...live);
+  }
+
+  async liveInstances(ttlMs: number): Promise<string[]> {
+    return this.redis.zrangebyscore(RedisKeys.presenceInstances(), Date.now() - ttlMs, '+inf');
+  }
+
+  /** Instances whose last heartbeat is older than the TTL, with that heartbeat (ms). */
+  async deadInstances(ttlMs: number): Promise<{ instanceId: string; lastBeat: number }[]> {
+    const flat = await this.redis.zrangebyscore(
+      RedisKeys.presenceInstances(),
+      '-inf',
+      `(${Date.now() - ttlMs}`,
+      'WITHSCORES',
+    );
+    const dead: { instanceId: string; lastBeat: number }[] = [];
+    for (let i = 0; i < flat.length; i += 2) dead.push({ instanceId: flat[i], lastBeat: Number(flat[i + 1]) });
+    return dead;
+  }
+
+  /** Renews this instance and re-asserts its sockets (so presence heals after Redis lost its data). */
+  async heartbeat(instanceId: string, local: Map<string, number>, ttlSeconds: number): Promise<void> {
+    const pipeline = this.redis.pipeline().zadd(RedisKeys.presenceInstances(), Date.now(), instanceId);
+    const users = RedisKeys.presenceInstanceUsers(instanceId);
+    for (const [userId, count] of local) {
+      pipeline
+        .hset(RedisKeys.presenceUser(userId), instanceId, count)
+        .expire(RedisKeys.presenceUser(userId), ttlSeconds);
+    }
+    if (local.size > 0) pipeline.sadd(users, ...local.keys()).expire(users, ttlSeconds * 10);
+    await pipeline.exec();
+  }
+
+  async addToInstance(instanceId: string, userId: string, ttlSeconds: number): Promise<void> {
+    const users = RedisKeys.presenceInstanceUsers(instanceId);
+    await this.redis
+      .pipeline()
+      .sadd(users, userId)
+      .expire(users, ttlSeconds * 10)
+      .exec();
+  }
+
+  async removeFromInstance(instanceId: string, userId: string): Promise<void> {
+    await this.redis.srem(RedisKeys.presenceInstanceUsers(instanceId), userId);
+  }
+
+  /** Takes the sweep of a dead instance (one instance does it); its users, or null if another has it. */
+  async claimDead(instanceId: string, lockMs: number): Promise<string[] | null> {
+    const claimed = await this.redis.set(RedisKeys.presenceSweepLock(instanceId), '1', 'PX', lockMs, 'NX');
+    if (!claimed) return null;
+    return this.redis.smembers(RedisKeys.presenceInstanceUsers(instanceId));
+  }
+
+  /** Drops a dead instance's sockets from one user; answers the sockets the user has left on live instances. */
+  async dropDeadSockets(userId: string, deadId: string, live: string[]): Promise<number> {
+    const key = RedisKeys.presenceUser(userId);
+    const [, counts] = await Promise.all([
+      this.redis.hdel(key, deadId),
+      live.length ? this.redis.hmget(key, ...live) : [],
+    ]);
+    return counts.reduce((sum, count) => sum + Math.max(0, Number(count ?? 0)), 0);
+  }
+
+  /** An instance leaves: shut down cleanly after its sockets closed, or swept once dead. */
+  async removeInstance(instanceId: string): Promise<void> {
+    await this.redis
+      .pipeline()
+      .zrem(RedisKeys.presenceInstances(), instanceId)
+      .del(RedisKeys.presenceInstanceUsers(instanceId))
+      .exec();
+  }
+
+  /** Socket counts on live instances, per user. */
+  async socketCounts(userIds: string[], live: string[]): Promise<number[]> {
+    if (userIds.length === 0 || live.length === 0) return userIds.map(() => 0);
+    const pipeline = this.redis.pipeline();
+    for (const userId of userIds) pipeline.hmget(RedisKeys.presenceUser(userId), ...live);
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([error, counts]) => {
+      if (error) throw error;
+      return (counts as (string | null)[]).reduce((sum, count) => sum + Math.max(0, Number(count ?? 0)), 0);
+    });
+  }
+}

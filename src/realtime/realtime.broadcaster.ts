@@ -1,0 +1,69 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { ChatEvents } from '#src/common/events/chat-events.js';
+import { RealtimeMetrics } from './realtime.metrics.js';
+import type { ServerEvents } from './server-events.js';
+import { sessionRoom, userRoom, type ChatServer } from './socket-types.js';
+
+/**
+ * Turns what happened (ChatEvents) into socket events for the users concerned, on every instance:
+ * rooms are per user, and the Redis adapter carries each emit to the instances holding them.
+ */
+@Injectable()
+export class RealtimeBroadcaster implements OnModuleInit {
+  private server?: ChatServer;
+
+  constructor(
+    private readonly events: ChatEvents,
+    private readonly metrics: RealtimeMetrics,
+  ) {}
+
+  /** Called by the gateway once the Socket.IO server exists. */
+  attach(server: ChatServer): void {
+    this.server = server;
+  }
+
+  /** Emits to every socket of these users (on any instance). */
+  toUsers<E extends keyof ServerEvents>(userIds: string[], event: E, ...payload: Parameters<ServerEvents[E]>): void {
+    if (!this.server || userIds.length === 0) return;
+    this.server.to(userIds.map(userRoom)).emit(event, ...payload);
+    this.metrics.sent(event);
+  }
+
+  onModuleInit(): void {
+    const { events } = this;
+    events.on('message.created', ({ memberIds, conversationId, message }) =>
+      this.toUsers(memberIds, 'message.created', { conversationId, message }),
+    );
+    events.on('message.updated', ({ memberIds, conversationId, message }) =>
+      this.toUsers(memberIds, 'message.updated', { conversationId, message }),
+    );
+    events.on('message.deleted', ({ memberIds, ...payload }) => this.toUsers(memberIds, 'message.deleted', payload));
+    events.on('reaction.updated', ({ memberIds, ...payload }) => this.toUsers(memberIds, 'reaction.updated', payload));
+    events.on('conversation.created', ({ memberIds, conversation }) =>
+      this.toUsers(memberIds, 'conversation.created', { conversation }),
+    );
+    events.on('conversation.updated', ({ memberIds, conversation }) =>
+      this.toUsers(memberIds, 'conversation.updated', { conversation }),
+    );
+    events.on('member.added', ({ memberIds, conversationId, userIds }) => {
+      for (const userId of userIds) this.toUsers(memberIds, 'member.added', { conversationId, userId });
+    });
+    events.on('member.removed', ({ memberIds, conversationId, userId }) =>
+      this.toUsers(memberIds, 'member.removed', { conversationId, userId }),
+    );
+    events.on('read', ({ memberIds, ...payload }) => this.toUsers(memberIds, 'read', payload));
+    events.on('presence.changed', ({ contactIds, ...payload }) => this.toUsers(contactIds, 'presence', payload));
+    events.on('session.revoked', ({ sessionIds }) => this.disconnectSessions(sessionIds));
+  }
+
+  /** Tells each revoked session's sockets, then closes them, on every instance. */
+  private disconnectSessions(sessionIds: string[]): void {
+    if (!this.server) return;
+    for (const sessionId of sessionIds) {
+      // Both go out on the same Redis connection, in this order: the notice arrives before the close.
+      this.server.to(sessionRoom(sessionId)).emit('session.revoked', { sessionId });
+      this.server.in(sessionRoom(sessionId)).disconnectSockets(true);
+      this.metrics.sent('session.revoked');
+    }
+  }
+}

@@ -1,0 +1,124 @@
+import {
+  Ack,
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+} from '@nestjs/websockets';
+import type { OnModuleDestroy } from '@nestjs/common';
+import { rateLimited } from '#src/infra/rate-limit/rate-limit.guard.js';
+import { SEND_LIMIT } from '#src/messages/send-limit.js';
+import { PresenceQueryDto } from '#src/presence/dto/presence-query.dto.js';
+import { PresenceService } from '#src/presence/presence.service.js';
+import { ConversationRefDto, MessageSendEventDto, ReadEventDto, SyncEventDto } from './dto/socket-events.dto.js';
+import { RealtimeBroadcaster } from './realtime.broadcaster.js';
+import { RealtimeMetrics } from './realtime.metrics.js';
+import { RealtimeServices } from './realtime.services.js';
+import { SocketEventRunner } from './socket-event.runner.js';
+import { SocketHandshake } from './socket-handshake.js';
+import { sessionRoom, userRoom, type ChatServer, type ChatSocket } from './socket-types.js';
+
+type AckFn = Parameters<SocketEventRunner['run']>[2];
+
+/** The Socket.IO side of API.md: thin handlers, each one call into the services REST uses. */
+@WebSocketGateway()
+export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
+  private server?: ChatServer;
+  /** Disconnect handling under way (presence updates), awaited at shutdown. */
+  private readonly leaving = new Set<Promise<void>>();
+
+  constructor(
+    private readonly handshake: SocketHandshake,
+    private readonly broadcaster: RealtimeBroadcaster,
+    private readonly runner: SocketEventRunner,
+    private readonly services: RealtimeServices,
+    private readonly presence: PresenceService,
+    private readonly metrics: RealtimeMetrics,
+  ) {}
+
+  afterInit(server: ChatServer): void {
+    server.use(this.handshake.middleware);
+    this.broadcaster.attach(server);
+    this.server = server;
+  }
+
+  /** At shutdown, before the database closes: this instance's clients reconnect to another one. */
+  async onModuleDestroy(): Promise<void> {
+    this.server?.local.disconnectSockets(true);
+    await Promise.allSettled([...this.leaving]);
+  }
+
+  async handleConnection(socket: ChatSocket): Promise<void> {
+    this.metrics.sockets.inc();
+    await socket.join([userRoom(socket.data.userId), sessionRoom(socket.data.sessionId)]);
+  }
+
+  async handleDisconnect(socket: ChatSocket): Promise<void> {
+    this.metrics.sockets.dec();
+    this.services.typing.forgetSocket(socket.id);
+    if (!socket.data.userId) return;
+    const leaving = this.presence.disconnect(socket.data.userId);
+    this.leaving.add(leaving);
+    await leaving.finally(() => this.leaving.delete(leaving));
+  }
+
+  @SubscribeMessage('message.send')
+  send(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown, @Ack() ack: AckFn) {
+    return this.runner.run('message.send', socket, ack, payload, MessageSendEventDto, async (dto) => {
+      const { userId } = socket.data;
+      const rate = await this.services.limiter.hit(
+        SEND_LIMIT.name,
+        `user:${userId}`,
+        SEND_LIMIT.limit,
+        SEND_LIMIT.windowMs,
+      );
+      if (!rate.allowed) throw rateLimited(rate);
+      const { conversationId, ...message } = dto;
+      return (await this.services.messages.send(userId, conversationId, message)).message;
+    });
+  }
+
+  @SubscribeMessage('typing.start')
+  typingStart(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown, @Ack() ack: AckFn) {
+    return this.runner.run('typing.start', socket, ack, payload, ConversationRefDto, async ({ conversationId }) => {
+      const { userId } = socket.data;
+      const others = await this.services.typing.start(socket.id, userId, conversationId);
+      this.broadcaster.toUsers(others, 'typing', { conversationId, userId, isTyping: true });
+      return null;
+    });
+  }
+
+  @SubscribeMessage('typing.stop')
+  typingStop(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown, @Ack() ack: AckFn) {
+    return this.runner.run('typing.stop', socket, ack, payload, ConversationRefDto, async ({ conversationId }) => {
+      const { userId } = socket.data;
+      const others = await this.services.typing.stop(socket.id, userId, conversationId);
+      this.broadcaster.toUsers(others, 'typing', { conversationId, userId, isTyping: false });
+      return null;
+    });
+  }
+
+  @SubscribeMessage('conversation.read')
+  read(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown, @Ack() ack: AckFn) {
+    return this.runner.run('conversation.read', socket, ack, payload, ReadEventDto, ({ conversationId, seq }) =>
+      this.services.readMarks.markRead(socket.data.userId, conversationId, seq),
+    );
+  }
+
+  @SubscribeMessage('sync')
+  sync(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown, @Ack() ack: AckFn) {
+    return this.runner.run('sync', socket, ack, payload, SyncEventDto, ({ conversationId, ...query }) =>
+      this.services.sync.sync(socket.data.userId, conversationId, query),
+    );
+  }
+
+  @SubscribeMessage('presence.query')
+  presenceQuery(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown, @Ack() ack: AckFn) {
+    return this.runner.run('presence.query', socket, ack, payload, PresenceQueryDto, async ({ userIds }) => ({
+      items: await this.presence.query([...new Set(userIds)]),
+    }));
+  }
+}

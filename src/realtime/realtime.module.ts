@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '#src/auth/auth.module.js';
+import { ConversationsModule } from '#src/conversations/conversations.module.js';
+import { MessagesModule } from '#src/messages/messages.module.js';
+import { PresenceModule } from '#src/presence/presence.module.js';
+import { RealtimeBroadcaster } from './realtime.broadcaster.js';
+import { RealtimeGateway } from './realtime.gateway.js';
+import { RealtimeMetrics } from './realtime.metrics.js';
+import { RealtimeServices } from './realtime.services.js';
+import { SocketEventRunner } from './socket-event.runner.js';
+import { SocketHandshake } from './socket-handshake.js';
+import { TypingService } from './typing.service.js';
+
+@Module({
+  imports: [AuthModule, ConversationsModule, MessagesModule, PresenceModule],
+  providers: [
+    RealtimeGateway,
+    RealtimeBroadcaster,
+    RealtimeMetrics,
+    RealtimeServices,
+    SocketEventRunner,
+    SocketHandshake,
+    TypingService,
+  ],
+  exports: [RealtimeMetrics],
+})
+export class RealtimeModule {}

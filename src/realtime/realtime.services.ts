@@ -1,0 +1,18 @@
+import { Injectable } from '@nestjs/common';
+import { ReadMarksService } from '#src/conversations/read-marks.service.js';
+import { RateLimiter } from '#src/infra/rate-limit/rate-limiter.service.js';
+import { MessagesService } from '#src/messages/messages.service.js';
+import { SyncService } from '#src/messages/sync.service.js';
+import { TypingService } from './typing.service.js';
+
+/** The services client events call into, the same ones the REST routes use. */
+@Injectable()
+export class RealtimeServices {
+  constructor(
+    readonly messages: MessagesService,
+    readonly readMarks: ReadMarksService,
+    readonly sync: SyncService,
+    readonly typing: TypingService,
+    readonly limiter: RateLimiter,
+  ) {}
+}

@@ -1,0 +1,51 @@
+import type { ErrorBody } from '#src/common/errors/error-body.js';
+import type { ConversationSummary } from '#src/common/events/chat-events.js';
+import type { MessageView } from '#src/conversations/message.presenter.js';
+import type { SyncView } from '#src/messages/sync.service.js';
+import type { PresenceView } from '#src/presence/presence.service.js';
+
+/** Every event the server sends to clients, with its payload (API.md, "Real time"). */
+export interface ServerEvents {
+  'message.created': (payload: { conversationId: string; message: MessageView }) => void;
+  'message.updated': (payload: { conversationId: string; message: MessageView }) => void;
+  'message.deleted': (payload: { conversationId: string; messageId: string; seq: number }) => void;
+  'reaction.updated': (payload: {
+    conversationId: string;
+    messageId: string;
+    reactions: Record<string, number>;
+  }) => void;
+  'conversation.created': (payload: { conversation: ConversationSummary }) => void;
+  'conversation.updated': (payload: { conversation: ConversationSummary }) => void;
+  'member.added': (payload: { conversationId: string; userId: string }) => void;
+  'member.removed': (payload: { conversationId: string; userId: string }) => void;
+  typing: (payload: { conversationId: string; userId: string; isTyping: boolean }) => void;
+  read: (payload: { conversationId: string; userId: string; seq: number }) => void;
+  presence: (payload: PresenceView) => void;
+  'session.revoked': (payload: { sessionId: string }) => void;
+}
+
+/** The answer to every client event's ack callback. */
+export type AckReply<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
+type Ack<T> = (reply: AckReply<T>) => void;
+
+/** Every event clients send, with its payload and what its ack answers. */
+export interface ClientEvents {
+  'message.send': (
+    payload: { conversationId: string; clientMessageId: string; body: string; replyToId?: string },
+    ack: Ack<MessageView>,
+  ) => void;
+  'typing.start': (payload: { conversationId: string }, ack: Ack<null>) => void;
+  'typing.stop': (payload: { conversationId: string }, ack: Ack<null>) => void;
+  'conversation.read': (
+    payload: { conversationId: string; seq: number },
+    ack: Ack<{ conversationId: string; lastReadSeq: number; unreadCount: number }>,
+  ) => void;
+  sync: (payload: { conversationId: string; since: number; cursor?: string }, ack: Ack<SyncView>) => void;
+  'presence.query': (payload: { userIds: string[] }, ack: Ack<{ items: PresenceView[] }>) => void;
+}
+
+/** What the server keeps on each socket. */
+export interface SocketData {
+  userId: string;
+  sessionId: string;
+}

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger, type Type, type ValidationPipe } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { AppError } from '#src/common/errors/app-error.js';
+import { toErrorBody } from '#src/common/errors/error-body.js';
+import { createValidationPipe } from '#src/common/validation/validation.pipe.js';
+import type { AppConfig } from '#src/infra/config/app-config.js';
+import { RealtimeMetrics } from './realtime.metrics.js';
+import type { AckReply } from './server-events.js';
+import type { ChatSocket } from './socket-types.js';
+
+type AckFn = ((reply: AckReply<unknown>) => void) | undefined;
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+/**
+ * Runs one client event: the socket's event budget, then the payload through the same validation
+ * as REST bodies, then the handler. The ack gets `{ ok: true, data }` or `{ ok: false, error }` in
+ * the REST error shape; nothing a client sends can escape as an unhandled error.
+ */
+@Injectable()
+export class SocketEventRunner {
+  private readonly logger = new Logger('SocketEvents');
+  private readonly validation: ValidationPipe = createValidationPipe();
+  private readonly buckets = new WeakMap<ChatSocket, Bucket>();
+  private readonly perSecond: number;
+
+  constructor(
+    private readonly metrics: RealtimeMetrics,
+    config: ConfigService<AppConfig, true>,
+  ) {
+    this.perSecond = config.get('SOCKET_EVENTS_PER_SECOND', { infer: true });
+  }
+
+  async run<D extends object, R>(
+    event: string,
+    socket: ChatSocket,
+    ack: AckFn,
+    payload: unknown,
+    dto: Type<D>,
+    handler: (dto: D) => Promise<R>,
+  ): Promise<void> {
+    const reply = typeof ack === 'function' ? ack : () => undefined;
+    if (!this.take(socket)) {
+      this.metrics.received(event, 'rate_limited');
+      reply({ ok: false, error: toErrorBody(tooFast(), randomUUID()) });
+      return;
+    }
+    try {
+      const valid = (await this.validation.transform(payload, { type: 'body', metatype: dto })) as D;
+      const data = await handler(valid);
+      this.metrics.received(event, 'ok');
+      reply({ ok: true, data: data ?? null });
+    } catch (error) {
+      const body = toErrorBody(error, randomUUID());
+      if (body.statusCode === 500) this.logger.error({ err: error, event }, `${event} failed`);
+      this.metrics.received(event, 'error');
+      reply({ ok: false, error: body });
+    }
+  }
+
+  /** A token bucket per socket: SOCKET_EVENTS_PER_SECOND, bursts of twice that. */
+  private take(socket: ChatSocket): boolean {
+    const now = Date.now();
+    const capacity = this.perSecond * 2;
+    const bucket = this.buckets.get(socket) ?? { tokens: capacity, at: now };
+    bucket.tokens = Math.min(capacity, bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond);
+    bucket.at = now;
+    this.buckets.set(socket, bucket);
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  }
+}
+
+const tooFast = () => new AppError(429, 'RATE_LIMITED', 'Too many events on this connection; slow down');

@@ -1,0 +1,50 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { ConversationAccess } from '#src/conversations/conversation-access.service.js';
+import { RedisKeys } from '#src/infra/redis/redis-keys.js';
+import { REDIS } from '#src/infra/redis/redis.tokens.js';
+
+/** Typing expires by itself this long after the last `typing.start` (API.md). */
+const TYPING_TTL_SECONDS = 5;
+/** Repeated `typing.start`s from one socket in one conversation are passed on at most this often. */
+const START_EVERY_MS = 2000;
+
+/** Typing indicators: a short-lived Redis key per typist, and who should be told. */
+@Injectable()
+export class TypingService {
+  /** Per socket (by id): when each conversation's start was last passed on. */
+  private readonly lastStart = new Map<string, Map<string, number>>();
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly access: ConversationAccess,
+  ) {}
+
+  /** The other members to tell, or none when this start repeats one passed on moments ago. */
+  async start(socketId: string, userId: string, conversationId: string): Promise<string[]> {
+    const { conversation } = await this.access.requireMember(userId, conversationId);
+    const starts = this.lastStart.get(socketId) ?? new Map<string, number>();
+    this.lastStart.set(socketId, starts);
+    const now = Date.now();
+    if (now - (starts.get(conversationId) ?? 0) < START_EVERY_MS) return [];
+    starts.set(conversationId, now);
+    await this.redis
+      .set(RedisKeys.typing(conversationId, userId), '1', 'EX', TYPING_TTL_SECONDS)
+      .catch(() => undefined);
+    return othersIn(conversation.members, userId);
+  }
+
+  async stop(socketId: string, userId: string, conversationId: string): Promise<string[]> {
+    const { conversation } = await this.access.requireMember(userId, conversationId);
+    this.lastStart.get(socketId)?.delete(conversationId);
+    await this.redis.del(RedisKeys.typing(conversationId, userId)).catch(() => undefined);
+    return othersIn(conversation.members, userId);
+  }
+
+  forgetSocket(socketId: string): void {
+    this.lastStart.delete(socketId);
+  }
+}
+
+const othersIn = (members: { userId: string }[], userId: string) =>
+  members.map((member) => member.userId).filter((id) => id !== userId);

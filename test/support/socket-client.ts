@@ -1,0 +1,61 @@
+import { io, type Socket } from 'socket.io-client';
+import type { AckReply, ClientEvents, ServerEvents } from '#src/realtime/server-events.js';
+
+export type ClientSocket = Socket<ServerEvents, ClientEvents>;
+
+/** A connected client, as apps connect: WebSocket transport, token in `auth`, no automatic reconnection. */
+export function connectSocket(baseUrl: string, token: string | undefined): Promise<ClientSocket> {
+  const socket: ClientSocket = io(baseUrl, {
+    path: '/socket.io',
+    transports: ['websocket'],
+    auth: token === undefined ? {} : { token },
+    reconnection: false,
+    forceNew: true,
+  });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (error) => {
+      socket.close();
+      reject(error);
+    });
+  });
+}
+
+/** The `connect_error` message of a refused handshake. */
+export async function refusedWith(baseUrl: string, token: string | undefined): Promise<string> {
+  try {
+    const socket = await connectSocket(baseUrl, token);
+    socket.close();
+    return 'connected';
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/** Emits a client event and resolves with its ack. */
+export function request<E extends keyof ClientEvents>(
+  socket: ClientSocket,
+  event: E,
+  payload: unknown,
+  timeoutMs = 5000,
+): Promise<AckReply<any>> {
+  return (socket.timeout(timeoutMs) as any).emitWithAck(event, payload);
+}
+
+/** Collects every event of one name a socket receives, for assertions that wait. */
+export function collect<E extends keyof ServerEvents>(socket: ClientSocket, event: E) {
+  const received: Parameters<ServerEvents[E]>[0][] = [];
+  socket.on(event as any, (payload: any) => received.push(payload));
+  return {
+    received,
+    /** Resolves once `predicate` holds for what was received, or rejects after `timeoutMs`. */
+    async until(predicate: (items: typeof received) => boolean, timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate(received)) {
+        if (Date.now() > deadline) throw new Error(`${event}: condition not met; received ${JSON.stringify(received)}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return received;
+    },
+  };
+}
