@@ -33,8 +33,24 @@ export class RealtimeIoAdapter extends IoAdapter {
       pingInterval: 25_000,
       pingTimeout: 20_000,
     });
-    server.adapter(createAdapter(this.options.publisher, this.options.subscriber, { requestsTimeout: 3000 }));
+    const publisher = guardPublishes(this.options.publisher, this.options.onAdapterError);
+    server.adapter(createAdapter(publisher, this.options.subscriber, { requestsTimeout: 3000 }));
     server.of('/').adapter.on('error', this.options.onAdapterError);
     return server;
   }
+}
+
+/**
+ * The adapter does not await its PUBLISHes. While Redis is down each one fails at once (no offline
+ * queue), and must be counted, not left as an unhandled rejection that would stop the process.
+ * Local sockets still get every event; the others catch up with `sync`.
+ */
+function guardPublishes(client: Redis, onError: (error: Error) => void): Redis {
+  const publish = client.publish.bind(client);
+  client.publish = (channel: string | Buffer, message: string | Buffer) =>
+    publish(channel, message).catch((error: Error) => {
+      onError(error);
+      return 0;
+    });
+  return client;
 }

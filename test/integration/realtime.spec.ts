@@ -191,7 +191,7 @@ describe('real time across two instances', () => {
     expect(replies.filter((reply) => reply.ok).length).toBeGreaterThanOrEqual(40);
 
     const closed = new Promise<string>((resolve) => open[2].on('disconnect', (reason) => resolve(reason)));
-    open[2].emit('typing.start', { conversationId: 'x'.repeat(70_000) } as any, () => undefined);
+    open[2].emit('typing.start', { conversationId: 'x'.repeat(70_000) }, () => undefined);
     expect(await closed).toBe('transport close');
   });
 });
