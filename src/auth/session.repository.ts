@@ -57,6 +57,16 @@ export class SessionRepository {
     return active.map((row) => row.id);
   }
 
+  /** Those of `ids` that are revoked or expired (or gone). */
+  async endedAmong(ids: string[]): Promise<string[]> {
+    const active = await this.prisma.session.findMany({
+      where: { id: { in: ids }, revokedAt: null, expiresAt: { gt: new Date() } },
+      select: { id: true },
+    });
+    const stillActive = new Set(active.map((row) => row.id));
+    return ids.filter((id) => !stillActive.has(id));
+  }
+
   /** Ids of sessions revoked at or after `since`. */
   async revokedSince(since: Date): Promise<string[]> {
     const rows = await this.prisma.session.findMany({ where: { revokedAt: { gte: since } }, select: { id: true } });

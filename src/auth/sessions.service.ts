@@ -90,6 +90,11 @@ export class SessionsService {
     if (revoked.length === 0) throw new AppError(404, 'SESSION_NOT_FOUND', 'No active session with this id');
   }
 
+  /** Those of `ids` that are no longer active, from Postgres: open sockets of these must close. */
+  endedAmong(ids: string[]): Promise<string[]> {
+    return ids.length === 0 ? Promise.resolve([]) : this.sessions.endedAmong(ids);
+  }
+
   /** Revokes sessions of `userId` (all of them without `ids`), in Postgres first, then in Redis. */
   async revoke(userId: string, ids?: string[], caller?: AuthContext): Promise<string[]> {
     const revoked = await this.sessions.revoke(userId, ids);

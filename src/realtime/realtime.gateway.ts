@@ -18,6 +18,7 @@ import { RealtimeBroadcaster } from './realtime.broadcaster.js';
 import { RealtimeMetrics } from './realtime.metrics.js';
 import { RealtimeServices } from './realtime.services.js';
 import { SocketEventRunner } from './socket-event.runner.js';
+import { SessionWatch } from './session-watch.js';
 import { SocketHandshake } from './socket-handshake.js';
 import { sessionRoom, userRoom, type ChatServer, type ChatSocket } from './socket-types.js';
 
@@ -37,11 +38,13 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     private readonly services: RealtimeServices,
     private readonly presence: PresenceService,
     private readonly metrics: RealtimeMetrics,
+    private readonly sessionWatch: SessionWatch,
   ) {}
 
   afterInit(server: ChatServer): void {
     server.use(this.handshake.middleware);
     this.broadcaster.attach(server);
+    this.sessionWatch.start(server);
     this.server = server;
   }
 

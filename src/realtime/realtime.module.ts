@@ -7,6 +7,7 @@ import { RealtimeBroadcaster } from './realtime.broadcaster.js';
 import { RealtimeGateway } from './realtime.gateway.js';
 import { RealtimeMetrics } from './realtime.metrics.js';
 import { RealtimeServices } from './realtime.services.js';
+import { SessionWatch } from './session-watch.js';
 import { SocketEventRunner } from './socket-event.runner.js';
 import { SocketHandshake } from './socket-handshake.js';
 import { TypingService } from './typing.service.js';
@@ -20,6 +21,7 @@ import { TypingService } from './typing.service.js';
     RealtimeServices,
     SocketEventRunner,
     SocketHandshake,
+    SessionWatch,
     TypingService,
   ],
   exports: [RealtimeMetrics],

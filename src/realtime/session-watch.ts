@@ -1,0 +1,48 @@
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { SessionsService } from '#src/auth/sessions.service.js';
+import type { AppConfig } from '#src/infra/config/app-config.js';
+import { RealtimeMetrics } from './realtime.metrics.js';
+import { sessionRoom, type ChatServer } from './socket-types.js';
+
+/**
+ * Closes this instance's sockets whose session ended, checked against Postgres on every presence
+ * heartbeat. Revocations normally close sockets at once through the Redis adapter; this catches
+ * the ones whose notice was lost (Redis down at that moment) or that simply expired.
+ */
+@Injectable()
+export class SessionWatch implements OnModuleDestroy {
+  private readonly logger = new Logger(SessionWatch.name);
+  private readonly everyMs: number;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly metrics: RealtimeMetrics,
+    config: ConfigService<AppConfig, true>,
+  ) {
+    this.everyMs = config.get('PRESENCE_HEARTBEAT_SECONDS', { infer: true }) * 1000;
+  }
+
+  start(server: ChatServer): void {
+    this.timer = setInterval(() => void this.check(server), this.everyMs).unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  private async check(server: ChatServer): Promise<void> {
+    try {
+      const sockets = await server.local.fetchSockets();
+      const ids = [...new Set(sockets.map((socket) => socket.data.sessionId).filter(Boolean))];
+      for (const sessionId of await this.sessions.endedAmong(ids)) {
+        server.local.to(sessionRoom(sessionId)).emit('session.revoked', { sessionId });
+        server.local.in(sessionRoom(sessionId)).disconnectSockets(true);
+        this.metrics.sent('session.revoked');
+      }
+    } catch (error) {
+      this.logger.warn(`session check skipped: ${(error as Error).message}`);
+    }
+  }
+}
