@@ -6,6 +6,7 @@ import { AuthModule } from '#src/auth/auth.module.js';
 import { EventsModule } from '#src/common/events/events.module.js';
 import { ConversationsModule } from '#src/conversations/conversations.module.js';
 import { MessagesModule } from '#src/messages/messages.module.js';
+import { NotificationsModule } from '#src/notifications/notifications.module.js';
 import { PresenceModule } from '#src/presence/presence.module.js';
 import { RealtimeModule } from '#src/realtime/realtime.module.js';
 import { createValidationPipe } from '#src/common/validation/validation.pipe.js';
@@ -48,6 +49,7 @@ export class AppModule {
         MessagesModule,
         PresenceModule,
         RealtimeModule,
+        NotificationsModule,
         ...extraModules,
       ],
       providers: [

@@ -26,10 +26,14 @@ export class ConversationAccess {
     private readonly blocks: BlocksService,
   ) {}
 
+  /** The conversation's cached metadata, for listeners that act on its members (not for authorization). */
+  async find(conversationId: string): Promise<ConversationMeta | null> {
+    const { value } = await this.cache.meta(conversationId, () => this.conversations.findMeta(conversationId));
+    return value;
+  }
+
   async requireMember(userId: string, conversationId: string): Promise<Membership> {
-    const { value: conversation } = await this.cache.meta(conversationId, () =>
-      this.conversations.findMeta(conversationId),
-    );
+    const conversation = await this.find(conversationId);
     const member = conversation && memberOf(conversation, userId);
     if (!conversation || !member) throw conversationNotFound();
     return { conversation, member };

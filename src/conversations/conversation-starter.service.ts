@@ -37,11 +37,13 @@ export class ConversationStarter {
     const directKey = directKeyOf(callerId, otherId);
     let id = await this.conversations.findDirectId(directKey);
     let created = false;
+    let request = false;
     if (id === null) {
       const status = (await this.conversations.shareAConversation(callerId, otherId)) ? 'accepted' : 'pending';
       try {
         id = await this.conversations.createDirect(directKey, callerId, otherId, status);
         created = true;
+        request = status === 'pending';
       } catch (error) {
         // The other user opened it at the same moment: theirs is the pair's conversation.
         if (!isUniqueViolation(error)) throw error;
@@ -61,6 +63,8 @@ export class ConversationStarter {
         memberIds: [callerId, otherId],
       });
     }
+    if (request)
+      this.events.publish('request.created', { conversationId: id, senderId: callerId, recipientId: otherId });
     return { conversation, created };
   }
 

@@ -47,7 +47,7 @@ export class MembersService {
     if (added.length > 0) {
       const everyone = [...memberIds(conversation), ...added];
       await this.forget(conversationId, everyone);
-      this.events.publish('member.added', { conversationId, userIds: added, memberIds: everyone });
+      this.events.publish('member.added', { conversationId, userIds: added, memberIds: everyone, actorId: callerId });
     }
     return this.conversations.detail(callerId, conversationId);
   }

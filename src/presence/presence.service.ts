@@ -12,6 +12,9 @@ export interface PresenceView {
   lastSeenAt: string | null;
 }
 
+/** How stale the list of live instances may be when counting a socket. */
+const LIVE_LIST_MAX_AGE_MS = 1000;
+
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -25,8 +28,9 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
   readonly instanceId: string = randomUUID();
   /** Sockets per user on this instance. */
   private readonly local = new Map<string, number>();
-  /** Live instances as of the last heartbeat (this one always included). */
-  private live: string[] = [this.instanceId];
+  /** Live instances, as last read from Redis, and when. */
+  private live: string[] = [];
+  private liveReadAt = 0;
   private readonly ttlMs: number;
   private readonly heartbeatMs: number;
   private readonly maxSockets: number;
@@ -61,7 +65,13 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     const here = this.local.get(userId) ?? 0;
     let before = here;
     try {
-      before = await this.store.connect(userId, this.instanceId, this.maxSockets, this.ttlSeconds(), this.liveIds());
+      before = await this.store.connect(
+        userId,
+        this.instanceId,
+        this.maxSockets,
+        this.ttlSeconds(),
+        await this.liveIds(),
+      );
       if (before < 0) return false;
       if (here === 0) await this.store.addToInstance(this.instanceId, userId, this.ttlSeconds());
     } catch (error) {
@@ -78,7 +88,7 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     else this.local.delete(userId);
     let remaining = here;
     try {
-      remaining = await this.store.disconnect(userId, this.instanceId, this.liveIds());
+      remaining = await this.store.disconnect(userId, this.instanceId, await this.liveIds());
       if (here === 0) await this.store.removeFromInstance(this.instanceId, userId);
     } catch (error) {
       this.logger.warn(`presence not recorded in Redis: ${errorMessage(error)}`);
@@ -90,18 +100,23 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
   async query(userIds: string[]): Promise<PresenceView[]> {
     const lastSeen = await this.users.lastSeen(userIds);
     const known = userIds.filter((id) => lastSeen.has(id));
-    let counts: number[];
-    try {
-      counts = await this.store.socketCounts(known, await this.store.liveInstances(this.ttlMs));
-    } catch {
-      // Without Redis, only this instance's sockets are known.
-      counts = known.map((id) => this.local.get(id) ?? 0);
-    }
-    return known.map((userId, i) => ({
+    const online = await this.onlineAmong(known);
+    return known.map((userId) => ({
       userId,
-      online: counts[i] > 0,
+      online: online.has(userId),
       lastSeenAt: lastSeen.get(userId)?.toISOString() ?? null,
     }));
+  }
+
+  /** Those of `userIds` with a socket on some live instance. Without Redis: those connected here. */
+  async onlineAmong(userIds: string[]): Promise<Set<string>> {
+    let counts: number[];
+    try {
+      counts = await this.store.socketCounts(userIds, await this.store.liveInstances(this.ttlMs));
+    } catch {
+      counts = userIds.map((id) => this.local.get(id) ?? 0);
+    }
+    return new Set(userIds.filter((_, i) => counts[i] > 0));
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -113,7 +128,16 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     return Math.ceil((this.ttlMs * 2) / 1000);
   }
 
-  private liveIds(): string[] {
+  /**
+   * Live instances (this one included), read again when the last read is over a second old: an
+   * instance that just started must count at once, or the socket cap and presence events would
+   * miss its sockets.
+   */
+  private async liveIds(): Promise<string[]> {
+    if (Date.now() - this.liveReadAt > LIVE_LIST_MAX_AGE_MS) {
+      this.live = await this.store.liveInstances(this.ttlMs);
+      this.liveReadAt = Date.now();
+    }
     return this.live.includes(this.instanceId) ? this.live : [...this.live, this.instanceId];
   }
 
@@ -122,6 +146,7 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     try {
       await this.store.heartbeat(this.instanceId, this.local, this.ttlSeconds());
       this.live = await this.store.liveInstances(this.ttlMs);
+      this.liveReadAt = Date.now();
       for (const dead of await this.store.deadInstances(this.ttlMs)) await this.sweep(dead.instanceId, dead.lastBeat);
     } catch (error) {
       this.logger.warn(`presence heartbeat skipped: ${errorMessage(error)}`);
@@ -131,7 +156,7 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
   private async sweep(deadId: string, lastBeat: number): Promise<void> {
     const users = await this.store.claimDead(deadId, this.heartbeatMs);
     if (users === null) return;
-    const live = this.liveIds();
+    const live = await this.liveIds();
     for (const userId of users) {
       if ((await this.store.dropDeadSockets(userId, deadId, live)) === 0) {
         await this.changed(userId, false, new Date(lastBeat));

@@ -53,6 +53,9 @@ export class RealtimeBroadcaster implements OnModuleInit {
     );
     events.on('read', ({ memberIds, ...payload }) => this.toUsers(memberIds, 'read', payload));
     events.on('presence.changed', ({ contactIds, ...payload }) => this.toUsers(contactIds, 'presence', payload));
+    events.on('notification.created', ({ userId, notification }) =>
+      this.toUsers([userId], 'notification', { notification }),
+    );
     events.on('session.revoked', ({ sessionIds }) => this.disconnectSessions(sessionIds));
   }
 

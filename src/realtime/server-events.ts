@@ -2,6 +2,7 @@ import type { ErrorBody } from '#src/common/errors/error-body.js';
 import type { ConversationSummary } from '#src/common/events/chat-events.js';
 import type { MessageView } from '#src/conversations/message.presenter.js';
 import type { SyncView } from '#src/messages/sync.service.js';
+import type { NotificationView } from '#src/notifications/notification.presenter.js';
 import type { PresenceView } from '#src/presence/presence.service.js';
 
 /** Every event the server sends to clients, with its payload (API.md, "Real time"). */
@@ -21,6 +22,7 @@ export interface ServerEvents {
   typing: (payload: { conversationId: string; userId: string; isTyping: boolean }) => void;
   read: (payload: { conversationId: string; userId: string; seq: number }) => void;
   presence: (payload: PresenceView) => void;
+  notification: (payload: { notification: NotificationView }) => void;
   'session.revoked': (payload: { sessionId: string }) => void;
 }
 

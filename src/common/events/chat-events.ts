@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { Injectable, Logger } from '@nestjs/common';
 // Types only: the payloads are shaped by the features that publish them.
 import type { MessageView } from '#src/conversations/message.presenter.js';
+import type { NotificationView } from '#src/notifications/notification.presenter.js';
 
 /** What a conversation looks like to anyone in it: the fields that do not depend on who is looking. */
 export interface ConversationSummary {
@@ -29,9 +30,13 @@ export interface ChatEventMap {
   'reaction.updated': Audience & { conversationId: string; messageId: string; reactions: Record<string, number> };
   'conversation.created': Audience & { conversation: ConversationSummary };
   'conversation.updated': Audience & { conversation: ConversationSummary };
-  'member.added': Audience & { conversationId: string; userIds: string[] };
+  'member.added': Audience & { conversationId: string; userIds: string[]; actorId: string };
   'member.removed': Audience & { conversationId: string; userId: string };
   read: Audience & { conversationId: string; userId: string; seq: number };
+  /** A direct conversation opened as a message request to `recipientId`. */
+  'request.created': { conversationId: string; senderId: string; recipientId: string };
+  /** A notification was stored for `userId`. */
+  'notification.created': { userId: string; notification: NotificationView };
   'session.revoked': { userId: string; sessionIds: string[] };
   /** A user's first socket opened or last one closed; `contactIds` share a conversation with them. */
   'presence.changed': { userId: string; online: boolean; lastSeenAt: string | null; contactIds: string[] };

@@ -49,6 +49,8 @@ export const RedisKeys = {
   latestMessages: (conversationId: string) => redisKey('conv', 'messages', conversationId),
   /** Moved by each change that found no latest-messages set: a rebuild that loaded before it must not store its copy. */
   latestMessagesFence: (conversationId: string) => redisKey('conv', 'messages', conversationId, 'fence'),
+  /** A user's unread notification count. */
+  notificationUnread: (userId: string) => redisKey('notif', 'unread', userId),
   /** Sockets of a user per instance: a hash of instance id to count. */
   presenceUser: (userId: string) => redisKey('presence', 'user', userId),
   /** Live instances: a sorted set of instance ids scored by their last heartbeat (ms). */
@@ -76,4 +78,5 @@ export const CACHE_PATTERNS = [
   redisKeyPattern('conv', 'unread'),
   redisKeyPattern('conv', 'meta'),
   redisKeyPattern('conv', 'messages'),
+  redisKeyPattern('notif', 'unread'),
 ];

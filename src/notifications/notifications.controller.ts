@@ -1,0 +1,49 @@
+import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { API_PREFIX } from '#src/common/api.js';
+import { Caller, type AuthContext } from '#src/common/auth/auth-context.js';
+import { NotificationListDto } from './dto/notification-list.dto.js';
+import { NotificationsReadDto } from './dto/notifications-read.dto.js';
+import { NotificationsService } from './notifications.service.js';
+
+@ApiTags('notifications')
+@ApiBearerAuth()
+@Controller(`${API_PREFIX}/notifications`)
+export class NotificationsController {
+  constructor(private readonly notifications: NotificationsService) {}
+
+  @Get()
+  @ApiOperation({
+    summary:
+      'Your notifications, newest first: { items: [{ id, kind (message | mention | request | member_added), ' +
+      'conversationId, messageId, actorId, preview, createdAt, readAt }], nextCursor }. ?unreadOnly=true for unread ones.',
+  })
+  list(@Caller() caller: AuthContext, @Query() query: NotificationListDto) {
+    return this.notifications.list(caller.userId, query);
+  }
+
+  @Get('unread-count')
+  @ApiOperation({ summary: 'Your unread notifications: { count }. Cached per user (X-Cache).' })
+  async unreadCount(@Caller() caller: AuthContext, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { value, hit } = await this.notifications.unreadCount(caller.userId);
+    void reply.header('x-cache', hit ? 'HIT' : 'MISS');
+    return value;
+  }
+
+  @Post('read')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Mark { ids } (up to 500) read. Ids that are not yours are ignored.' })
+  @ApiNoContentResponse()
+  markRead(@Caller() caller: AuthContext, @Body() dto: NotificationsReadDto) {
+    return this.notifications.markRead(caller.userId, dto.ids);
+  }
+
+  @Post('read-all')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Mark all your notifications read.' })
+  @ApiNoContentResponse()
+  markAllRead(@Caller() caller: AuthContext) {
+    return this.notifications.markRead(caller.userId);
+  }
+}
