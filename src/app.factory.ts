@@ -1,10 +1,13 @@
 import type { DynamicModule, Type } from '@nestjs/common';
+import fastifyCors from '@fastify/cors';
+import fastifyHelmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from '#src/app.module.js';
 import type { AppConfig } from '#src/infra/config/app-config.js';
+import { allowedOrigins, CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from '#src/infra/http/cors.js';
 import { registerJsonBodyParser } from '#src/infra/http/json-body-parser.js';
 import { assignRequestId } from '#src/infra/http/request-id.js';
 import { MetricsService } from '#src/infra/metrics/metrics.service.js';
@@ -44,6 +47,16 @@ export async function createApp(
 
   const fastify = app.getHttpAdapter().getInstance();
   registerJsonBodyParser(fastify);
+  // Security headers on every answer (nosniff, frame options, HSTS, a CSP that still lets /docs run).
+  await app.register(fastifyHelmet);
+  await app.register(fastifyCors, {
+    origin: allowedOrigins(config.CORS_ORIGINS),
+    // Bearer tokens, not cookies: browsers need not send credentials.
+    credentials: false,
+    allowedHeaders: CORS_ALLOWED_HEADERS,
+    exposedHeaders: CORS_EXPOSED_HEADERS,
+    maxAge: 600,
+  });
   const metrics = app.get(MetricsService);
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
@@ -66,6 +79,7 @@ export async function createApp(
   app.useWebSocketAdapter(
     new RealtimeIoAdapter(app, {
       maxPayloadBytes: config.SOCKET_MAX_PAYLOAD_BYTES,
+      corsOrigins: allowedOrigins(config.CORS_ORIGINS),
       publisher: app.get(REDIS_PUBLISHER),
       subscriber: app.get(REDIS_SUBSCRIBER),
       onAdapterError: (error) => {

@@ -6,6 +6,8 @@ import type { Server, ServerOptions } from 'socket.io';
 
 export interface RealtimeIoOptions {
   maxPayloadBytes: number;
+  /** Browser origins allowed to connect (long-polling is subject to CORS). */
+  corsOrigins: boolean | string[];
   publisher: Redis;
   subscriber: Redis;
   onAdapterError: (error: Error) => void;
@@ -29,6 +31,7 @@ export class RealtimeIoAdapter extends IoAdapter {
       ...(options as ServerOptions),
       path: '/socket.io',
       maxHttpBufferSize: this.options.maxPayloadBytes,
+      cors: { origin: this.options.corsOrigins, credentials: false },
       // Well under the load balancer's idle timeout (60 s by default in nginx and most others).
       pingInterval: 25_000,
       pingTimeout: 20_000,

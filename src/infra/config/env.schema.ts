@@ -122,6 +122,15 @@ export class EnvSchema {
   @MinLength(1, { message: 'must be a directory path' })
   EMBEDDED_DATA_DIR = '.data';
 
+  /**
+   * Browser origins allowed to call the API and open sockets (CORS): a comma-separated list of
+   * `http(s)://host[:port]`, or `*` for any. Empty: no cross-origin access.
+   */
+  @Matches(/^(\*|(https?:\/\/[^\s,/]+)(\s*,\s*https?:\/\/[^\s,/]+)*)?$/, {
+    message: 'must be * or a comma-separated list of http(s)://host[:port] origins',
+  })
+  CORS_ORIGINS = '';
+
   @IntegerSetting(1, 200, 'count')
   DATABASE_POOL_MAX = 10;
 
