@@ -2,7 +2,10 @@ import { toErrorBody } from '#src/common/errors/error-body.js';
 import { freePort } from '#src/infra/embedded/free-port.js';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
 import { startPrivatePostgres, startPrivateRedis, type EmbeddedServer } from '../support/embedded.js';
+import { bearer, register } from '../support/auth-client.js';
+import { tcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { testDatabaseUrl } from '../support/test-config.js';
 
 /** Runs `call` and returns its result with how long it took. */
 async function timed<T>(call: () => Promise<T>): Promise<[T, number]> {
@@ -121,4 +124,46 @@ describe('PostgreSQL unreachable from the start', () => {
 
   it('fails a query within 2 s with an error the filter answers as 503 SERVICE_UNAVAILABLE', () =>
     expectQueryUnavailableWithin2s(t));
+});
+
+describe('PostgreSQL lost and back, behind a proxy', () => {
+  let proxy: TcpProxy;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    const target = new URL(testDatabaseUrl());
+    proxy = await tcpProxy(target.hostname, Number(target.port || 5432));
+    const url = new URL(target.href);
+    url.port = String(proxy.port);
+    t = await startTestApp({ DATABASE_URL: url.href });
+  }, 30_000);
+  afterAll(async () => {
+    await t.close();
+    await proxy.close();
+  });
+
+  it('answers 503 quickly while it is gone, and serves again by itself once it is back', async () => {
+    const account = await register(t);
+    // Not a cached route: it needs Postgres every time.
+    const list = () => t.request('GET', '/api/v1/notifications', { headers: bearer(account.accessToken) });
+    expect((await list()).status).toBe(200);
+
+    await proxy.cut();
+    const [down, downMs] = await timed(list);
+    expect(down.status).toBe(503);
+    expect(down.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    expect(downMs).toBeLessThan(2000);
+    expect((await t.request('GET', '/health/readiness')).status).toBe(503);
+
+    await proxy.restore();
+    const back = Date.now();
+    let status = 0;
+    while (Date.now() - back < 5000) {
+      status = (await list()).status;
+      if (status === 200) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(status).toBe(200);
+    expect((await t.request('GET', '/health/readiness')).status).toBe(200);
+  });
 });
