@@ -20,9 +20,12 @@ export class TypingService {
     private readonly access: ConversationAccess,
   ) {}
 
-  /** The other members to tell, or none when this start repeats one passed on moments ago. */
+  /**
+   * The other members to tell, or none when this start repeats one passed on moments ago. Only a
+   * member who may write can signal typing (not across a block, not in an unanswered request).
+   */
   async start(socketId: string, userId: string, conversationId: string): Promise<string[]> {
-    const { conversation } = await this.access.requireMember(userId, conversationId);
+    const { conversation } = await this.access.requireWriter(userId, conversationId);
     const starts = this.lastStart.get(socketId) ?? new Map<string, number>();
     this.lastStart.set(socketId, starts);
     const now = Date.now();
