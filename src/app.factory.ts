@@ -3,12 +3,14 @@ import fastifyCors from '@fastify/cors';
 import fastifyHelmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from '#src/app.module.js';
 import type { AppConfig } from '#src/infra/config/app-config.js';
 import { allowedOrigins, CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from '#src/infra/http/cors.js';
 import { registerJsonBodyParser } from '#src/infra/http/json-body-parser.js';
+import { toErrorBody } from '#src/common/errors/error-body.js';
 import { assignRequestId } from '#src/infra/http/request-id.js';
 import { MetricsService } from '#src/infra/metrics/metrics.service.js';
 import { REDIS_PUBLISHER, REDIS_SUBSCRIBER } from '#src/infra/redis/redis.tokens.js';
@@ -34,6 +36,11 @@ export async function createApp(
     // While closing, Fastify answers new requests 503 and lets in-flight ones finish.
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Errors of the router itself (a bad URL, a path parameter too long) get the one error body too.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      const body = toErrorBody(error, String(request.id));
+      void reply.code(body.statusCode).header('x-request-id', body.requestId).send(body);
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, extraModules), adapter, {
     bufferLogs: true,

@@ -20,8 +20,9 @@ export class AccessTokenGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const [scheme, token] = (request.headers.authorization ?? '').split(' ');
-    if (scheme?.toLowerCase() !== 'bearer' || !token) throw unauthorized();
+    const parts = (request.headers.authorization ?? '').split(' ');
+    const [scheme, token] = parts;
+    if (parts.length !== 2 || scheme.toLowerCase() !== 'bearer' || !token) throw unauthorized();
     request.auth = await this.verifier.verify(token);
     return true;
   }

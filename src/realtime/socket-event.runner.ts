@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type Type, type ValidationPipe } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { AppError } from '#src/common/errors/app-error.js';
+import { AppError, invalidField } from '#src/common/errors/app-error.js';
 import { toErrorBody } from '#src/common/errors/error-body.js';
+import { payloadProblem } from '#src/common/validation/payload-problem.js';
 import { createValidationPipe } from '#src/common/validation/validation.pipe.js';
 import type { AppConfig } from '#src/infra/config/app-config.js';
 import { RealtimeMetrics } from './realtime.metrics.js';
@@ -50,6 +51,8 @@ export class SocketEventRunner {
       return;
     }
     try {
+      const problem = payloadProblem(payload);
+      if (problem) throw invalidField('payload', `the payload is not accepted: ${problem}`);
       const valid = (await this.validation.transform(payload, { type: 'body', metatype: dto })) as D;
       const data = await handler(valid);
       this.metrics.received(event, 'ok');

@@ -30,6 +30,14 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_JSON',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_JSON',
+  FST_ERR_MAX_PARAM_LENGTH: 'URI_TOO_LONG',
+  FST_ERR_BAD_URL: 'BAD_URL',
+};
+
+/** Router errors whose own message would echo the (possibly huge or hostile) URL back. */
+const FASTIFY_MESSAGES: Record<string, string> = {
+  FST_ERR_MAX_PARAM_LENGTH: 'A path parameter is too long',
+  FST_ERR_BAD_URL: 'The URL is not valid',
 };
 
 const codeForStatus = (status: number): ErrorCode =>
@@ -64,8 +72,9 @@ export function toErrorBody(error: unknown, requestId: string): ErrorBody {
   }
   const clientStatus = statusOf(error);
   if (clientStatus !== undefined) {
-    const fastifyCode = FASTIFY_CODES[(error as { code?: string }).code ?? ''];
-    const message = error instanceof Error ? error.message : 'Bad request';
+    const layerCode = (error as { code?: string }).code ?? '';
+    const fastifyCode = FASTIFY_CODES[layerCode];
+    const message = FASTIFY_MESSAGES[layerCode] ?? (error instanceof Error ? error.message : 'Bad request');
     return { statusCode: clientStatus, code: fastifyCode ?? codeForStatus(clientStatus), message, requestId };
   }
   return { statusCode: 500, code: 'INTERNAL_ERROR', message: 'Internal server error', requestId };

@@ -1,5 +1,5 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import { AppError, type ErrorDetail } from '#src/common/errors/app-error.js';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+import { AppError, invalidField, type ErrorDetail } from '#src/common/errors/app-error.js';
 
 /** One detail per failed constraint, with the field's dotted path (`device.name`, `attachments.0.url`). */
 function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
@@ -10,12 +10,34 @@ function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
   });
 }
 
+const hasNul = (text: unknown) => typeof text === 'string' && text.includes('\u0000');
+
+/** The query field or path parameter carrying a NUL character, if any (PostgreSQL text cannot hold one). */
+function fieldWithNul(value: unknown, metadata: ArgumentMetadata): string | undefined {
+  if (metadata.type === 'param') return hasNul(value) ? metadata.data : undefined;
+  if (metadata.type !== 'query' || typeof value !== 'object' || value === null) return undefined;
+  for (const [key, field] of Object.entries(value as Record<string, unknown>)) {
+    const values: unknown[] = Array.isArray(field) ? field : [field];
+    if (hasNul(key) || values.some(hasNul)) return key;
+  }
+  return undefined;
+}
+
+/** Refuses NUL characters in query strings and path parameters, naming the field, before validating. */
+class ApiValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const field = fieldWithNul(value, metadata);
+    if (field !== undefined) throw invalidField(field, `${field} must not contain a NUL (U+0000) character`);
+    return super.transform(value, metadata);
+  }
+}
+
 /**
  * The global pipe: DTOs are transformed, unknown fields are refused rather than silently dropped,
  * and every failure is a 400 `VALIDATION_FAILED` whose `details` list each bad field.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new ApiValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

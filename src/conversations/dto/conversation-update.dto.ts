@@ -1,18 +1,18 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsBoolean, IsString, Length, Matches, ValidateIf } from 'class-validator';
 import { NOT_BLANK } from './conversation-create.dto.js';
 
 /** `PATCH /conversations/:id`: `title` (group owner/admin) and/or `muted` (the caller's own setting). */
 export class ConversationUpdateDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
-  @IsOptional()
+  @ValidateIf((dto: ConversationUpdateDto) => dto.title !== undefined)
   @IsString()
   @Length(1, 100)
   @Matches(NOT_BLANK, { message: 'title must not be blank' })
   title?: string;
 
   @ApiPropertyOptional({ description: 'No `message` notifications for the caller; mentions still notify' })
-  @IsOptional()
+  @ValidateIf((dto: ConversationUpdateDto) => dto.muted !== undefined)
   @IsBoolean()
   muted?: boolean;
 }
