@@ -33,6 +33,13 @@ export class SessionStateService implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.redis.on('error', () => this.markStale(new Date()));
+    // Replay as soon as Redis is back, not only on the retry timer: until then Postgres decides.
+    this.redis.on('ready', () => {
+      if (!this.staleSince) return;
+      clearTimeout(this.replayTimer);
+      this.replayTimer = undefined;
+      void this.replay();
+    });
   }
 
   onModuleDestroy(): void {
@@ -48,13 +55,16 @@ export class SessionStateService implements OnModuleInit, OnModuleDestroy {
       const results = await this.redis
         .pipeline()
         .exists(RedisKeys.revokedAccessToken(auth.jti))
-        .hget(RedisKeys.session(auth.sessionId), 'revoked')
+        .hmget(RedisKeys.session(auth.sessionId), 'revoked', 'userId')
         .set(RedisKeys.sessionTouched(auth.sessionId), '1', 'EX', TOUCH_INTERVAL_SECONDS, 'NX')
         .exec();
-      const [[tokenError, tokenRevoked], [sessionError, revoked], [, touchSlot]] = results ?? [];
+      const [[tokenError, tokenRevoked], [sessionError, mirrored], [, touchSlot]] = results ?? [];
+      const [revoked, owner] = (mirrored as (string | null)[] | undefined) ?? [];
       if (!tokenError && !sessionError) {
-        if (tokenRevoked === 1 || revoked === '1') return false;
-        if (revoked === '0') {
+        // A token naming a session of someone else is refused, however it was signed.
+        if (tokenRevoked === 1 || revoked === '1' || (owner && owner !== auth.userId)) return false;
+        // While revocations made during an outage may be missing from Redis, its "active" is not trusted.
+        if (revoked === '0' && !this.staleSince) {
           if (touchSlot === 'OK') void this.recordActivity(auth.sessionId);
           return true;
         }

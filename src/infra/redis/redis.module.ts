@@ -31,12 +31,21 @@ const settings = (config: ConfigService<AppConfig, true>): RedisClientSettings =
     {
       provide: REDIS_PUBLISHER,
       inject: [ConfigService],
-      useFactory: (config: ConfigService<AppConfig, true>) => createRedisClient(settings(config), 'publisher'),
+      useFactory: async (config: ConfigService<AppConfig, true>) => {
+        const client = createRedisClient(settings(config), 'publisher');
+        await waitUntilReady(client, config.get('REDIS_CONNECT_TIMEOUT_MS', { infer: true }));
+        return client;
+      },
     },
     {
       provide: REDIS_SUBSCRIBER,
       inject: [ConfigService],
-      useFactory: (config: ConfigService<AppConfig, true>) => createRedisClient(settings(config), 'subscriber'),
+      // Connected before the socket adapter subscribes, so no event of the first moments is missed.
+      useFactory: async (config: ConfigService<AppConfig, true>) => {
+        const client = createRedisClient(settings(config), 'subscriber');
+        await waitUntilReady(client, config.get('REDIS_CONNECT_TIMEOUT_MS', { infer: true }));
+        return client;
+      },
     },
   ],
   exports: [REDIS, REDIS_PUBLISHER, REDIS_SUBSCRIBER],
