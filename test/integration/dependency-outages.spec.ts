@@ -2,10 +2,12 @@ import { toErrorBody } from '#src/common/errors/error-body.js';
 import { freePort } from '#src/infra/embedded/free-port.js';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
 import { startPrivatePostgres, startPrivateRedis, type EmbeddedServer } from '../support/embedded.js';
-import { bearer, register } from '../support/auth-client.js';
+import { spawnApp } from '../support/app-process.js';
+import { bearer, freshAddress, newAccount, register } from '../support/auth-client.js';
 import { tcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { testDatabaseUrl } from '../support/test-config.js';
+import { TEST_JWT_SECRET, testDatabaseUrl, testRedisUrl } from '../support/test-config.js';
+import { httpRequest } from '../support/test-app.js';
 
 /** Runs `call` and returns its result with how long it took. */
 async function timed<T>(call: () => Promise<T>): Promise<[T, number]> {
@@ -166,4 +168,51 @@ describe('PostgreSQL lost and back, behind a proxy', () => {
     expect(status).toBe(200);
     expect((await t.request('GET', '/health/readiness')).status).toBe(200);
   });
+});
+
+describe('PostgreSQL lost and back, for an instance process', () => {
+  it('turns readiness 503 and answers 503 within 2 s while it is gone, and recovers by itself', async () => {
+    const target = new URL(testDatabaseUrl());
+    const proxy = await tcpProxy(target.hostname, Number(target.port || 5432));
+    const url = new URL(target.href);
+    url.port = String(proxy.port);
+    const app = await spawnApp({
+      DATABASE_URL: url.href,
+      REDIS_URL: testRedisUrl(),
+      JWT_SECRET: TEST_JWT_SECRET,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      TRUST_PROXY: 'true',
+    });
+    try {
+      await app.waitUntilReady();
+      const registered = await httpRequest(app.baseUrl, 'POST', '/api/v1/auth/register', {
+        body: newAccount('pgproc'),
+        headers: freshAddress(),
+      });
+      const token = registered.json<{ accessToken: string }>().accessToken;
+      const notifications = () => httpRequest(app.baseUrl, 'GET', '/api/v1/notifications', { headers: bearer(token) });
+      expect((await notifications()).status).toBe(200);
+
+      await proxy.cut();
+      const [down, downMs] = await timed(notifications);
+      expect([down.status, down.json().code, downMs < 2000]).toEqual([503, 'SERVICE_UNAVAILABLE', true]);
+      const [readiness, readinessMs] = await timed(() => app.request('GET', '/health/readiness'));
+      expect([readiness.status, readinessMs < 2000]).toEqual([503, true]);
+      expect((await app.request('GET', '/health/liveness')).status).toBe(200);
+
+      await proxy.restore();
+      const back = Date.now();
+      let status = 0;
+      while (Date.now() - back < 5000 && status !== 200) {
+        status = (await app.request('GET', '/health/readiness')).status;
+        if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(status).toBe(200);
+      expect((await notifications()).status).toBe(200);
+    } finally {
+      app.kill();
+      await proxy.close();
+    }
+  }, 60_000);
 });
