@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { MessageView } from '#src/conversations/message.presenter.js';
 import type { AckReply } from '#src/realtime/server-events.js';
-import { spawnApp, type AppProcess } from '../support/app-process.js';
+import { spawnReadyApp, type AppProcess } from '../support/app-process.js';
 import { bearer, freshAddress, newAccount, type SignedIn } from '../support/auth-client.js';
 import { connectSocket, request, type ClientSocket } from '../support/socket-client.js';
 import { httpRequest } from '../support/test-app.js';
@@ -12,7 +10,6 @@ import { TEST_JWT_SECRET, testDatabaseUrl, testRedisUrl } from '../support/test-
 // Two real `node dist/main.js` processes on the test Postgres and Redis, a steady message load across
 // them, and one of them killed (SIGKILL) or rolled (SIGTERM) in the middle of it.
 
-const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 const PRESENCE_TTL_SECONDS = 3;
 const DRAIN_MS = 1500;
 // 30 sends a minute per user, retries and resends included: every user stays well below that.
@@ -38,20 +35,7 @@ const spawned: AppProcess[] = [];
 
 /** A ready child instance; waits for dist/main.js while it is being rebuilt. */
 async function startInstance(): Promise<AppProcess> {
-  for (let tries = 1; ; tries++) {
-    const deadline = Date.now() + 60_000;
-    while (!existsSync(MAIN) && Date.now() < deadline) await sleep(250);
-    const app = await spawnApp(childEnv());
-    spawned.push(app);
-    try {
-      await app.waitUntilReady(20_000);
-      return app;
-    } catch (error) {
-      app.kill();
-      if (tries >= 3) throw error;
-      await sleep(1000);
-    }
-  }
+  return spawnReadyApp(childEnv(), spawned);
 }
 
 interface Endpoint {

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { MessageView } from '#src/conversations/message.presenter.js';
-import { spawnApp, type AppProcess } from '../support/app-process.js';
+import { spawnReadyApp, type AppProcess } from '../support/app-process.js';
 import { bearer, freshAddress, newAccount, type SignedIn } from '../support/auth-client.js';
 import { collect, connectSocket, request, type ClientSocket } from '../support/socket-client.js';
 import { redisProcess, type RedisProcess } from '../support/redis-process.js';
@@ -12,7 +10,6 @@ import { TEST_JWT_SECRET, testDatabaseUrl } from '../support/test-config.js';
 // Two real `node dist/main.js` processes on the test Postgres and on a redis-server of this file's own,
 // which is stopped for a few seconds in the middle of a steady load of reads and sends across both.
 
-const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 const OUTAGE_MS = 3000;
 const WARM_MS = 2000;
 const SENDERS = 6;
@@ -30,27 +27,17 @@ const spawned: AppProcess[] = [];
 const sockets: ClientSocket[] = [];
 
 async function startInstance(redisUrl: string): Promise<AppProcess> {
-  for (let tries = 1; ; tries++) {
-    const deadline = Date.now() + 60_000;
-    while (!existsSync(MAIN) && Date.now() < deadline) await sleep(250);
-    const app = await spawnApp({
+  return spawnReadyApp(
+    {
       DATABASE_URL: testDatabaseUrl(),
       REDIS_URL: redisUrl,
       JWT_SECRET: TEST_JWT_SECRET,
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
       TRUST_PROXY: 'true',
-    });
-    spawned.push(app);
-    try {
-      await app.waitUntilReady(20_000);
-      return app;
-    } catch (error) {
-      app.kill();
-      if (tries >= 3) throw error;
-      await sleep(1000);
-    }
-  }
+    },
+    spawned,
+  );
 }
 
 interface Endpoint {

@@ -65,3 +65,23 @@ export async function spawnApp(env: Record<string, string>): Promise<AppProcess>
     },
   };
 }
+
+/**
+ * An instance process that is ready to serve: started with `env`, and started again (up to three
+ * tries in all) when it does not become ready, as on a busy machine. Each one started is pushed to
+ * `started`, for the caller to kill afterwards.
+ */
+export async function spawnReadyApp(env: Record<string, string>, started: AppProcess[]): Promise<AppProcess> {
+  for (let tries = 1; ; tries++) {
+    const app = await spawnApp(env);
+    started.push(app);
+    try {
+      await app.waitUntilReady(20_000);
+      return app;
+    } catch (error) {
+      app.kill();
+      if (tries >= 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
