@@ -22,6 +22,9 @@ for i = 2, #ARGV do total = total + math.max(0, tonumber(redis.call('HGET', KEYS
 return total
 `;
 
+/** Sockets over the instances' counts in a user's hash (a missing field, or a negative one, counts 0). */
+const total = (counts: (string | null)[]) => counts.reduce((sum, count) => sum + Math.max(0, Number(count ?? 0)), 0);
+
 type Commands = {
   presenceConnect(key: string, instanceId: string, max: number, ttl: number, ...live: string[]): Promise<number>;
   presenceDisconnect(key: string, instanceId: string, ...live: string[]): Promise<number>;
@@ -109,7 +112,7 @@ export class PresenceStore {
       this.redis.hdel(key, deadId),
       live.length ? this.redis.hmget(key, ...live) : [],
     ]);
-    return counts.reduce((sum, count) => sum + Math.max(0, Number(count ?? 0)), 0);
+    return total(counts);
   }
 
   /** An instance leaves: shut down cleanly after its sockets closed, or swept once dead. */
@@ -129,7 +132,7 @@ export class PresenceStore {
     const results = (await pipeline.exec()) ?? [];
     return results.map(([error, counts]) => {
       if (error) throw error;
-      return (counts as (string | null)[]).reduce((sum, count) => sum + Math.max(0, Number(count ?? 0)), 0);
+      return total(counts as (string | null)[]);
     });
   }
 }
