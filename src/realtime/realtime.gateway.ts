@@ -72,12 +72,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   send(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown, @Ack() ack: AckFn) {
     return this.runner.run('message.send', socket, ack, payload, MessageSendEventDto, async (dto) => {
       const { userId } = socket.data;
-      const rate = await this.services.limiter.hit(
-        SEND_LIMIT.name,
-        `user:${userId}`,
-        SEND_LIMIT.limit,
-        SEND_LIMIT.windowMs,
-      );
+      const rate = await this.services.limiter.hitRule(SEND_LIMIT, `user:${userId}`);
       if (!rate.allowed) throw rateLimited(rate);
       const { conversationId, ...message } = dto;
       return (await this.services.messages.send(userId, conversationId, message)).message;

@@ -21,7 +21,7 @@ export class RateLimitGuard implements CanActivate {
     const reply = http.getResponse<FastifyReply>();
     for (const rule of rules) {
       const subject = rule.by?.(request) ?? `ip:${request.ip}`;
-      const result = await this.limiter.hit(rule.name, subject, rule.limit, rule.windowMs);
+      const result = await this.limiter.hitRule(rule, subject);
       setRateLimitHeaders(reply, result);
       if (!result.allowed) {
         this.metrics.rejected(request.routeOptions.url ?? 'unmatched', rule.name);

@@ -1,9 +1,14 @@
 import type { FastifyRequest } from 'fastify';
+import type { AppConfig } from '#src/infra/config/app-config.js';
+
+/** The names of the settings whose values are numbers. */
+type NumericSetting = { [K in keyof AppConfig]: AppConfig[K] extends number ? K : never }[keyof AppConfig];
 
 export interface RateLimitRule {
   /** Names the limit in keys and metrics (`login-ip`). */
   name: string;
-  limit: number;
+  /** A fixed number, or the name of the setting that holds it (operators tune those). */
+  limit: number | NumericSetting;
   windowMs: number;
   /** Who is counted: defaults to the client address (from X-Forwarded-For only when TRUST_PROXY=true). */
   by?: (request: FastifyRequest) => string | undefined;

@@ -1,9 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import type { Redis } from 'ioredis';
 import { Counter } from 'prom-client';
+import type { AppConfig } from '#src/infra/config/app-config.js';
 import { MetricsService } from '#src/infra/metrics/metrics.service.js';
 import { RedisKeys } from '#src/infra/redis/redis-keys.js';
 import { REDIS } from '#src/infra/redis/redis.tokens.js';
+import type { RateLimitRule } from './rate-limit.rule.js';
 
 /** Counts a hit and starts the window on the first one, in one atomic step on every instance. */
 const HIT_SCRIPT = `
@@ -40,6 +43,7 @@ export class RateLimiter {
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     metrics: MetricsService,
+    private readonly config: ConfigService<AppConfig, true>,
   ) {
     redis.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
     this.hitCommand = (redis as unknown as { rateLimitHit: HitCommand }).rateLimitHit.bind(redis);
@@ -61,6 +65,12 @@ export class RateLimiter {
       this.logger.warn(`rate limit not enforced (Redis unavailable): ${(error as Error).message}`);
       return { allowed: true, limit, remaining: limit, resetMs: windowMs };
     }
+  }
+
+  /** Counts one hit of a declared rule for `subject`, with the rule's limit as configured. */
+  hitRule(rule: RateLimitRule, subject: string): Promise<RateLimitResult> {
+    const limit = typeof rule.limit === 'number' ? rule.limit : this.config.get(rule.limit, { infer: true });
+    return this.hit(rule.name, subject, limit, rule.windowMs);
   }
 
   /** Gives back one hit, for limits that count only failures (reserved before, refunded on success). */
