@@ -1,0 +1,173 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { latencyChart } from './chart.mjs';
+
+const KB = 1024;
+const fixed = (value, digits = 0) => (value === null || value === undefined ? 'n/a' : Number(value).toFixed(digits));
+const ms = (value) => (value === null || value === undefined ? 'n/a' : `${fixed(value, value < 10 ? 2 : 1)}`);
+
+/** One row per measured path: what it did per second and its latency percentiles (ms). */
+export function latencyRows(results) {
+  const rows = [];
+  const { reads, floor, messaging } = results.scenarios;
+  const http = (label, run) =>
+    run &&
+    rows.push({
+      label,
+      rate: `${fixed(run.perSecond)} req/s`,
+      latency: run.latencyMs,
+      errors: run.non2xx + run.errors,
+    });
+  if (reads) {
+    http('REST conversation list, cached', reads.cached.list);
+    http('REST conversation list, uncached', reads.uncached.list);
+    http('REST latest messages, cached', reads.cached.messages);
+    http('REST latest messages, uncached', reads.uncached.messages);
+  }
+  if (floor) {
+    http('Cached list through the app (floor run)', floor.app);
+    http('Same Redis read, bare Fastify (floor)', floor.floor);
+  }
+  if (messaging) {
+    const { fixed: run } = messaging;
+    const failures = Object.values(run.failures).reduce((sum, value) => sum + value, 0);
+    rows.push({
+      label: `Send ack at ${run.rate} msg/s`,
+      rate: `${fixed(run.achievedRate)} msg/s`,
+      latency: run.ack.latencyMs,
+      errors: failures,
+    });
+    rows.push({
+      label: `Delivery, other instance, at ${run.rate} msg/s`,
+      rate: `${run.deliveryCrossInstance.count} deliveries`,
+      latency: run.deliveryCrossInstance.latencyMs,
+      errors: run.lost,
+    });
+    rows.push({
+      label: `Delivery, same instance, at ${run.rate} msg/s`,
+      rate: `${run.deliverySameInstance.count} deliveries`,
+      latency: run.deliverySameInstance.latencyMs,
+      errors: run.lost,
+    });
+    for (const step of messaging.steps) {
+      rows.push({
+        label: `Send ack, step-up at ${step.rate} msg/s`,
+        rate: `${fixed(step.achievedRate)} msg/s`,
+        latency: step.ack.latencyMs,
+        errors: Object.values(step.failures).reduce((sum, value) => sum + value, 0),
+      });
+    }
+  }
+  return rows;
+}
+
+/** The issue's targets, each with what was measured and whether it was met. */
+export function targets(results) {
+  const list = [];
+  const { reads, messaging, connections } = results.scenarios;
+  if (reads) {
+    const cached = reads.cached.list;
+    list.push({
+      target: 'cached conversation list ≥ 3,000 req/s on one instance',
+      measured: `${fixed(cached.perSecond)} req/s`,
+      met: cached.perSecond >= 3000,
+    });
+    list.push({
+      target: 'cached conversation list p99 ≤ 25 ms',
+      measured: `${ms(cached.latencyMs.p99)} ms`,
+      met: cached.latencyMs.p99 <= 25,
+    });
+    list.push({
+      target: 'cached list ≥ 10× faster than uncached (p50)',
+      measured: `${fixed(reads.ratios.list.p50, 1)}× (throughput ${fixed(reads.ratios.list.throughput, 1)}×)`,
+      met: reads.ratios.list.p50 >= 10,
+    });
+  }
+  if (messaging) {
+    const run = messaging.fixed;
+    list.push({
+      target: `cross-instance delivery p99 ≤ 50 ms at ${run.rate} msg/s`,
+      measured: `${ms(run.deliveryCrossInstance.latencyMs?.p99)} ms`,
+      met: (run.deliveryCrossInstance.latencyMs?.p99 ?? Infinity) <= 50,
+    });
+    list.push({
+      target: '0 lost and 0 duplicated deliveries',
+      measured: `${run.lost} lost, ${run.duplicates} duplicated of ${run.expectedDeliveries}`,
+      met: run.lost === 0 && run.duplicates === 0,
+    });
+  }
+  if (connections) {
+    const perSocket = connections.perSocket.rssBytes;
+    list.push({
+      target: '≤ 64 KB RSS per idle socket',
+      measured: `${fixed(perSocket / KB, 1)} KB (heap ${fixed(connections.perSocket.heapUsedBytes / KB, 1)} KB)`,
+      met: perSocket !== null && perSocket <= 64 * KB,
+    });
+  }
+  return list;
+}
+
+function markdown(results) {
+  const lines = [
+    `# Benchmark results, ${results.date.slice(0, 10)}`,
+    '',
+    `Machine: ${results.machine.cpus} × ${results.machine.cpuModel}, ${fixed(results.machine.memoryBytes / KB ** 3, 1)} GiB, Node ${results.machine.node}.`,
+    `Servers: ${results.servers}. Data set: ${results.options.users} users, ${results.options.conversations} conversations, ${results.options.messages} messages.`,
+    `Everything (both instances, Postgres, Redis and the load generators) ran on this one machine.`,
+    '',
+    '| path | throughput | p50 ms | p90 ms | p99 ms | max ms | errors / lost |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...latencyRows(results).map(
+      (row) =>
+        `| ${row.label} | ${row.rate} | ${ms(row.latency?.p50)} | ${ms(row.latency?.p90)} | ${ms(row.latency?.p99)} | ${ms(row.latency?.max)} | ${row.errors} |`,
+    ),
+    '',
+    '| target | measured | met |',
+    '| --- | --- | --- |',
+    ...targets(results).map((row) => `| ${row.target} | ${row.measured} | ${row.met ? 'yes' : 'no'} |`),
+  ];
+  const { reads, floor, messaging, connections } = results.scenarios;
+  lines.push('');
+  if (reads) {
+    lines.push(
+      `- Cache hit ratio during the cached runs (from \`cache_requests_total\`): list ${fixed(reads.cached.list.cacheHitRatio * 100, 1)}%, latest messages ${fixed(reads.cached.messages.cacheHitRatio * 100, 1)}%.`,
+    );
+    lines.push(
+      `- Cached over uncached: list ${fixed(reads.ratios.list.throughput, 1)}× the throughput and ${fixed(reads.ratios.list.p50, 1)}× lower p50; latest messages ${fixed(reads.ratios.messages.throughput, 1)}× and ${fixed(reads.ratios.messages.p50, 1)}×.`,
+    );
+  }
+  if (floor)
+    lines.push(
+      `- Floor: the bare Fastify route served ${fixed(floor.ratios.throughput, 1)}× the app's cached-list throughput; the app's p50 is ${fixed(floor.ratios.p50, 1)}× the floor's.`,
+    );
+  if (messaging) {
+    const { saturation } = messaging;
+    lines.push(
+      `- Messaging: ${messaging.sockets} sockets, ${fixed(messaging.groupShare * 100)}% of messages into groups of ${messaging.groupSize}, the rest into direct conversations. Highest rate kept up: ${saturation.highestSustainedRate} msg/s${saturation.firstUnsustainedRate ? `; at ${saturation.firstUnsustainedRate} msg/s it fell behind` : ' (every step kept up)'}.`,
+    );
+  }
+  if (connections) {
+    lines.push(
+      `- Connections: ${connections.connected} of ${connections.requested} idle sockets on one instance, opened in ${fixed(connections.connectSeconds, 1)} s; RSS ${fixed(connections.before.rssBytes / KB ** 2)} → ${fixed(connections.after.rssBytes / KB ** 2)} MiB, heap ${fixed(connections.before.heapUsedBytes / KB ** 2)} → ${fixed(connections.after.heapUsedBytes / KB ** 2)} MiB.`,
+    );
+  }
+  lines.push(
+    `- Load generators' CPU: HTTP ${fixed(results.httpLoadGeneratorCpuSeconds, 1)} s${messaging ? `, sockets (messaging) ${fixed(messaging.loadGeneratorCpuSeconds, 1)} s` : ''}${connections ? `, sockets (connections) ${fixed(connections.loadGeneratorCpuSeconds, 1)} s` : ''}; the whole run took ${fixed(results.durationSeconds)} s.`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** Writes `<date>.json`, `<date>.md` and `<date>.svg` under `dir`; returns their paths. */
+export async function writeResults(dir, results) {
+  await mkdir(dir, { recursive: true });
+  const stamp = results.date.slice(0, 19).replace(/[:T]/g, '-');
+  const files = [join(dir, `${stamp}.json`), join(dir, `${stamp}.md`), join(dir, `${stamp}.svg`)];
+  await writeFile(files[0], `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(files[1], markdown(results));
+  await writeFile(files[2], latencyChart(latencyRows(results), `Latency percentiles, ${results.date.slice(0, 10)}`));
+  return files;
+}
+
+export function printSummary(results) {
+  console.log(markdown(results));
+}

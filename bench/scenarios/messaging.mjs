@@ -1,0 +1,195 @@
+import { merge, summarize } from '../lib/histogram.mjs';
+import { homeConversation } from '../lib/layout.mjs';
+import { cpuSeconds, startWorker } from '../lib/processes.mjs';
+
+/** A step keeps up when every send is answered, within this of its schedule, with p99 under the bound. */
+const STEP_SLACK_SECONDS = 2;
+const STEP_P99_BOUND_MS = 1000;
+const DRAIN_TIMEOUT_MS = 15_000;
+
+/**
+ * Scenario 2: one socket per user over both instances (even users on A, odd on B), each user
+ * sending into a conversation of 2 or of 50; a fixed rate, then a step-up until the service stops
+ * keeping up. Ack latency is the sender's; delivery latency is each recipient's, split by whether
+ * it sat on the other instance; every acknowledged message must reach each connected member once.
+ */
+export async function runMessaging(ctx) {
+  const { options, layout, tokens, instances } = ctx;
+  const progress = new Map();
+  const workers = Array.from({ length: options.socketWorkers }, (_, index) =>
+    startWorker('sockets.mjs', (message) => progress.set(index, message)),
+  );
+  try {
+    const plan = Array.from({ length: options.sockets }, (_, user) => ({
+      user,
+      worker: user % workers.length,
+      instance: user % 2 === 0 ? 'A' : 'B',
+    }));
+    ctx.log(`messaging: connecting ${options.sockets} sockets over instances A and B`);
+    const connectStarted = performance.now();
+    const connected = await Promise.all(
+      workers.map((worker, index) =>
+        worker.call({
+          cmd: 'connect',
+          concurrency: 25,
+          targets: plan
+            .filter((slot) => slot.worker === index)
+            .map(({ user, instance }) => ({
+              url: instances[instance.toLowerCase()].url,
+              token: tokens[user],
+              instance,
+              user,
+            })),
+        }),
+      ),
+    );
+    const connectSeconds = (performance.now() - connectStarted) / 1000;
+    const online = new Set(connected.flatMap((result) => result.connectedUsers));
+    const connectErrors = connected.reduce((all, result) => addCounts(all, result.errors), {});
+    ctx.log(`messaging: ${online.size} connected in ${connectSeconds.toFixed(1)} s`);
+
+    // Each worker's senders, by the index its sockets have there.
+    const senders = workers.map(() => []);
+    connected.forEach((result, index) =>
+      result.connectedUsers.forEach((user, socket) => {
+        const home = homeConversation(layout, user, options.groupSize);
+        if (home) senders[index].push({ socket, conversationId: home.id, size: home.members.length });
+      }),
+    );
+    const expectedPer = new Map(
+      layout.conversations.map((conversation) => [
+        conversation.id,
+        conversation.members.filter((user) => online.has(user)).length,
+      ]),
+    );
+    const totalSenders = senders.reduce((sum, list) => sum + list.length, 0);
+    const groupShare = senders.flat().filter((sender) => sender.size > 2).length / totalSenders;
+
+    const phase = async (name, rate, seconds) => {
+      const cpu = cpuOf([instances.a.pid, instances.b.pid]);
+      progress.clear();
+      const ticker = setInterval(() => ctx.log(`messaging: ${name} ${describeProgress([...progress.values()])}`), 5000);
+      const sent = await Promise.all(
+        workers.map((worker, index) =>
+          worker.call({
+            cmd: 'send',
+            phase: name,
+            rate: (rate * senders[index].length) / totalSenders,
+            seconds,
+            senders: senders[index],
+          }),
+        ),
+      ).finally(() => clearInterval(ticker));
+      const acked = sent.flatMap((result) => result.acked);
+      const expected = acked.reduce((sum, [, conversationId]) => sum + expectedPer.get(conversationId), 0);
+      await drain(workers, name, expected);
+      const received = await Promise.all(workers.map((worker) => worker.call({ cmd: 'deliveries', phase: name })));
+      return summarizePhase({ name, rate, seconds, sent, received, acked, expectedPer, instanceCpu: cpu() });
+    };
+
+    ctx.log(
+      `messaging: ${options.rate} msg/s for ${options.rateSeconds} s (${Math.round(groupShare * 100)}% into groups of ${options.groupSize})`,
+    );
+    const fixed = await phase('fixed', options.rate, options.rateSeconds);
+    ctx.log(`messaging: ${describePhase(fixed)}`);
+    const steps = [];
+    for (const rate of options.stepRates) {
+      ctx.log(`messaging: step-up to ${rate} msg/s for ${options.stepSeconds} s`);
+      const step = await phase(`step${rate}`, rate, options.stepSeconds);
+      step.keptUp =
+        Object.keys(step.failures).length === 0 &&
+        step.sendSeconds <= options.stepSeconds + STEP_SLACK_SECONDS &&
+        (step.ack.latencyMs?.p99 ?? Infinity) <= STEP_P99_BOUND_MS;
+      steps.push(step);
+      ctx.log(`messaging: ${describePhase(step)}${step.keptUp ? '' : ' (did not keep up)'}`);
+      if (!step.keptUp) break;
+    }
+    const sustained = [fixed, ...steps].filter((step) => step.keptUp !== false).map((step) => step.rate);
+    const loadCpu = await Promise.all(workers.map((worker) => worker.call({ cmd: 'cpu' })));
+    return {
+      sockets: online.size,
+      connectSeconds,
+      connectErrors,
+      groupShare,
+      groupSize: options.groupSize,
+      fixed,
+      steps,
+      saturation: {
+        highestSustainedRate: Math.max(...sustained),
+        firstUnsustainedRate: steps.find((step) => !step.keptUp)?.rate ?? null,
+      },
+      loadGeneratorCpuSeconds: loadCpu.reduce((sum, value) => sum + value, 0),
+    };
+  } finally {
+    await Promise.allSettled(workers.map((worker) => worker.call({ cmd: 'close' })));
+    await Promise.allSettled(workers.map((worker) => worker.stop()));
+  }
+}
+
+/** Waits until every expected delivery arrived, or nothing new came for 3 s, or the timeout. */
+async function drain(workers, phase, expected) {
+  const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+  let last = -1;
+  let stableSince = Date.now();
+  while (Date.now() < deadline) {
+    const counts = await Promise.all(workers.map((worker) => worker.call({ cmd: 'delivered', phase })));
+    const delivered = counts.reduce((sum, value) => sum + value, 0);
+    if (delivered >= expected) return;
+    if (delivered !== last) [last, stableSince] = [delivered, Date.now()];
+    else if (Date.now() - stableSince > 3000) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+function summarizePhase({ name, rate, seconds, sent, received, acked, expectedPer, instanceCpu }) {
+  const counts = new Map();
+  for (const result of received) for (const [id, count] of result.counts) counts.set(id, (counts.get(id) ?? 0) + count);
+  let expected = 0;
+  let lost = 0;
+  for (const [id, conversationId] of acked) {
+    const want = expectedPer.get(conversationId);
+    expected += want;
+    lost += Math.max(0, want - (counts.get(id) ?? 0));
+  }
+  const sendSeconds = Math.max(...sent.map((result) => result.sendSeconds));
+  return {
+    name,
+    rate,
+    seconds,
+    offered: sent.reduce((sum, result) => sum + result.offered, 0),
+    acked: acked.length,
+    achievedRate: acked.length / Math.max(seconds, sendSeconds),
+    sendSeconds,
+    failures: sent.reduce((all, result) => addCounts(all, result.failures), {}),
+    ack: summarize(merge(sent.map((result) => result.acks))),
+    deliveryCrossInstance: summarize(merge(received.map((result) => result.cross))),
+    deliverySameInstance: summarize(merge(received.map((result) => result.same))),
+    expectedDeliveries: expected,
+    delivered: received.reduce((sum, result) => sum + result.delivered, 0),
+    lost,
+    duplicates: received.reduce((sum, result) => sum + result.duplicates, 0),
+    instanceCpuSeconds: instanceCpu,
+    loadGeneratorCpuSeconds: sent.reduce((sum, result) => sum + result.cpuSeconds, 0),
+  };
+}
+
+const describePhase = (phase) =>
+  `${phase.acked}/${phase.offered} acked (${Math.round(phase.achievedRate)} msg/s), ack p99 ${phase.ack.latencyMs?.p99} ms, ` +
+  `cross-instance delivery p50 ${phase.deliveryCrossInstance.latencyMs?.p50} / p99 ${phase.deliveryCrossInstance.latencyMs?.p99} ms, ` +
+  `${phase.delivered}/${phase.expectedDeliveries} delivered, ${phase.lost} lost, ${phase.duplicates} duplicated`;
+
+function addCounts(total, counts) {
+  for (const [key, value] of Object.entries(counts)) total[key] = (total[key] ?? 0) + value;
+  return total;
+}
+
+function describeProgress(reports) {
+  const total = (key) => reports.reduce((sum, report) => sum + report[key], 0);
+  return `${total('sent')} sent, ${total('acked')} acked, ${total('delivered')} delivered so far`;
+}
+
+/** CPU seconds a set of processes use from now until the returned function is called. */
+function cpuOf(pids) {
+  const before = pids.map(cpuSeconds);
+  return () => pids.map((pid, index) => (before[index] === null ? null : cpuSeconds(pid) - before[index]));
+}
