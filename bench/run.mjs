@@ -53,7 +53,7 @@ try {
   };
   const running = new Set();
   const startNamed = async (name, env = {}) => {
-    const instance = await startInstance(name, { ...baseEnv, ...env });
+    const instance = await startInstance(name, { ...baseEnv, ...env }, options.cpuProf);
     running.add(instance);
     const stop = instance.stop;
     instance.stop = async () => {

@@ -19,6 +19,7 @@ const FLAGS = {
   'redis-db': { default: 15, help: 'Redis database index the benchmark uses (it is flushed)' },
   'log-level': { default: 'warn', help: 'LOG_LEVEL of the app instances', type: 'string' },
   out: { default: 'bench/results', help: 'where results are written', type: 'string' },
+  'cpu-prof': { default: '', help: 'a directory: each instance writes a V8 CPU profile there', type: 'string' },
 };
 
 const USAGE = [

@@ -38,10 +38,13 @@ const keepTail = (child) => {
   return () => output;
 };
 
-/** An app instance (`node dist/main.js`) on a free port, ready to serve. */
-export async function startInstance(name, env) {
+/** An app instance (`node dist/main.js`) on a free port, ready to serve; with `profileDir`, CPU-profiled. */
+export async function startInstance(name, env, profileDir) {
   const port = await freePort();
-  const child = spawn(process.execPath, [MAIN], {
+  const profile = profileDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-${port}.cpuprofile`]
+    : [];
+  const child = spawn(process.execPath, [...profile, MAIN], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
