@@ -60,7 +60,7 @@ export class ConversationsController {
   ) {
     const { value, hit } = await this.conversations.list(caller.userId, query.limit, query.cursor);
     cacheHeader(reply, hit);
-    return value;
+    return value.send(reply);
   }
 
   @Get('unread')

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { invalidField } from '#src/common/errors/app-error.js';
-import { decodeCursor, encodeCursor, type Page } from '#src/common/pagination/pagination.js';
+import { JsonText } from '#src/common/pagination/json-text.js';
+import { decodeCursor, encodeCursor } from '#src/common/pagination/pagination.js';
 import { ChatEvents } from '#src/common/events/chat-events.js';
 import { ConversationAccess, conversationNotFound } from './conversation-access.service.js';
 import { ConversationCache } from './conversation-cache.js';
@@ -19,14 +20,20 @@ const isListPosition = (value: unknown): value is ListPosition =>
   typeof (value as ListPosition).id === 'string' &&
   /^[0-9a-f-]{36}$/i.test((value as ListPosition).id);
 
-function pageOf(views: ConversationView[], limit: number): Page<ConversationView> {
-  const items = views.slice(0, limit);
-  const last = items[items.length - 1];
-  return {
-    items,
-    nextCursor: views.length > limit ? encodeCursor({ lastActivityAt: last.lastActivityAt, id: last.id }) : null,
-  };
+/** Conversations as JSON, each with the cursor of the page that would follow it: what the list cache holds. */
+interface RenderedList {
+  items: string[];
+  cursors: string[];
 }
+
+const render = (views: ConversationView[]): RenderedList => ({
+  items: views.map((view) => JSON.stringify(view)),
+  cursors: views.map((view) => encodeCursor({ lastActivityAt: view.lastActivityAt, id: view.id })),
+});
+
+/** `{ items, nextCursor }` from the first `limit + 1` (or more) conversations. */
+const pageOf = (list: RenderedList, limit: number): JsonText =>
+  JsonText.page(list.items.slice(0, limit), 'nextCursor', list.items.length > limit ? list.cursors[limit - 1] : null);
 
 @Injectable()
 export class ConversationsService {
@@ -40,10 +47,12 @@ export class ConversationsService {
   ) {}
 
   /** The caller's conversations, most recent first. The first page (any limit) comes from the per-user cache. */
-  async list(userId: string, limit: number, cursor?: string): Promise<{ value: Page<ConversationView>; hit: boolean }> {
+  async list(userId: string, limit: number, cursor?: string): Promise<{ value: JsonText; hit: boolean }> {
     const after = decodeCursor(cursor, isListPosition);
-    if (after) return { value: pageOf(await this.views.list(userId, limit + 1, after), limit), hit: false };
-    const { value: head, hit } = await this.cache.list(userId, () => this.views.list(userId, LIST_HEAD + 1));
+    if (after) return { value: pageOf(render(await this.views.list(userId, limit + 1, after)), limit), hit: false };
+    const { value: head, hit } = await this.cache.list(userId, async () =>
+      render(await this.views.list(userId, LIST_HEAD + 1)),
+    );
     return { value: pageOf(head, limit), hit };
   }
 

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Redis } from 'ioredis';
-import { toMessageView, type MessageView } from '#src/conversations/message.presenter.js';
+import { JsonText } from '#src/common/pagination/json-text.js';
+import { toMessageView } from '#src/conversations/message.presenter.js';
 import { CacheMetrics } from '#src/infra/cache/cache.metrics.js';
 import { CacheService } from '#src/infra/cache/cache.service.js';
 import type { AppConfig } from '#src/infra/config/app-config.js';
@@ -78,13 +79,11 @@ type Commands = {
   latestRead(set: string, fence: string, floor: number, limit: number): Promise<string[] | string>;
 };
 
-export interface LatestPage {
-  items: MessageView[];
-  hasMore: boolean;
-}
-
 const member = (record: MessageRecord) => `${record.version}|${JSON.stringify(toMessageView(record))}`;
-const viewOf = (stored: string) => JSON.parse(stored.slice(stored.indexOf('|') + 1)) as MessageView;
+const jsonOf = (stored: string) => stored.slice(stored.indexOf('|') + 1);
+
+/** `{ items, hasMore }` from messages already in JSON, in ascending seq; hasMore: older ones are visible. */
+export const messagePage = (items: string[], hasMore: boolean): JsonText => JsonText.page(items, 'hasMore', hasMore);
 
 /**
  * The newest messages of each conversation in a Redis sorted set scored by seq, so the latest page
@@ -120,7 +119,7 @@ export class LatestMessagesCache {
     floor: number,
     limit: number,
     load: () => Promise<MessageRecord[]>,
-  ): Promise<{ value: LatestPage; hit: boolean }> {
+  ): Promise<{ value: JsonText; hit: boolean }> {
     const generation = this.cache.generation;
     const cached = await this.read(conversationId, floor, limit);
     this.metrics.lookedUp(CACHE, 'page' in cached);
@@ -134,7 +133,14 @@ export class LatestMessagesCache {
       .filter((record) => record.seq > floor)
       .slice(0, limit)
       .reverse();
-    return { value: this.pageOf(visible.map(toMessageView), floor), hit: false };
+    const hasMore = visible.length > 0 && visible[0].seq > floor + 1;
+    return {
+      value: messagePage(
+        visible.map((record) => JSON.stringify(toMessageView(record))),
+        hasMore,
+      ),
+      hit: false,
+    };
   }
 
   /** After a message was stored or changed. */
@@ -163,19 +169,24 @@ export class LatestMessagesCache {
     conversationId: string,
     floor: number,
     limit: number,
-  ): Promise<{ page: LatestPage } | { fence?: string }> {
+  ): Promise<{ page: JsonText } | { fence?: string }> {
     if (!this.cache.usable) return {};
     const reply = await this.commands
       .latestRead(RedisKeys.latestMessages(conversationId), RedisKeys.latestMessagesFence(conversationId), floor, limit)
       .catch(() => undefined);
     if (reply === undefined) return {};
     if (typeof reply === 'string') return { fence: reply };
-    const items: MessageView[] = [];
-    for (let i = reply.length - 2; i >= 0; i -= 2) items.push(viewOf(reply[i]));
+    // The reply is [member, seq, member, seq, …], newest first; the page is oldest first.
+    const items: string[] = [];
+    const seqs: number[] = [];
+    for (let i = reply.length - 2; i >= 0; i -= 2) {
+      items.push(jsonOf(reply[i]));
+      seqs.push(Number(reply[i + 1]));
+    }
     // A run with a gap (a change still on its way) or too short to fill the page is not trusted.
-    const gapFree = items.every((item, i) => i === 0 || item.seq === items[i - 1].seq + 1);
-    const reachesEnd = items.length === limit || items.length === 0 || items[0].seq === floor + 1;
-    return gapFree && reachesEnd ? { page: this.pageOf(items, floor) } : {};
+    const gapFree = seqs.every((seq, i) => i === 0 || seq === seqs[i - 1] + 1);
+    const reachesEnd = seqs.length === limit || seqs.length === 0 || seqs[0] === floor + 1;
+    return gapFree && reachesEnd ? { page: messagePage(items, seqs.length > 0 && seqs[0] > floor + 1) } : {};
   }
 
   private async fill(conversationId: string, fence: string, window: MessageRecord[]): Promise<void> {
@@ -190,9 +201,5 @@ export class LatestMessagesCache {
         ...scored,
       )
       .catch(() => undefined);
-  }
-
-  private pageOf(items: MessageView[], floor: number): LatestPage {
-    return { items, hasMore: items.length > 0 && items[0].seq > floor + 1 };
   }
 }

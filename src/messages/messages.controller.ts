@@ -56,7 +56,7 @@ export class MessagesController {
   ) {
     const { value, hit } = await this.messages.list(caller.userId, id, query);
     void reply.header('x-cache', hit ? 'HIT' : 'MISS');
-    return value;
+    return value.send(reply);
   }
 
   @Patch('messages/:messageId')

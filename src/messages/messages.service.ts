@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, invalidField } from '#src/common/errors/app-error.js';
+import { JsonText } from '#src/common/pagination/json-text.js';
 import { ChatEvents } from '#src/common/events/chat-events.js';
 import { ConversationAccess } from '#src/conversations/conversation-access.service.js';
 import { ConversationCache } from '#src/conversations/conversation-cache.js';
@@ -7,7 +8,7 @@ import { toMessageView, type MessageView } from '#src/conversations/message.pres
 import { isUniqueViolation } from '#src/infra/prisma/prisma-errors.js';
 import type { MessageCreateDto } from './dto/message-create.dto.js';
 import type { MessageListDto } from './dto/message-list.dto.js';
-import { LATEST_WINDOW, LatestMessagesCache, type LatestPage } from './latest-messages.cache.js';
+import { LATEST_WINDOW, LatestMessagesCache, messagePage } from './latest-messages.cache.js';
 import type { MessageRecord } from './message-record.js';
 import { messageNotFound } from './messages.errors.js';
 import { MessagesRepository } from './messages.repository.js';
@@ -72,7 +73,7 @@ export class MessagesService {
     userId: string,
     conversationId: string,
     query: MessageListDto,
-  ): Promise<{ value: LatestPage; hit: boolean }> {
+  ): Promise<{ value: JsonText; hit: boolean }> {
     const { member } = await this.access.requireMember(userId, conversationId);
     const floor = member.hiddenBeforeSeq;
     if (query.before !== undefined && query.after !== undefined) {
@@ -112,4 +113,8 @@ export class MessagesService {
   }
 }
 
-const pageOf = (rows: MessageRecord[], hasMore: boolean): LatestPage => ({ items: rows.map(toMessageView), hasMore });
+const pageOf = (rows: MessageRecord[], hasMore: boolean): JsonText =>
+  messagePage(
+    rows.map((row) => JSON.stringify(toMessageView(row))),
+    hasMore,
+  );

@@ -39,8 +39,8 @@ export const RedisKeys = {
   userProfile: (userId: string) => redisKey('user', 'profile', userId),
   /** The account's own view (`GET /users/me`), per user. */
   userMe: (userId: string) => redisKey('user', 'me', userId),
-  /** A user's conversation list: its first page (up to 100), with last messages and unread counts. */
-  conversationList: (userId: string) => redisKey('conv', 'list', userId),
+  /** A user's conversation list: its first page (up to 100), with last messages and unread counts, as JSON. */
+  conversationList: (userId: string) => redisKey('conv', 'list-json', userId),
   /** A user's unread counts (`GET /conversations/unread`). */
   conversationUnread: (userId: string) => redisKey('conv', 'unread', userId),
   /** A conversation's metadata and member roles: every conversation route checks membership against it. */
@@ -74,7 +74,7 @@ export const RedisKeys = {
 export const CACHE_PATTERNS = [
   redisKeyPattern('user', 'profile'),
   redisKeyPattern('user', 'me'),
-  redisKeyPattern('conv', 'list'),
+  redisKeyPattern('conv', 'list-json'),
   redisKeyPattern('conv', 'unread'),
   redisKeyPattern('conv', 'meta'),
   redisKeyPattern('conv', 'messages'),
