@@ -1,5 +1,5 @@
 import { fork, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../dist/infra/embedded/free-port.js';
 
@@ -16,6 +16,19 @@ export function cpuSeconds(pid) {
   } catch {
     return null;
   }
+}
+
+/** CPU seconds used so far by every process whose command name is `name` (all Postgres backends, say). */
+export function cpuSecondsOfCommand(name) {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === name) total += cpuSeconds(pid) ?? 0;
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return total;
 }
 
 /** Resident set size of a process in bytes, from /proc (Linux); null elsewhere. */

@@ -31,17 +31,24 @@ export class MessagesRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * Stores a message under the next seq, and moves the sender's read mark to it, in one statement.
-   * A duplicate `(senderId, clientMessageId)` fails the whole statement, seq increment included.
+   * Stores a message under the next seq, and moves the sender's read mark to it, in one statement,
+   * unless the sender already stored one with this `clientMessageId`: then nothing changes and that
+   * one is returned (`created: false`), so a send costs one round trip, retries included. Two copies
+   * racing each other both find none; the second then fails on the unique index, seq increment
+   * included, and the caller reads the first.
    */
-  async insert(message: NewMessage): Promise<MessageRecord> {
-    const [row] = await this.prisma.$queryRaw<MessageRecord[]>`
-      WITH bumped AS (
+  async insertOnce(message: NewMessage): Promise<{ record: MessageRecord; created: boolean }> {
+    const [{ created, ...record }] = await this.prisma.$queryRaw<(MessageRecord & { created: boolean })[]>`
+      WITH existing AS (
+        SELECT ${COLUMNS} FROM messages m
+        WHERE m.sender_id = ${message.senderId}::uuid AND m.client_message_id = ${message.clientMessageId}::uuid
+      ), bumped AS (
         UPDATE conversations SET last_seq = last_seq + 1, version = version + 1, last_activity_at = now()
-        WHERE id = ${message.conversationId}::uuid
+        WHERE id = ${message.conversationId}::uuid AND NOT EXISTS (SELECT 1 FROM existing)
         RETURNING last_seq, version
       ), sender_read AS (
-        UPDATE conversation_members SET last_read_seq = (SELECT last_seq FROM bumped)
+        UPDATE conversation_members SET last_read_seq = bumped.last_seq
+        FROM bumped
         WHERE conversation_id = ${message.conversationId}::uuid AND user_id = ${message.senderId}::uuid
       ), m AS (
         INSERT INTO messages (id, conversation_id, seq, sender_id, client_message_id, body, reply_to_id,
@@ -52,8 +59,10 @@ export class MessagesRepository {
         FROM bumped
         RETURNING *
       )
-      SELECT ${COLUMNS} FROM m`;
-    return row;
+      SELECT ${COLUMNS}, true AS created FROM m
+      UNION ALL
+      SELECT existing.*, false AS created FROM existing`;
+    return { record, created };
   }
 
   async findByClientId(senderId: string, clientMessageId: string): Promise<MessageRecord | null> {

@@ -34,19 +34,25 @@ export class MessagesService {
     dto: MessageCreateDto,
   ): Promise<{ message: MessageView; created: boolean }> {
     const membership = await this.access.requireMember(userId, conversationId);
-    // A retry of a message already stored is answered even if writing is no longer allowed.
-    const previous = await this.messages.findByClientId(userId, dto.clientMessageId);
-    if (previous) return this.replay(previous, conversationId);
-    await this.access.assertWriter(userId, membership);
+    const refusal = await this.access.assertWriter(userId, membership).then(
+      () => null,
+      (error: Error) => error,
+    );
+    if (refusal) {
+      // A retry of a message already stored is answered even if writing is no longer allowed.
+      const previous = await this.messages.findByClientId(userId, dto.clientMessageId);
+      if (previous) return this.replay(previous, conversationId);
+      throw refusal;
+    }
     if (dto.replyToId) {
       const original = await this.messages.findInConversation(conversationId, dto.replyToId);
       if (!original || original.seq <= membership.member.hiddenBeforeSeq) {
         throw invalidField('replyToId', 'replyToId must be a message of this conversation');
       }
     }
-    let record: MessageRecord;
+    let stored: { record: MessageRecord; created: boolean };
     try {
-      record = await this.messages.insert({
+      stored = await this.messages.insertOnce({
         conversationId,
         senderId: userId,
         clientMessageId: dto.clientMessageId,
@@ -60,6 +66,8 @@ export class MessagesService {
       if (first) return this.replay(first, conversationId);
       throw error;
     }
+    if (!stored.created) return this.replay(stored.record, conversationId);
+    const { record } = stored;
     await this.latest.put(record);
     const memberIds = membership.conversation.members.map((member) => member.userId);
     await this.conversations.forgetLists(memberIds);
