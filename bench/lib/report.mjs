@@ -142,9 +142,32 @@ function markdown(results) {
     );
   if (messaging) {
     const { saturation } = messaging;
+    const kept =
+      saturation.highestSustainedRate === null
+        ? 'none of the steps was kept up'
+        : `the highest rate kept up was ${saturation.highestSustainedRate} msg/s`;
+    const fell =
+      saturation.firstUnsustainedRate === null
+        ? ' (every step kept up)'
+        : `; at ${saturation.firstUnsustainedRate} msg/s it fell behind`;
     lines.push(
-      `- Messaging: ${messaging.sockets} sockets, ${fixed(messaging.groupShare * 100)}% of messages into groups of ${messaging.groupSize}, the rest into direct conversations. Highest rate kept up: ${saturation.highestSustainedRate} msg/s${saturation.firstUnsustainedRate ? `; at ${saturation.firstUnsustainedRate} msg/s it fell behind` : ' (every step kept up)'}.`,
+      `- Messaging: ${messaging.sockets} sockets, ${fixed(messaging.groupShare * 100)}% of messages into groups of ${messaging.groupSize}, the rest into direct conversations. In the step-up (${results.options.stepSeconds} s a step; kept up = every send acknowledged, within 2 s of schedule, ack p99 ≤ 1 s), ${kept}${fell}.`,
     );
+  }
+  if (messaging?.steps.length) {
+    lines.push(
+      '',
+      '| step-up rate | acked msg/s | failed | ack p50 / p99 ms | delivery to the other instance p50 / p99 ms | lost | instances / Postgres / Redis CPU s | kept up |',
+      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    );
+    for (const step of messaging.steps) {
+      const failed = Object.values(step.failures).reduce((sum, value) => sum + value, 0);
+      const cpu = step.instanceCpuSeconds;
+      lines.push(
+        `| ${step.rate} | ${fixed(step.achievedRate)} | ${failed} | ${ms(step.ack.latencyMs?.p50)} / ${ms(step.ack.latencyMs?.p99)} | ${ms(step.deliveryCrossInstance.latencyMs?.p50)} / ${ms(step.deliveryCrossInstance.latencyMs?.p99)} | ${step.lost} | ${cpu.instances.map((value) => fixed(value, 1)).join(' + ')} / ${fixed(cpu.postgres, 1)} / ${fixed(cpu.redis, 1)} | ${step.keptUp ? 'yes' : 'no'} |`,
+      );
+    }
+    lines.push('');
   }
   if (connections) {
     lines.push(

@@ -98,17 +98,17 @@ export async function runMessaging(ctx) {
     const fixed = await phase('fixed', options.rate, options.rateSeconds);
     fixed.keptUp = keptUp(fixed, options.rateSeconds);
     ctx.log(`messaging: ${describePhase(fixed)}`);
+    // The step-up starts low and stops at the first rate not kept up: the one before is the saturation point.
     const steps = [];
-    // Past a rate that was not kept up there is nothing more to find.
-    for (const rate of fixed.keptUp ? options.stepRates.filter((rate) => rate > options.rate) : []) {
-      ctx.log(`messaging: step-up to ${rate} msg/s for ${options.stepSeconds} s`);
+    for (const rate of options.stepRates) {
+      ctx.log(`messaging: step-up, ${rate} msg/s for ${options.stepSeconds} s`);
       const step = await phase(`step${rate}`, rate, options.stepSeconds);
       step.keptUp = keptUp(step, options.stepSeconds);
       steps.push(step);
       ctx.log(`messaging: ${describePhase(step)}${step.keptUp ? '' : ' (did not keep up)'}`);
       if (!step.keptUp) break;
     }
-    const sustained = [fixed, ...steps].filter((step) => step.keptUp).map((step) => step.rate);
+    const sustained = steps.filter((step) => step.keptUp).map((step) => step.rate);
     const loadCpu = await Promise.all(workers.map((worker) => worker.call({ cmd: 'cpu' })));
     return {
       sockets: online.size,
@@ -119,7 +119,7 @@ export async function runMessaging(ctx) {
       fixed,
       steps,
       saturation: {
-        highestSustainedRate: Math.max(...sustained),
+        highestSustainedRate: sustained.length > 0 ? Math.max(...sustained) : null,
         firstUnsustainedRate: steps.find((step) => !step.keptUp)?.rate ?? null,
       },
       loadGeneratorCpuSeconds: loadCpu.reduce((sum, value) => sum + value, 0),

@@ -103,11 +103,11 @@ export class EnvSchema {
   @IntegerSetting(1, 10000, 'count')
   SOCKET_EVENTS_PER_SECOND = 20;
 
-  /** An instance that has not renewed its presence for this long is dead: its users go offline. */
   /** Messages one user may send per minute, over REST and sockets together (API.md: 30). */
   @IntegerSetting(1, 1000000, 'count')
   MESSAGES_PER_MINUTE_PER_USER = 30;
 
+  /** An instance that has not renewed its presence for this long is dead: its users go offline. */
   @IntegerSetting(3, 3600, 'seconds')
   PRESENCE_TTL_SECONDS = 90;
 
