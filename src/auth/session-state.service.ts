@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { AuthContext } from '#src/common/auth/auth-context.js';
 import type { Session } from '#src/generated/prisma/client.js';
 import { RedisKeys } from '#src/infra/redis/redis-keys.js';
+import { together } from '#src/infra/redis/redis-nodes.js';
 import { REDIS } from '#src/infra/redis/redis.tokens.js';
 import { SessionRepository } from './session.repository.js';
 import { TokensService } from './tokens.service.js';
@@ -52,13 +53,11 @@ export class SessionStateService implements OnModuleInit, OnModuleDestroy {
    */
   async admit(auth: AuthContext): Promise<boolean> {
     try {
-      const results = await this.redis
-        .pipeline()
-        .exists(RedisKeys.revokedAccessToken(auth.jti))
-        .hmget(RedisKeys.session(auth.sessionId), 'revoked', 'userId')
-        .set(RedisKeys.sessionTouched(auth.sessionId), '1', 'EX', TOUCH_INTERVAL_SECONDS, 'NX')
-        .exec();
-      const [[tokenError, tokenRevoked], [sessionError, mirrored], [, touchSlot]] = results ?? [];
+      const [[tokenError, tokenRevoked], [sessionError, mirrored], [, touchSlot]] = await together([
+        this.redis.exists(RedisKeys.revokedAccessToken(auth.jti)),
+        this.redis.hmget(RedisKeys.session(auth.sessionId), 'revoked', 'userId'),
+        this.redis.set(RedisKeys.sessionTouched(auth.sessionId), '1', 'EX', TOUCH_INTERVAL_SECONDS, 'NX'),
+      ]);
       const [revoked, owner] = (mirrored as (string | null)[] | undefined) ?? [];
       if (!tokenError && !sessionError) {
         // A token naming a session of someone else is refused, however it was signed.
@@ -105,16 +104,13 @@ export class SessionStateService implements OnModuleInit, OnModuleDestroy {
    * A revoked session only needs its marker while its access tokens can still be valid.
    */
   async markRevoked(sessionIds: string[], accessToken?: AuthContext): Promise<void> {
-    const pipeline = this.revokedMarkers(sessionIds);
+    const writes = this.revokedMarkers(sessionIds);
     const remainingMs = accessToken ? accessToken.expiresAt - Date.now() : 0;
-    if (accessToken && remainingMs > 0)
-      pipeline.set(RedisKeys.revokedAccessToken(accessToken.jti), '1', 'PX', remainingMs);
-    try {
-      const results = await pipeline.exec();
-      if (results?.some(([error]) => error)) throw new Error('a revocation write failed');
-    } catch {
-      this.markStale(new Date());
+    if (accessToken && remainingMs > 0) {
+      writes.push(this.redis.set(RedisKeys.revokedAccessToken(accessToken.jti), '1', 'PX', remainingMs));
     }
+    const results = await together(writes);
+    if (results.some(([error]) => error)) this.markStale(new Date());
   }
 
   /** Writes the last-activity time; `admit` lets this happen at most once a minute per session. */
@@ -126,13 +122,12 @@ export class SessionStateService implements OnModuleInit, OnModuleDestroy {
     ]).catch((error: Error) => this.logger.warn(`could not record session activity: ${error.message}`));
   }
 
-  /** Marks sessions revoked in a pipeline; the marker only needs to outlive their access tokens. */
-  private revokedMarkers(sessionIds: string[]): ChainableCommander {
-    const pipeline = this.redis.pipeline();
-    for (const id of sessionIds) {
-      pipeline.hset(RedisKeys.session(id), 'revoked', '1').expire(RedisKeys.session(id), this.tokens.accessTtlSeconds);
-    }
-    return pipeline;
+  /** The writes that mark sessions revoked; the marker only needs to outlive their access tokens. */
+  private revokedMarkers(sessionIds: string[]): Promise<unknown>[] {
+    return sessionIds.flatMap((id) => [
+      this.redis.hset(RedisKeys.session(id), 'revoked', '1'),
+      this.redis.expire(RedisKeys.session(id), this.tokens.accessTtlSeconds),
+    ]);
   }
 
   private markStale(at: Date): void {
@@ -147,8 +142,8 @@ export class SessionStateService implements OnModuleInit, OnModuleDestroy {
     if (!since) return;
     try {
       const ids = await this.sessions.revokedSince(new Date(since.getTime() - REPLAY_MARGIN_MS));
-      const results = await this.revokedMarkers(ids).exec();
-      if (results?.some(([error]) => error)) throw new Error('Redis refused a write');
+      const results = await together(this.revokedMarkers(ids));
+      if (results.some(([error]) => error)) throw new Error('Redis refused a write');
       if (this.staleSince === since) this.staleSince = undefined;
       this.logger.log(`replayed ${ids.length} session revocation(s) into Redis`);
     } catch {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { RedisKeys } from '#src/infra/redis/redis-keys.js';
+import { together } from '#src/infra/redis/redis-nodes.js';
 import { REDIS } from '#src/infra/redis/redis.tokens.js';
 
 /** Counts the user's sockets on live instances; adds one here unless that reaches the cap (-1). */
@@ -74,15 +75,16 @@ export class PresenceStore {
 
   /** Renews this instance and re-asserts its sockets (so presence heals after Redis lost its data). */
   async heartbeat(instanceId: string, local: Map<string, number>, ttlSeconds: number): Promise<void> {
-    const pipeline = this.redis.pipeline().zadd(RedisKeys.presenceInstances(), Date.now(), instanceId);
+    const writes: Promise<unknown>[] = [this.redis.zadd(RedisKeys.presenceInstances(), Date.now(), instanceId)];
     const users = RedisKeys.presenceInstanceUsers(instanceId);
     for (const [userId, count] of local) {
-      pipeline
-        .hset(RedisKeys.presenceUser(userId), instanceId, count)
-        .expire(RedisKeys.presenceUser(userId), ttlSeconds);
+      writes.push(
+        this.redis.hset(RedisKeys.presenceUser(userId), instanceId, count),
+        this.redis.expire(RedisKeys.presenceUser(userId), ttlSeconds),
+      );
     }
-    if (local.size > 0) pipeline.sadd(users, ...local.keys()).expire(users, ttlSeconds * 10);
-    await pipeline.exec();
+    if (local.size > 0) writes.push(this.redis.sadd(users, ...local.keys()), this.redis.expire(users, ttlSeconds * 10));
+    await Promise.all(writes);
   }
 
   async addToInstance(instanceId: string, userId: string, ttlSeconds: number): Promise<void> {
@@ -117,19 +119,16 @@ export class PresenceStore {
 
   /** An instance leaves: shut down cleanly after its sockets closed, or swept once dead. */
   async removeInstance(instanceId: string): Promise<void> {
-    await this.redis
-      .pipeline()
-      .zrem(RedisKeys.presenceInstances(), instanceId)
-      .del(RedisKeys.presenceInstanceUsers(instanceId))
-      .exec();
+    await Promise.all([
+      this.redis.zrem(RedisKeys.presenceInstances(), instanceId),
+      this.redis.del(RedisKeys.presenceInstanceUsers(instanceId)),
+    ]);
   }
 
   /** Socket counts on live instances, per user. */
   async socketCounts(userIds: string[], live: string[]): Promise<number[]> {
     if (userIds.length === 0 || live.length === 0) return userIds.map(() => 0);
-    const pipeline = this.redis.pipeline();
-    for (const userId of userIds) pipeline.hmget(RedisKeys.presenceUser(userId), ...live);
-    const results = (await pipeline.exec()) ?? [];
+    const results = await together(userIds.map((userId) => this.redis.hmget(RedisKeys.presenceUser(userId), ...live)));
     return results.map(([error, counts]) => {
       if (error) throw error;
       return total(counts as (string | null)[]);

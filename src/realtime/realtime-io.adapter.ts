@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
-import { createAdapter } from '@socket.io/redis-adapter';
+import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 
@@ -37,23 +37,33 @@ export class RealtimeIoAdapter extends IoAdapter {
       pingTimeout: 20_000,
     });
     const publisher = guardPublishes(this.options.publisher, this.options.onAdapterError);
-    server.adapter(createAdapter(publisher, this.options.subscriber, { requestsTimeout: 3000 }));
+    // On a Redis Cluster, classic PUBLISH goes to every node; sharded pub/sub (SPUBLISH, Redis 7)
+    // keeps each channel on the node that owns its slot.
+    server.adapter(
+      publisher.isCluster
+        ? createShardedAdapter(publisher, this.options.subscriber)
+        : createAdapter(publisher, this.options.subscriber, { requestsTimeout: 3000 }),
+    );
     server.of('/').adapter.on('error', this.options.onAdapterError);
     return server;
   }
 }
 
 /**
- * The adapter does not await its PUBLISHes. While Redis is down each one fails at once (no offline
+ * The adapter does not await its PUBLISHes (SPUBLISHes on a Cluster). While Redis is down each one fails at once (no offline
  * queue), and must be counted, not left as an unhandled rejection that would stop the process.
  * Local sockets still get every event; the others catch up with `sync`.
  */
 function guardPublishes(client: Redis, onError: (error: Error) => void): Redis {
-  const publish = client.publish.bind(client);
-  client.publish = (channel: string | Buffer, message: string | Buffer) =>
-    publish(channel, message).catch((error: Error) => {
-      onError(error);
-      return 0;
-    });
+  type Publish = (channel: string | Buffer, message: string | Buffer) => Promise<number>;
+  const commands = client as unknown as Record<'publish' | 'spublish', Publish>;
+  for (const command of ['publish', 'spublish'] as const) {
+    const send = commands[command].bind(client);
+    commands[command] = (channel, message) =>
+      send(channel, message).catch((error: Error) => {
+        onError(error);
+        return 0;
+      });
+  }
   return client;
 }

@@ -5,7 +5,11 @@ import { REDIS, REDIS_SUBSCRIBER } from '#src/infra/redis/redis.tokens.js';
 import { startTestApp } from '../support/test-app.js';
 import { testRedisUrl } from '../support/test-config.js';
 
-const settings = (url: string) => ({ url, commandTimeoutMs: 300, connectTimeoutMs: 500 });
+const settings = (url: string) => ({
+  topology: { kind: 'single' as const, url },
+  commandTimeoutMs: 300,
+  connectTimeoutMs: 500,
+});
 
 async function elapsed(call: () => Promise<unknown>): Promise<{ ms: number; error?: Error }> {
   const started = performance.now();

@@ -1,4 +1,5 @@
 import { ConfigValidationError, validateEnv } from '#src/infra/config/env.validate.js';
+import { redisTopology } from '#src/infra/redis/redis-topology.js';
 
 const messageFor = (env: Record<string, string>): string => {
   try {
@@ -56,6 +57,8 @@ describe('validateEnv', () => {
     ['NODE_ENV', 'staging', 'one of development'],
     ['REDIS_COMMAND_TIMEOUT_MS', '5', 'between 50 and 60000'],
     ['BODY_LIMIT_BYTES', '1.5', 'integer'],
+    ['REDIS_CLUSTER_NODES', 'redis-1,redis-2', 'host:port'],
+    ['REDIS_SENTINELS', 'http://sentinel:26379', 'host:port'],
   ])('refuses %s=%s', (name, value, expected) => {
     const message = messageFor({ [name]: value });
     expect(message).toContain(`${name} `);
@@ -65,6 +68,36 @@ describe('validateEnv', () => {
   it('reports every bad variable at once', () => {
     const message = messageFor({ PORT: '-1', LOG_LEVEL: 'loud' });
     expect(message).toMatch(/PORT .*; LOG_LEVEL /);
+  });
+
+  it('takes a Redis Sentinel or a Redis Cluster, not both, and a Sentinel only with its master name', () => {
+    expect(messageFor({ REDIS_SENTINELS: 's1:26379' })).toContain('REDIS_SENTINEL_NAME is required');
+    expect(
+      messageFor({ REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: 'm', REDIS_CLUSTER_NODES: 'r1:6379' }),
+    ).toContain('cannot both be set');
+    const sentinel = validateEnv({ REDIS_SENTINELS: 's1:26379, [::1]:26380', REDIS_SENTINEL_NAME: 'mymaster' });
+    expect(redisTopology(sentinel)).toEqual({
+      kind: 'sentinel',
+      name: 'mymaster',
+      sentinels: [
+        { host: 's1', port: 26379 },
+        { host: '::1', port: 26380 },
+      ],
+      url: undefined,
+    });
+    const cluster = validateEnv({ REDIS_CLUSTER_NODES: 'r1:7000,r2:7001', REDIS_URL: 'rediss://:pw@ignored:1' });
+    expect(redisTopology(cluster)).toMatchObject({
+      kind: 'cluster',
+      nodes: [
+        { host: 'r1', port: 7000 },
+        { host: 'r2', port: 7001 },
+      ],
+    });
+    expect(redisTopology(validateEnv({ REDIS_URL: 'redis://r:6379/2' }))).toEqual({
+      kind: 'single',
+      url: 'redis://r:6379/2',
+    });
+    expect(redisTopology(validateEnv({}))).toBeNull();
   });
 
   it('ignores variables it does not know', () => {

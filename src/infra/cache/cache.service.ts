@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { pack, unpack } from 'msgpackr';
 import type { AppConfig } from '#src/infra/config/app-config.js';
 import { CACHE_PATTERNS } from '#src/infra/redis/redis-keys.js';
+import { dataNodes, together } from '#src/infra/redis/redis-nodes.js';
 import { REDIS } from '#src/infra/redis/redis.tokens.js';
 import { CacheMetrics } from './cache.metrics.js';
 import { RebuildLock } from './rebuild-lock.js';
@@ -85,8 +86,8 @@ export class CacheService implements OnModuleDestroy {
   async invalidate(...keys: string[]): Promise<void> {
     if (keys.length === 0) return;
     try {
-      const results = await this.redis.pipeline(keys.map((key) => ['unlink', key])).exec();
-      const failure = results?.find(([error]) => error)?.[0];
+      const results = await together(keys.map((key) => this.redis.unlink(key)));
+      const failure = results.find(([error]) => error)?.[0];
       if (failure) throw failure;
     } catch (error) {
       this.invalidationMissed(error);
@@ -97,9 +98,14 @@ export class CacheService implements OnModuleDestroy {
   async invalidatePattern(pattern: string): Promise<number> {
     let deleted = 0;
     try {
-      const batches = this.redis.scanStream({ match: pattern, count: SCAN_BATCH }) as AsyncIterable<string[]>;
-      for await (const keys of batches) {
-        if (keys.length > 0) deleted += await this.redis.unlink(...keys);
+      // SCAN walks one server: on a Cluster, each master. Keys are unlinked one by one (they may sit in
+      // different slots), batched by auto-pipelining.
+      for (const node of dataNodes(this.redis)) {
+        const batches = node.scanStream({ match: pattern, count: SCAN_BATCH }) as AsyncIterable<string[]>;
+        for await (const keys of batches) {
+          const unlinked = await Promise.all(keys.map((key) => this.redis.unlink(key)));
+          deleted += unlinked.reduce((sum, count) => sum + count, 0);
+        }
       }
     } catch (error) {
       this.invalidationMissed(error);

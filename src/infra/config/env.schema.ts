@@ -14,6 +14,10 @@ const toBoolean = ({ value }: { value: unknown }): unknown => {
   return value;
 };
 
+/** `host:port[,host:port…]`; a host may be a name, an IPv4 address or a bracketed IPv6 address. */
+const HOST_PORT_LIST =
+  /^\s*(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}(\s*,\s*(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5})*\s*$/;
+
 const toInteger = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 
@@ -57,6 +61,27 @@ export class EnvSchema {
   @IsOptional()
   @Matches(/^rediss?:\/\/.*/, { message: 'must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
+
+  /**
+   * Redis Sentinel instead of one server: each sentinel's `host:port`, comma-separated, with
+   * REDIS_SENTINEL_NAME. REDIS_URL, if set, then supplies only the password, TLS and database.
+   */
+  @IsOptional()
+  @Matches(HOST_PORT_LIST, { message: 'must be a comma-separated list of host:port' })
+  REDIS_SENTINELS?: string;
+
+  /** The name of the master the sentinels watch (their `sentinel monitor <name>`). */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.-]{1,128}$/, { message: 'must be a master name (letters, digits, _ . -)' })
+  REDIS_SENTINEL_NAME?: string;
+
+  /**
+   * Redis Cluster instead of one server: `host:port` of some of its nodes, comma-separated (the
+   * others are discovered). REDIS_URL, if set, then supplies only the password and TLS.
+   */
+  @IsOptional()
+  @Matches(HOST_PORT_LIST, { message: 'must be a comma-separated list of host:port' })
+  REDIS_CLUSTER_NODES?: string;
 
   @IsOptional()
   @IsString()

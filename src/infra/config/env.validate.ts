@@ -13,19 +13,40 @@ const describe = (error: ValidationError): string => {
   return `${error.property} ${expected}${got}`;
 };
 
+/** The settings without a default (so not keys of a fresh EnvSchema). */
+export const OPTIONAL_SETTINGS = [
+  'DATABASE_URL',
+  'REDIS_URL',
+  'REDIS_SENTINELS',
+  'REDIS_SENTINEL_NAME',
+  'REDIS_CLUSTER_NODES',
+  'JWT_SECRET',
+];
+
+/** The Redis settings that only make sense together. */
+function redisTopologyProblems(env: EnvSchema): string[] {
+  const problems: string[] = [];
+  if (env.REDIS_SENTINELS && env.REDIS_CLUSTER_NODES) {
+    problems.push('REDIS_SENTINELS and REDIS_CLUSTER_NODES cannot both be set (Sentinel or Cluster, not both)');
+  }
+  if (env.REDIS_SENTINELS && !env.REDIS_SENTINEL_NAME) {
+    problems.push('REDIS_SENTINEL_NAME is required with REDIS_SENTINELS (the name of the monitored master)');
+  }
+  return problems;
+}
+
 /**
  * Reads the known variables from `env`, applies defaults and checks every value.
  * An empty value counts as unset. Throws one `ConfigValidationError` naming every bad variable.
  */
 export function validateEnv(env: Record<string, string | undefined>): EnvSchema {
-  const known = Object.keys(new EnvSchema()).concat(['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET']);
+  const known = Object.keys(new EnvSchema()).concat(OPTIONAL_SETTINGS);
   const raw = Object.fromEntries(
     known.filter((name) => env[name] !== undefined && env[name] !== '').map((name) => [name, env[name]]),
   );
   const parsed = plainToInstance(EnvSchema, raw, { exposeDefaultValues: true });
   const errors = validateSync(parsed, { forbidUnknownValues: false });
-  if (errors.length > 0) {
-    throw new ConfigValidationError(`Invalid configuration: ${errors.map(describe).join('; ')}`);
-  }
+  const problems = [...errors.map(describe), ...redisTopologyProblems(parsed)];
+  if (problems.length > 0) throw new ConfigValidationError(`Invalid configuration: ${problems.join('; ')}`);
   return parsed;
 }

@@ -5,6 +5,7 @@ import type { AppConfig } from '#src/infra/config/app-config.js';
 import type { EnvSchema } from '#src/infra/config/env.schema.js';
 import { ConfigValidationError } from '#src/infra/config/env.validate.js';
 import { applyMigrations } from '#src/infra/prisma/migrator.js';
+import { describeTopology, redisTopology } from '#src/infra/redis/redis-topology.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from './embedded-postgres.js';
 import { startEmbeddedRedis } from './embedded-redis.js';
 
@@ -27,9 +28,10 @@ function embeddedJwtSecret(dataDir: string): string {
 }
 
 /**
- * Resolves the servers the application runs against. With DATABASE_URL / REDIS_URL set, those are
- * used and nothing is started. Without them, embedded servers start here: PostgreSQL (PGlite, data
- * under EMBEDDED_DATA_DIR/pg, migrations applied) and a private redis-server.
+ * Resolves the servers the application runs against. With DATABASE_URL and a Redis (REDIS_URL,
+ * REDIS_SENTINELS or REDIS_CLUSTER_NODES) set, those are used and nothing is started. Without them,
+ * embedded servers start here: PostgreSQL (PGlite, data under EMBEDDED_DATA_DIR/pg, migrations
+ * applied) and a private redis-server.
  */
 export async function startRuntime(env: EnvSchema, log: (message: string) => void): Promise<Runtime> {
   const dataDir = resolve(env.EMBEDDED_DATA_DIR);
@@ -51,9 +53,12 @@ export async function startRuntime(env: EnvSchema, log: (message: string) => voi
       await applyMigrations(postgres.url);
       databaseUrl = postgres.url;
     }
+    const topology = redisTopology(env);
     let redisUrl = env.REDIS_URL;
-    if (!redisUrl) {
-      log('REDIS_URL is not set: starting an embedded redis-server');
+    if (!topology) {
+      log(
+        'No Redis is configured (REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES): starting an embedded redis-server',
+      );
       const redis = await startEmbeddedRedis();
       started.push(redis);
       redisUrl = redis.url;
@@ -62,7 +67,7 @@ export async function startRuntime(env: EnvSchema, log: (message: string) => voi
       env.DATABASE_URL
         ? 'PostgreSQL from DATABASE_URL'
         : `embedded PostgreSQL (PGlite, data in ${join(dataDir, 'pg')})`,
-      env.REDIS_URL ? 'Redis from REDIS_URL' : `embedded Redis (${redisUrl})`,
+      topology ? describeTopology(topology) : `embedded Redis (${redisUrl})`,
     ].join(', ');
     const config: AppConfig = {
       ...env,

@@ -1,33 +1,75 @@
 import { Logger } from '@nestjs/common';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import type { RedisTopology } from './redis-topology.js';
 
 export interface RedisClientSettings {
-  url: string;
+  topology: RedisTopology;
   commandTimeoutMs: number;
   connectTimeoutMs: number;
 }
 
+export type RedisRole = 'command' | 'publisher' | 'subscriber';
+
 /** Reconnect forever, backing off to one attempt every 2 s. */
 const retryStrategy = (attempt: number): number => Math.min(attempt * 200, 2000);
 
+/** What a URL beside Sentinel or Cluster settings still says: credentials, TLS, database. */
+function fromUrl(url: string | undefined): RedisOptions {
+  if (!url) return {};
+  const parsed = new URL(url);
+  const database = Number(parsed.pathname.slice(1));
+  return {
+    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
+    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
+    ...(Number.isInteger(database) && database > 0 ? { db: database } : {}),
+  };
+}
+
+function connect(settings: RedisClientSettings, role: RedisRole, options: RedisOptions): Redis {
+  const { topology } = settings;
+  switch (topology.kind) {
+    case 'single':
+      return new Redis(topology.url, options);
+    case 'sentinel':
+      return new Redis({ ...fromUrl(topology.url), ...options, sentinels: topology.sentinels, name: topology.name });
+    case 'cluster': {
+      const clusterOptions: ClusterOptions = {
+        // A Cluster has only database 0.
+        redisOptions: { ...fromUrl(topology.url), db: 0, ...options },
+        clusterRetryStrategy: retryStrategy,
+        enableOfflineQueue: options.enableOfflineQueue,
+        enableAutoPipelining: true,
+        // The sharded Socket.IO adapter subscribes on the node owning each channel's slot.
+        shardedSubscribers: role === 'subscriber',
+      };
+      // The service uses the commands both clients share; the few that differ (SCAN, FLUSHDB) go
+      // through `eachNode` in redis-nodes.ts. Nothing else needs to know which one it holds.
+      return new Cluster(topology.nodes, clusterOptions) as unknown as Redis;
+    }
+  }
+}
+
 /**
- * Creates an ioredis client that can never crash the process: every `error` is listened to and
- * logged once per outage, not once per retry. `command` and `publisher` clients fail commands at once while
- * disconnected and bounds each command's time; `role: 'subscriber'` queues its subscriptions until
- * connected and restores them after a reconnect. `REDIS_URL` carries AUTH (`redis://user:pass@`)
- * and TLS (`rediss://`).
+ * Creates an ioredis client (one server, Sentinel or Cluster) that can never crash the process:
+ * every `error` is listened to and logged once per outage, not once per retry. `command` and
+ * `publisher` clients fail commands at once while disconnected and bound each command's time;
+ * `subscriber` queues its subscriptions until connected and restores them after a reconnect.
+ * `REDIS_URL` carries AUTH (`redis://user:pass@`) and TLS (`rediss://`). Commands issued in the same
+ * tick are sent together (auto-pipelining), per node on a Cluster.
  */
-export function createRedisClient(settings: RedisClientSettings, role: 'command' | 'publisher' | 'subscriber'): Redis {
+export function createRedisClient(settings: RedisClientSettings, role: RedisRole): Redis {
   const logger = new Logger(`Redis:${role}`);
   const options: RedisOptions = {
     connectionName: `chat-${role}`,
     connectTimeout: settings.connectTimeoutMs,
     retryStrategy,
+    enableAutoPipelining: role === 'command',
     ...(role !== 'subscriber'
       ? { enableOfflineQueue: false, commandTimeout: settings.commandTimeoutMs, maxRetriesPerRequest: 1 }
       : { enableOfflineQueue: true, autoResubscribe: true, maxRetriesPerRequest: null }),
   };
-  const client = new Redis(settings.url, options);
+  const client = connect(settings, role, options);
   let down = false;
   client.on('error', (error: Error) => {
     if (down) return;

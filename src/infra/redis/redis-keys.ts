@@ -13,10 +13,23 @@ function segment(value: string | number, role: string): string {
   return text;
 }
 
-export function redisKey(area: string, entity: string, id: string | number, sub?: string): string {
-  const parts = [segment(area, 'area'), segment(entity, 'entity'), segment(id, 'id')];
+function join(area: string, entity: string, id: string, sub?: string): string {
+  const parts = [segment(area, 'area'), segment(entity, 'entity'), id];
   if (sub !== undefined) parts.push(segment(sub, 'sub-key'));
   return parts.join(':');
+}
+
+export function redisKey(area: string, entity: string, id: string | number, sub?: string): string {
+  return join(area, entity, segment(id, 'id'), sub);
+}
+
+/**
+ * A key whose id is a Redis Cluster hash tag (`conv:messages:{id}:fence`): every key built with the
+ * same id lands in the same slot, so one Lua script may use them together. The braces come from
+ * here only; the id itself is checked like any segment.
+ */
+export function taggedKey(area: string, entity: string, id: string, sub?: string): string {
+  return join(area, entity, `{${segment(id, 'id')}}`, sub);
 }
 
 /** A SCAN `MATCH` pattern for every key of one area and entity (never used with `KEYS`). */
@@ -45,10 +58,10 @@ export const RedisKeys = {
   conversationUnread: (userId: string) => redisKey('conv', 'unread', userId),
   /** A conversation's metadata and member roles: every conversation route checks membership against it. */
   conversationMeta: (conversationId: string) => redisKey('conv', 'meta', conversationId),
-  /** The latest messages of a conversation: a sorted set scored by seq. */
-  latestMessages: (conversationId: string) => redisKey('conv', 'messages', conversationId),
+  /** The latest messages of a conversation: a sorted set scored by seq (hash-tagged: scripts use it with its fence). */
+  latestMessages: (conversationId: string) => taggedKey('conv', 'messages', conversationId),
   /** Moved by each change that found no latest-messages set: a rebuild that loaded before it must not store its copy. */
-  latestMessagesFence: (conversationId: string) => redisKey('conv', 'messages', conversationId, 'fence'),
+  latestMessagesFence: (conversationId: string) => taggedKey('conv', 'messages', conversationId, 'fence'),
   /** A user's unread notification count. */
   notificationUnread: (userId: string) => redisKey('notif', 'unread', userId),
   /** Sockets of a user per instance: a hash of instance id to count. */

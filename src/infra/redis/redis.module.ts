@@ -8,13 +8,24 @@ import {
   waitUntilReady,
   type RedisClientSettings,
 } from './redis-client.factory.js';
+import { redisTopology } from './redis-topology.js';
 import { REDIS, REDIS_PUBLISHER, REDIS_SUBSCRIBER } from './redis.tokens.js';
 
-const settings = (config: ConfigService<AppConfig, true>): RedisClientSettings => ({
-  url: config.get('REDIS_URL', { infer: true }),
-  commandTimeoutMs: config.get('REDIS_COMMAND_TIMEOUT_MS', { infer: true }),
-  connectTimeoutMs: config.get('REDIS_CONNECT_TIMEOUT_MS', { infer: true }),
-});
+function settings(config: ConfigService<AppConfig, true>): RedisClientSettings {
+  const topology = redisTopology({
+    REDIS_URL: config.get('REDIS_URL', { infer: true }),
+    REDIS_SENTINELS: config.get('REDIS_SENTINELS', { infer: true }),
+    REDIS_SENTINEL_NAME: config.get('REDIS_SENTINEL_NAME', { infer: true }),
+    REDIS_CLUSTER_NODES: config.get('REDIS_CLUSTER_NODES', { infer: true }),
+  });
+  // The runtime starts an embedded Redis whenever none is configured, so there always is one here.
+  if (!topology) throw new Error('No Redis configured: set REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES');
+  return {
+    topology,
+    commandTimeoutMs: config.get('REDIS_COMMAND_TIMEOUT_MS', { infer: true }),
+    connectTimeoutMs: config.get('REDIS_CONNECT_TIMEOUT_MS', { infer: true }),
+  };
+}
 
 @Global()
 @Module({
