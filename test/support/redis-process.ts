@@ -65,3 +65,26 @@ export async function redisProcess(): Promise<RedisProcess> {
   await handle.start();
   return handle;
 }
+
+/** `redis-server` processes a test starts in one scratch directory, and stops together. */
+export function redisServers(prefix: string) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const children: ChildProcess[] = [];
+  return {
+    dir,
+    start(args: string[]): void {
+      // A configuration file, when given, must be the first argument.
+      children.push(spawn('redis-server', [...args, '--bind', '127.0.0.1', '--dir', dir], { stdio: 'ignore' }));
+    },
+    async stopAll(): Promise<void> {
+      await Promise.all(
+        children.splice(0).map((child) => {
+          const exited = new Promise((resolve) => child.once('exit', resolve));
+          child.kill('SIGKILL');
+          return exited;
+        }),
+      );
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

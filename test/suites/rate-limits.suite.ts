@@ -1,0 +1,91 @@
+import { freshAddress, login, newAccount, register } from '../support/auth-client.js';
+import type { AppConfig } from '#src/infra/config/app-config.js';
+import { startTwoTestApps, type TestApp } from '../support/test-app.js';
+
+const statuses = (responses: { status: number }[]) =>
+  responses.reduce<Record<number, number>>(
+    (counts, { status }) => ({ ...counts, [status]: (counts[status] ?? 0) + 1 }),
+    {},
+  );
+
+/**
+ * Rate limits counted once across two app instances.
+ * `config` adds settings to both instances (a Redis Cluster, say).
+ */
+export function rateLimitsAcrossInstances(config: () => Partial<AppConfig> = () => ({})): void {
+  describe('rate limits shared by two instances', () => {
+    let one: TestApp;
+    let two: TestApp;
+    beforeAll(async () => ([one, two] = await startTwoTestApps(config())));
+    afterAll(() => Promise.all([one.close(), two.close()]));
+
+    it('20 concurrent wrong-password logins from one address over two instances: exactly 5 × 401 and 15 × 429', async () => {
+      const account = newAccount('burst');
+      await register(one, account);
+      const address = { 'x-forwarded-for': '192.0.2.10' };
+      const responses = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => login(i % 2 ? two : one, account.username, 'wrong password', address)),
+      );
+      expect(statuses(responses)).toEqual({ 401: 5, 429: 15 });
+      const limited = responses.find((response) => response.status === 429)!;
+      expect(limited.json()).toMatchObject({ statusCode: 429, code: 'RATE_LIMITED' });
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(limited.headers.get('x-ratelimit-limit')).toBe('5');
+      expect(limited.headers.get('x-ratelimit-remaining')).toBe('0');
+    });
+
+    it('counts 5 failed attempts per account per minute, whatever the addresses, and a success does not count', async () => {
+      const account = newAccount('acct');
+      await register(one, account);
+      expect((await login(one, account.email, account.password)).status).toBe(200);
+      const failures = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => login(i % 2 ? two : one, account.email, 'wrong password', freshAddress())),
+      );
+      expect(statuses(failures)).toEqual({ 401: 5, 429: 3 });
+      // Locked for this minute, even with the right password, from a new address.
+      const locked = await login(two, account.username, account.password, freshAddress());
+      expect(locked.status).toBe(429);
+      expect(Number(locked.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    });
+
+    it('sends X-RateLimit-* headers on allowed requests too', async () => {
+      const response = await login(one, 'nobody-here', 'whatever', { 'x-forwarded-for': '192.0.2.20' });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('x-ratelimit-limit')).toBe('5');
+      expect(response.headers.get('x-ratelimit-remaining')).toBe('4');
+      expect(Number(response.headers.get('x-ratelimit-reset'))).toBeGreaterThan(0);
+    });
+
+    it('allows 10 registrations per hour per address', async () => {
+      const address = { 'x-forwarded-for': '192.0.2.30' };
+      const responses = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          (i % 2 ? two : one).request('POST', '/api/v1/auth/register', { body: newAccount('reg'), headers: address }),
+        ),
+      );
+      expect(statuses(responses)).toEqual({ 201: 10, 429: 2 });
+    });
+
+    it('allows 30 refreshes per minute per session', async () => {
+      let { refreshToken } = await register(one);
+      const outcomes: number[] = [];
+      for (let i = 0; i < 31; i += 1) {
+        const response = await (i % 2 ? two : one).request('POST', '/api/v1/auth/refresh', {
+          body: { refreshToken },
+          headers: freshAddress(),
+        });
+        outcomes.push(response.status);
+        if (response.status === 200) refreshToken = response.json().refreshToken;
+      }
+      expect(outcomes.slice(0, 30).every((status) => status === 200)).toBe(true);
+      expect(outcomes[30]).toBe(429);
+    });
+
+    it('counts logins and rejections in the metrics', async () => {
+      const metrics = (await one.request('GET', '/health/metrics')).text;
+      expect(metrics).toMatch(/auth_logins_total\{result="success"\} [1-9]/);
+      expect(metrics).toMatch(/auth_logins_total\{result="failure"\} [1-9]/);
+      expect(metrics).toMatch(/rate_limit_rejections_total\{route="\/api\/v1\/auth\/login",limit="login-ip"\} [1-9]/);
+    });
+  });
+}
