@@ -2,7 +2,7 @@ import { benchId } from '../lib/layout.mjs';
 import { hitRatio } from '../lib/metrics.mjs';
 import { cpuSeconds } from '../lib/processes.mjs';
 
-const WARM_UP_SECONDS = 5;
+const WARM_UP_SECONDS = 10;
 
 /** The two read paths, each request for the next user or conversation in turn. */
 export function readTargets(layout, tokens) {
