@@ -11,24 +11,39 @@ const OUTPUT_KEPT = 20_000;
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux); null elsewhere. */
 export function cpuSeconds(pid) {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+    return procStat(pid).own / CLOCK_TICKS_PER_SECOND;
   } catch {
     return null;
   }
 }
 
-/** CPU seconds used so far by every process whose command name is `name` (all Postgres backends, say). */
+/** utime, stime, cutime, cstime (clock ticks) and the parent pid of a process, from /proc (Linux). */
+function procStat(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return {
+    parent: fields[1],
+    own: Number(fields[11]) + Number(fields[12]),
+    reaped: Number(fields[13]) + Number(fields[14]),
+  };
+}
+
+/**
+ * CPU seconds used so far by the processes whose command name is `name` (a Postgres server and its
+ * backends, say), counting the backends that have already exited: their time is in the CPU of
+ * reaped children of the first process of the tree.
+ */
 export function cpuSecondsOfCommand(name) {
-  let total = 0;
+  const tree = new Map();
   for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
     try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === name) total += cpuSeconds(pid) ?? 0;
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === name) tree.set(pid, procStat(pid));
     } catch {
       // The process ended while we looked.
     }
   }
-  return total;
+  let ticks = 0;
+  for (const stat of tree.values()) ticks += stat.own + (tree.has(stat.parent) ? 0 : stat.reaped);
+  return ticks / CLOCK_TICKS_PER_SECOND;
 }
 
 /** Resident set size of a process in bytes, from /proc (Linux); null elsewhere. */
