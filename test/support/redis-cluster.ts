@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { freePort } from '#src/infra/embedded/free-port.js';
 import { redisServers } from './redis-process.js';
@@ -12,6 +13,24 @@ export interface RedisCluster {
   keysPerNode(): Promise<number[]>;
   dispose(): Promise<void>;
 }
+
+/**
+ * A free port whose cluster bus port (port + 10000) is free and valid too: the OS picks ports up to
+ * 60999 here, and a node whose bus port is over 65535 or taken never starts.
+ */
+async function nodePort(): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    if (port + 10000 <= 65535 && (await isFree(port + 10000))) return port;
+  }
+}
+
+const isFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -33,9 +52,8 @@ export async function redisCluster(size = 3): Promise<RedisCluster> {
   };
   try {
     for (let i = 0; i < size; i += 1) {
-      const port = await freePort();
+      const port = await nodePort();
       ports.push(port);
-      // Each node's cluster bus listens on port + 10000: a taken one shows as a node that never starts.
       servers.start([
         ...['--port', String(port), '--save', '', '--appendonly', 'no'],
         ...[
