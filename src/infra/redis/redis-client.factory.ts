@@ -32,7 +32,17 @@ function connect(settings: RedisClientSettings, role: RedisRole, options: RedisO
     case 'single':
       return new Redis(topology.url, options);
     case 'sentinel':
-      return new Redis({ ...fromUrl(topology.url), ...options, sentinels: topology.sentinels, name: topology.name });
+      return new Redis({
+        ...fromUrl(topology.url),
+        ...options,
+        sentinels: topology.sentinels,
+        name: topology.name,
+        // Follows a failover as soon as the sentinels announce it (+switch-master), instead of
+        // writing to the demoted master until its connection drops.
+        failoverDetector: true,
+        // A write that reaches a master just demoted fails READONLY: reconnect through the sentinels.
+        reconnectOnError: (error) => error.message.startsWith('READONLY'),
+      });
     case 'cluster': {
       const clusterOptions: ClusterOptions = {
         // A Cluster has only database 0.
