@@ -108,14 +108,19 @@ export function waitUntilReady(client: Redis, timeoutMs: number): Promise<boolea
   });
 }
 
-/** QUIT politely and wait for the socket to close; drop it if Redis does not answer within 1 s. */
+/**
+ * QUIT politely and wait for the socket to close; drop it if Redis does not answer within 1 s. Then
+ * `disconnect()` in any case: only that stops what a connector keeps beside the connection (a
+ * Sentinel client's failover watch on the sentinels, which would otherwise keep the process alive).
+ */
 export async function closeRedisClient(client: Redis): Promise<void> {
-  if (client.status === 'end') return;
+  if (client.status === 'end') {
+    client.disconnect();
+    return;
+  }
   const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
   const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 1000).unref());
   const outcome = await Promise.race([client.quit().then(() => ended), timeout]).catch(() => 'timeout' as const);
-  if (outcome === 'timeout') {
-    client.disconnect();
-    await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 100))]);
-  }
+  client.disconnect();
+  if (outcome === 'timeout') await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 100))]);
 }
