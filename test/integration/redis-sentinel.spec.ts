@@ -58,6 +58,20 @@ describe('through a Redis Sentinel', () => {
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
 
+      // Until an instance's command connection has moved too, its limits fail open (counted in
+      // rate_limit_unavailable_total); wait for a counted hit on each (remaining 4 of 5), with an
+      // account of its own (failed logins are limited per account too).
+      const probe = await register(one);
+      for (const t of [one, two]) {
+        const moved = Date.now() + 15_000;
+        for (;;) {
+          const response = await login(t, probe.user.username, 'wrong password', freshAddress());
+          if (response.headers.get('x-ratelimit-remaining') === '4') break;
+          if (Date.now() > moved) throw new Error('an instance still does not count limits after the failover');
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+      }
+
       // The login limit is counted on the new master: 5 wrong passwords, then 429, over both instances.
       const address = freshAddress();
       const statuses: number[] = [];
