@@ -153,6 +153,12 @@ export function startWorker(script, onProgress = () => {}) {
   };
 }
 
+/** Closes the sockets of `sockets.mjs` workers, then stops them; never throws (it runs in `finally`). */
+export async function stopSocketWorkers(workers) {
+  await Promise.allSettled(workers.map((worker) => worker.call({ cmd: 'close' })));
+  await Promise.allSettled(workers.map((worker) => worker.stop()));
+}
+
 /** Runs a worker's command loop: each `{ cmd, id }` goes to `handlers[cmd]`, its result back as the reply. */
 export function serveCommands(handlers) {
   process.on('message', async (message) => {

@@ -1,5 +1,6 @@
 import { sample } from '../lib/metrics.mjs';
-import { rssBytes, startWorker } from '../lib/processes.mjs';
+import { addCounts } from '../lib/counts.mjs';
+import { rssBytes, startWorker, stopSocketWorkers } from '../lib/processes.mjs';
 
 const WORKERS = 4;
 const SETTLE_MS = 10_000;
@@ -41,10 +42,7 @@ export async function runConnections(ctx) {
     );
     const connectSeconds = (performance.now() - started) / 1000;
     const connected = results.reduce((sum, result) => sum + result.connectedUsers.length, 0);
-    const errors = results.reduce((all, result) => {
-      for (const [key, value] of Object.entries(result.errors)) all[key] = (all[key] ?? 0) + value;
-      return all;
-    }, {});
+    const errors = results.reduce((all, result) => addCounts(all, result.errors), {});
     ctx.log(`connections: ${connected} connected in ${connectSeconds.toFixed(1)} s; settling ${SETTLE_MS / 1000} s`);
     await sleep(SETTLE_MS);
     const after = await memoryOf(instance);
@@ -63,8 +61,7 @@ export async function runConnections(ctx) {
       loadGeneratorCpuSeconds: loadCpu.reduce((sum, value) => sum + value, 0),
     };
   } finally {
-    await Promise.allSettled(workers.map((worker) => worker.call({ cmd: 'close' })));
-    await Promise.allSettled(workers.map((worker) => worker.stop()));
+    await stopSocketWorkers(workers);
     await instance.stop();
   }
 }

@@ -1,6 +1,7 @@
 import { merge, summarize } from '../lib/histogram.mjs';
 import { homeConversation } from '../lib/layout.mjs';
-import { cpuSeconds, cpuSecondsOfCommand, startWorker } from '../lib/processes.mjs';
+import { addCounts } from '../lib/counts.mjs';
+import { cpuSeconds, cpuSecondsOfCommand, startWorker, stopSocketWorkers } from '../lib/processes.mjs';
 
 /** A rate is kept up when every send is answered, within this of its schedule, with ack p99 under the bound. */
 const STEP_SLACK_SECONDS = 2;
@@ -125,8 +126,7 @@ export async function runMessaging(ctx) {
       loadGeneratorCpuSeconds: loadCpu.reduce((sum, value) => sum + value, 0),
     };
   } finally {
-    await Promise.allSettled(workers.map((worker) => worker.call({ cmd: 'close' })));
-    await Promise.allSettled(workers.map((worker) => worker.stop()));
+    await stopSocketWorkers(workers);
   }
 }
 
@@ -186,11 +186,6 @@ const describePhase = (phase) =>
   `${phase.acked}/${phase.offered} acked (${Math.round(phase.achievedRate)} msg/s), ack p99 ${phase.ack.latencyMs?.p99} ms, ` +
   `cross-instance delivery p50 ${phase.deliveryCrossInstance.latencyMs?.p50} / p99 ${phase.deliveryCrossInstance.latencyMs?.p99} ms, ` +
   `${phase.delivered}/${phase.expectedDeliveries} delivered, ${phase.lost} lost, ${phase.duplicates} duplicated`;
-
-function addCounts(total, counts) {
-  for (const [key, value] of Object.entries(counts)) total[key] = (total[key] ?? 0) + value;
-  return total;
-}
 
 function describeProgress(reports) {
   const total = (key) => reports.reduce((sum, report) => sum + report[key], 0);
