@@ -60,7 +60,11 @@ export class MessagesController {
   }
 
   @Patch('messages/:messageId')
-  @ApiOperation({ summary: 'Edit your message: { body }. Sets editedAt. 409 MESSAGE_DELETED on a deleted one.' })
+  @ApiOperation({
+    summary:
+      'Edit your message: { body }. Sets editedAt. 409 MESSAGE_DELETED on a deleted one; 403 BLOCKED in a direct ' +
+      'conversation across a block.',
+  })
   edit(
     @Caller() caller: AuthContext,
     @Param('id', uuidParam('id')) id: string,
@@ -86,7 +90,11 @@ export class MessagesController {
 
   @Put('messages/:messageId/reactions/:emoji')
   @ApiOperation({
-    summary: 'Add your reaction (idempotent): { conversationId, messageId, reactions: { emoji: count } }.',
+    summary:
+      'Add your reaction (idempotent): { conversationId, messageId, reactions: { emoji: count } }. :emoji is one ' +
+      'Unicode emoji (an RGI emoji sequence: skin tones, ZWJ sequences, flags, keycaps) or a shortcode ' +
+      ':[a-z0-9_+-]{1,32}:, percent-encoded; anything else is 400. At most 50 distinct reactions per message: a new ' +
+      'one past that is 409 REACTION_LIMIT. 403 BLOCKED in a direct conversation across a block.',
   })
   react(
     @Caller() caller: AuthContext,

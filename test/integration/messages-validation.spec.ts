@@ -584,13 +584,13 @@ describe('message and conversation input validation', () => {
       {
         route: 'PUT …/reactions/:emoji (bad messageId)',
         method: 'PUT',
-        path: () => `/${conversation}/messages/${bad}/reactions/ok`,
+        path: () => `/${conversation}/messages/${bad}/reactions/:ok:`,
         field: 'messageId',
       },
       {
         route: 'DELETE …/reactions/:emoji (bad messageId)',
         method: 'DELETE',
-        path: () => `/${conversation}/messages/${bad}/reactions/ok`,
+        path: () => `/${conversation}/messages/${bad}/reactions/:ok:`,
         field: 'messageId',
       },
     ];

@@ -6,8 +6,18 @@ import { ValidateBy, buildMessage, type ValidationOptions } from 'class-validato
  * either would accept text the column then refuses.)
  */
 export const codePointLength = (text: string): number => {
-  let count = 0;
-  for (const _ of text) count += 1;
+  // UTF-16 units, less one for each surrogate pair: no array of characters is built.
+  let count = text.length;
+  for (let i = 0; i < text.length - 1; i += 1) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        count -= 1;
+        i += 1;
+      }
+    }
+  }
   return count;
 };
 
