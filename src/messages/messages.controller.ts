@@ -28,7 +28,8 @@ export class MessagesController {
   @ApiOperation({
     summary:
       'Send a message (201). The same clientMessageId from you again answers 200 with the first message. ' +
-      '403 REQUEST_PENDING / REQUEST_DECLINED / BLOCKED when you may not write; 30 sends/min per user.',
+      '403 REQUEST_PENDING / REQUEST_DECLINED / BLOCKED when you may not write; 30 sends/min per user. ' +
+      'In a group, @username of a member who blocked you stays plain text (no mention notification).',
   })
   async send(
     @Caller() caller: AuthContext,
