@@ -59,8 +59,15 @@ export class ConversationAccess {
       if (other?.status === 'declined') {
         throw new AppError(403, 'REQUEST_DECLINED', 'The recipient declined this message request');
       }
-      if (other && (await this.blocks.blockedEitherWay(userId, other.userId))) throw blocked();
     }
+    await this.assertNotBlocked(userId, conversation);
+  }
+
+  /** In a direct conversation, no block either way: what sends, reactions and edits need. */
+  async assertNotBlocked(userId: string, conversation: ConversationMeta): Promise<void> {
+    if (conversation.type !== 'direct') return;
+    const other = conversation.members.find((candidate) => candidate.userId !== userId);
+    if (other && (await this.blocks.blockedEitherWay(userId, other.userId))) throw blocked();
   }
 
   /** A group owner or admin. */

@@ -74,7 +74,7 @@ export class ConversationStarter {
     const known = await this.users.activeIds(others);
     const unknown = others.filter((id) => !known.has(id));
     if (unknown.length > 0) throw invalidField('memberIds', `no user with id ${unknown.slice(0, 5).join(', ')}`);
-    if ((await this.blocks.blockersAmong(ownerId, others)).length > 0) throw blocked();
+    if (await this.blocks.blockedWithin([ownerId, ...others], [])) throw blocked();
     const id = await this.conversations.createGroup(title.trim(), ownerId, others);
     await this.cache.forgetLists([ownerId, ...others]);
     const conversation = await this.reader.detail(ownerId, id);

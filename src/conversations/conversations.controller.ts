@@ -33,7 +33,8 @@ export class ConversationsController {
     summary:
       'Open the direct conversation with userId (201 when created, 200 with the existing one; a message request ' +
       'for a user who shares no conversation with you; 403 BLOCKED across a block), or create a group ' +
-      '({ type: "group", title, memberIds }: 2–500 members with you as owner; 400 naming unknown users).',
+      '({ type: "group", title, memberIds }: 2–500 members with you as owner; 400 naming unknown users; ' +
+      '403 BLOCKED when two of them, you included, have a block between them).',
   })
   async create(
     @Caller() caller: AuthContext,
@@ -107,7 +108,8 @@ export class ConversationsController {
   @ApiOperation({
     summary:
       'Add { userIds } (1–100) to a group (owner/admin). Members already in it are skipped. 409 GROUP_FULL past ' +
-      '500 members, 404 USER_NOT_FOUND for unknown users, 403 BLOCKED when one of them blocked you.',
+      '500 members, 404 USER_NOT_FOUND for unknown users, 403 BLOCKED when a block (either way) stands between ' +
+      'one of them and a member or another of them.',
   })
   addMembers(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string, @Body() dto: MembersAddDto) {
     return this.members.add(caller.userId, id, dto.userIds);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { invalidField } from '#src/common/errors/app-error.js';
 import { JsonText } from '#src/common/pagination/json-text.js';
-import { decodeCursor, encodeCursor } from '#src/common/pagination/pagination.js';
+import { decodeCursor, encodeCursor, isCursorId, isCursorTime } from '#src/common/pagination/pagination.js';
 import { ChatEvents } from '#src/common/events/chat-events.js';
 import { ConversationAccess, conversationNotFound } from './conversation-access.service.js';
 import { ConversationCache } from './conversation-cache.js';
@@ -15,10 +15,7 @@ import { MembersRepository } from './members.repository.js';
 const LIST_HEAD = 100;
 
 const isListPosition = (value: unknown): value is ListPosition =>
-  typeof (value as ListPosition | null)?.lastActivityAt === 'string' &&
-  !Number.isNaN(Date.parse((value as ListPosition).lastActivityAt)) &&
-  typeof (value as ListPosition).id === 'string' &&
-  /^[0-9a-f-]{36}$/i.test((value as ListPosition).id);
+  isCursorTime((value as ListPosition | null)?.lastActivityAt) && isCursorId((value as ListPosition).id);
 
 /** Conversations as JSON, each with the cursor of the page that would follow it: what the list cache holds. */
 interface RenderedList {

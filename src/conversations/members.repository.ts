@@ -13,11 +13,12 @@ export interface ReadMark {
 export class MembersRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Adds those of `userIds` who are not members yet, unless the group would pass `max`. */
-  add(conversationId: string, userIds: string[], max: number): Promise<{ added: string[]; full: boolean }> {
+  /** Adds those of `userIds` who are not members yet, unless the group would pass `max`; null when it is gone. */
+  add(conversationId: string, userIds: string[], max: number): Promise<{ added: string[]; full: boolean } | null> {
     return this.prisma.$transaction(async (tx) => {
       const [locked] = await tx.$queryRaw<{ memberCount: number }[]>`
         SELECT member_count AS "memberCount" FROM conversations WHERE id = ${conversationId}::uuid FOR UPDATE`;
+      if (!locked) return null;
       const present = await tx.conversationMember.findMany({
         where: { conversationId, userId: { in: userIds } },
         select: { userId: true },

@@ -3,7 +3,7 @@ import { AppError } from '#src/common/errors/app-error.js';
 import { ChatEvents } from '#src/common/events/chat-events.js';
 import { BlocksService } from '#src/users/blocks.service.js';
 import { UsersService } from '#src/users/users.service.js';
-import { blocked, ConversationAccess, requireGroup } from './conversation-access.service.js';
+import { blocked, ConversationAccess, conversationNotFound, requireGroup } from './conversation-access.service.js';
 import { ConversationCache } from './conversation-cache.js';
 import { isManager, memberOf, type ConversationMeta } from './conversation-meta.js';
 import type { ConversationView } from './conversation.presenter.js';
@@ -37,8 +37,11 @@ export class MembersService {
         { field: 'userIds', message: `no user with id ${unknown.slice(0, 5).join(', ')}` },
       ]);
     }
-    if ((await this.blocks.blockersAmong(callerId, userIds)).length > 0) throw blocked();
-    const { added, full } = await this.members.add(conversationId, userIds, GROUP_MAX_MEMBERS);
+    const newcomers = userIds.filter((id) => !memberOf(conversation, id));
+    if (await this.blocks.blockedWithin(newcomers, memberIds(conversation))) throw blocked();
+    const result = await this.members.add(conversationId, userIds, GROUP_MAX_MEMBERS);
+    if (!result) throw conversationNotFound();
+    const { added, full } = result;
     if (full) {
       throw new AppError(409, 'GROUP_FULL', `A group holds at most ${GROUP_MAX_MEMBERS} members`, [
         { field: 'userIds', message: `the group would pass ${GROUP_MAX_MEMBERS} members` },

@@ -18,6 +18,9 @@ export interface ReactionsView {
 
 const messageDeleted = () => new AppError(409, 'MESSAGE_DELETED', 'This message was deleted');
 
+/** Distinct reactions one message can carry (API.md); more people may add any of them. */
+export const MAX_DISTINCT_REACTIONS = 50;
+
 /** Edits, deletions and reactions: each updates the Redis window, and the lists when it is the last message. */
 @Injectable()
 export class MessageChangesService {
@@ -34,6 +37,8 @@ export class MessageChangesService {
   async edit(userId: string, conversationId: string, messageId: string, body: string): Promise<MessageView> {
     const { membership, record } = await this.reader.findVisible(userId, conversationId, messageId);
     if (record.senderId !== userId) throw new AppError(403, 'NOT_MESSAGE_AUTHOR', 'Only the author can edit a message');
+    // An edit shows in the other member's view as much as a new message does.
+    await this.access.assertNotBlocked(userId, membership.conversation);
     if (record.deletedAt) throw messageDeleted();
     const change = await this.messages.edit(conversationId, messageId, body);
     if (!change) throw messageDeleted();
@@ -68,8 +73,22 @@ export class MessageChangesService {
     const { membership, record } = await this.reader.findVisible(userId, conversationId, messageId);
     if (present) await this.access.assertWriter(userId, membership);
     if (record.deletedAt) throw messageDeleted();
-    const result = await this.messages.setReaction(conversationId, messageId, userId, emoji, present);
+    const result = await this.messages.setReaction(
+      conversationId,
+      messageId,
+      userId,
+      emoji,
+      present,
+      MAX_DISTINCT_REACTIONS,
+    );
     if (!result) throw messageDeleted();
+    if (result === 'full') {
+      throw new AppError(
+        409,
+        'REACTION_LIMIT',
+        `A message carries at most ${MAX_DISTINCT_REACTIONS} different reactions; add one of those already there`,
+      );
+    }
     const view = { conversationId, messageId, reactions: toMessageView(result.message).reactions };
     if (result.changed) {
       const memberIds = await this.changed(membership, result);

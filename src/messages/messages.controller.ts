@@ -28,7 +28,8 @@ export class MessagesController {
   @ApiOperation({
     summary:
       'Send a message (201). The same clientMessageId from you again answers 200 with the first message. ' +
-      '403 REQUEST_PENDING / REQUEST_DECLINED / BLOCKED when you may not write; 30 sends/min per user.',
+      '403 REQUEST_PENDING / REQUEST_DECLINED / BLOCKED when you may not write; 30 sends/min per user. ' +
+      'In a group, @username of a member who blocked you stays plain text (no mention notification).',
   })
   async send(
     @Caller() caller: AuthContext,
@@ -60,7 +61,11 @@ export class MessagesController {
   }
 
   @Patch('messages/:messageId')
-  @ApiOperation({ summary: 'Edit your message: { body }. Sets editedAt. 409 MESSAGE_DELETED on a deleted one.' })
+  @ApiOperation({
+    summary:
+      'Edit your message: { body }. Sets editedAt. 409 MESSAGE_DELETED on a deleted one; 403 BLOCKED in a direct ' +
+      'conversation across a block.',
+  })
   edit(
     @Caller() caller: AuthContext,
     @Param('id', uuidParam('id')) id: string,
@@ -86,7 +91,11 @@ export class MessagesController {
 
   @Put('messages/:messageId/reactions/:emoji')
   @ApiOperation({
-    summary: 'Add your reaction (idempotent): { conversationId, messageId, reactions: { emoji: count } }.',
+    summary:
+      'Add your reaction (idempotent): { conversationId, messageId, reactions: { emoji: count } }. :emoji is one ' +
+      'Unicode emoji (an RGI emoji sequence: skin tones, ZWJ sequences, flags, keycaps) or a shortcode ' +
+      ':[a-z0-9_+-]{1,32}:, percent-encoded; anything else is 400. At most 50 distinct reactions per message: a new ' +
+      'one past that is 409 REACTION_LIMIT. 403 BLOCKED in a direct conversation across a block.',
   })
   react(
     @Caller() caller: AuthContext,

@@ -37,8 +37,8 @@ export class MessagesRepository {
    * racing each other both find none; the second then fails on the unique index, seq increment
    * included, and the caller reads the first.
    */
-  async insertOnce(message: NewMessage): Promise<{ record: MessageRecord; created: boolean }> {
-    const [{ created, ...record }] = await this.prisma.$queryRaw<(MessageRecord & { created: boolean })[]>`
+  async insertOnce(message: NewMessage): Promise<{ record: MessageRecord; created: boolean } | null> {
+    const [row] = await this.prisma.$queryRaw<(MessageRecord & { created: boolean })[]>`
       WITH existing AS (
         SELECT ${COLUMNS} FROM messages m
         WHERE m.sender_id = ${message.senderId}::uuid AND m.client_message_id = ${message.clientMessageId}::uuid
@@ -62,6 +62,9 @@ export class MessagesRepository {
       SELECT ${COLUMNS}, true AS created FROM m
       UNION ALL
       SELECT existing.*, false AS created FROM existing`;
+    // No row: the conversation was deleted since its membership was checked.
+    if (!row) return null;
+    const { created, ...record } = row;
     return { record, created };
   }
 
@@ -141,26 +144,38 @@ export class MessagesRepository {
     return row ? toChange(row) : null;
   }
 
-  /** Empties a message into a tombstone (its seq stays taken); null when it was already deleted. */
-  async tombstone(conversationId: string, messageId: string): Promise<MessageChange | null> {
-    const [row] = await this.prisma.$queryRaw<ChangeRow[]>`
-      WITH bumped AS (
-        UPDATE conversations SET version = version + 1 WHERE id = ${conversationId}::uuid RETURNING version, last_seq
-      ), cleared AS (
-        DELETE FROM message_reactions WHERE message_id = ${messageId}::uuid
-      ), m AS (
-        UPDATE messages SET body = '', attachments = '[]', reactions = '{}', deleted_at = now(), version = bumped.version
-        FROM bumped
-        WHERE id = ${messageId}::uuid AND conversation_id = ${conversationId}::uuid AND deleted_at IS NULL
-        RETURNING messages.*
-      )
-      SELECT ${COLUMNS}, (SELECT last_seq FROM bumped) AS "lastSeq" FROM m`;
-    return row ? toChange(row) : null;
+  /**
+   * Empties a message into a tombstone (its seq stays taken) and drops its reactions; null when it
+   * was already deleted. The conversation is locked first, in a statement of its own: the
+   * reactions are then read after every reaction change before this one has committed (a single
+   * statement would see them as of its start, and leave behind one added while it waited).
+   */
+  tombstone(conversationId: string, messageId: string): Promise<MessageChange | null> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1 FROM conversations WHERE id = ${conversationId}::uuid FOR UPDATE`;
+      const [row] = await tx.$queryRaw<ChangeRow[]>`
+        WITH bumped AS (
+          UPDATE conversations SET version = version + 1 WHERE id = ${conversationId}::uuid RETURNING version, last_seq
+        ), cleared AS (
+          DELETE FROM message_reactions WHERE message_id = ${messageId}::uuid
+        ), m AS (
+          UPDATE messages SET body = '', attachments = '[]', reactions = '{}', deleted_at = now(), version = bumped.version
+          FROM bumped
+          WHERE id = ${messageId}::uuid AND conversation_id = ${conversationId}::uuid AND deleted_at IS NULL
+          RETURNING messages.*
+        )
+        SELECT ${COLUMNS}, (SELECT last_seq FROM bumped) AS "lastSeq" FROM m`;
+      return row ? toChange(row) : null;
+    });
   }
 
   /**
-   * Adds or removes one user's reaction and recounts the message's reactions, under the
-   * conversation's lock. Null when the message is deleted; `changed` false when nothing moved.
+   * Adds or removes one user's reaction. The first statement locks the conversation and the
+   * message and reads the message as it is once locked; every reaction change holds both locks,
+   * so its counts are exact, and so is the limit however many add at once. Two statements keep
+   * the locks short: a hot message takes many reactions at the same moment. Null when the message
+   * is deleted; `'full'` when a new kind of reaction would pass `maxDistinct`; `changed` false
+   * when nothing moved (the reaction was already there, or already gone).
    */
   setReaction(
     conversationId: string,
@@ -168,32 +183,36 @@ export class MessagesRepository {
     userId: string,
     emoji: string,
     present: boolean,
-  ): Promise<(MessageChange & { changed: boolean }) | null> {
+    maxDistinct: number,
+  ): Promise<(MessageChange & { changed: boolean }) | 'full' | null> {
     return this.prisma.$transaction(async (tx) => {
-      const [conversation] = await tx.$queryRaw<{ lastSeq: number }[]>`
-        SELECT last_seq AS "lastSeq" FROM conversations WHERE id = ${conversationId}::uuid FOR UPDATE`;
-      const [current] = await tx.$queryRaw<MessageRecord[]>`
-        SELECT ${COLUMNS} FROM messages m
-        WHERE m.id = ${messageId}::uuid AND m.conversation_id = ${conversationId}::uuid AND m.deleted_at IS NULL`;
-      if (!conversation || !current) return null;
-      const reaction = { messageId, userId, emoji };
-      const changed = present
-        ? (await tx.messageReaction.createMany({ data: [reaction], skipDuplicates: true })).count > 0
-        : (await tx.messageReaction.deleteMany({ where: reaction })).count > 0;
-      if (!changed) return { message: current, isLast: current.seq === conversation.lastSeq, changed };
+      const [current] = await tx.$queryRaw<ChangeRow[]>`
+        SELECT ${COLUMNS}, c.last_seq AS "lastSeq"
+        FROM conversations c JOIN messages m ON m.conversation_id = c.id
+        WHERE c.id = ${conversationId}::uuid AND m.id = ${messageId}::uuid
+        FOR UPDATE`;
+      if (!current || current.deletedAt) return null;
+      const counts = (current.reactions ?? {}) as Record<string, number>;
+      if (present && !(emoji in counts) && Object.keys(counts).length >= maxDistinct) return 'full';
+      const next = { ...counts, [emoji]: (counts[emoji] ?? 0) + (present ? 1 : -1) };
+      if (next[emoji] <= 0) delete next[emoji];
+      const change = present
+        ? Prisma.sql`INSERT INTO message_reactions (message_id, user_id, emoji)
+                     VALUES (${messageId}::uuid, ${userId}::uuid, ${emoji}) ON CONFLICT DO NOTHING RETURNING 1`
+        : Prisma.sql`DELETE FROM message_reactions
+                     WHERE message_id = ${messageId}::uuid AND user_id = ${userId}::uuid AND emoji = ${emoji} RETURNING 1`;
       const [row] = await tx.$queryRaw<ChangeRow[]>`
-        WITH bumped AS (
-          UPDATE conversations SET version = version + 1 WHERE id = ${conversationId}::uuid RETURNING version, last_seq
-        ), counts AS (
-          SELECT COALESCE(jsonb_object_agg(emoji, n), '{}'::jsonb) AS reactions
-          FROM (SELECT emoji, count(*)::int AS n FROM message_reactions WHERE message_id = ${messageId}::uuid GROUP BY emoji) r
+        WITH changed AS (${change}), bumped AS (
+          UPDATE conversations SET version = version + 1
+          WHERE id = ${conversationId}::uuid AND EXISTS (SELECT 1 FROM changed)
+          RETURNING version, last_seq
         ), m AS (
-          UPDATE messages SET reactions = counts.reactions, version = bumped.version FROM bumped, counts
+          UPDATE messages SET reactions = ${JSON.stringify(next)}::jsonb, version = bumped.version FROM bumped
           WHERE id = ${messageId}::uuid
           RETURNING messages.*
         )
         SELECT ${COLUMNS}, (SELECT last_seq FROM bumped) AS "lastSeq" FROM m`;
-      return { ...toChange(row), changed };
+      return row ? { ...toChange(row), changed: true } : { ...toChange(current), changed: false };
     });
   }
 }

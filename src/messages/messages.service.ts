@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError, invalidField } from '#src/common/errors/app-error.js';
 import { JsonText } from '#src/common/pagination/json-text.js';
 import { ChatEvents } from '#src/common/events/chat-events.js';
-import { ConversationAccess } from '#src/conversations/conversation-access.service.js';
+import { ConversationAccess, conversationNotFound } from '#src/conversations/conversation-access.service.js';
 import { ConversationCache } from '#src/conversations/conversation-cache.js';
 import { toMessageView, type MessageView } from '#src/conversations/message.presenter.js';
 import { isUniqueViolation } from '#src/infra/prisma/prisma-errors.js';
@@ -50,7 +50,7 @@ export class MessagesService {
         throw invalidField('replyToId', 'replyToId must be a message of this conversation');
       }
     }
-    let stored: { record: MessageRecord; created: boolean };
+    let stored: { record: MessageRecord; created: boolean } | null;
     try {
       stored = await this.messages.insertOnce({
         conversationId,
@@ -66,6 +66,7 @@ export class MessagesService {
       if (first) return this.replay(first, conversationId);
       throw error;
     }
+    if (!stored) throw conversationNotFound();
     if (!stored.created) return this.replay(stored.record, conversationId);
     const { record } = stored;
     await this.latest.put(record);

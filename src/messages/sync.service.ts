@@ -16,8 +16,12 @@ export interface SyncView {
 }
 
 type SyncCursor = { version: string };
-const isSyncCursor = (value: unknown): value is SyncCursor =>
-  typeof (value as SyncCursor | null)?.version === 'string' && /^\d{1,19}$/.test((value as SyncCursor).version);
+/** Versions are PostgreSQL bigints. */
+const MAX_VERSION = 2n ** 63n - 1n;
+const isSyncCursor = (value: unknown): value is SyncCursor => {
+  const version = (value as SyncCursor | null)?.version;
+  return typeof version === 'string' && /^\d{1,19}$/.test(version) && BigInt(version) <= MAX_VERSION;
+};
 
 /**
  * What a client that was away missed. A client at `since` has every change made before message

@@ -1,19 +1,19 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import { ChatEvents, type ChatEventMap } from '#src/common/events/chat-events.js';
+import { clipCodePoints } from '#src/common/validation/text-length.js';
 import { ConversationAccess } from '#src/conversations/conversation-access.service.js';
 import { MetricsService } from '#src/infra/metrics/metrics.service.js';
 import { PresenceService } from '#src/presence/presence.service.js';
 import { mentionedUsernames } from './mentions.js';
 import { toNotificationView } from './notification.presenter.js';
 import { NotificationsService } from './notifications.service.js';
-import { NotificationsRepository, type NewNotification } from './notifications.repository.js';
+import { NotificationsRepository, PREVIEW_LENGTH, type NewNotification } from './notifications.repository.js';
 
 /** Rows per insert: a 500-member group is one batch. */
 const BATCH = 500;
 /** Waits before each retry of a failed fan-out. */
 const RETRY_DELAYS_MS = [500, 2000, 5000];
-const PREVIEW_LENGTH = 200;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
@@ -77,7 +77,8 @@ export class NotificationFanout implements OnModuleInit {
   }
 
   /**
-   * Mentioned members get a `mention` (muted or not, connected or not). Other members get a
+   * Mentioned members get a `mention` (muted or not, connected or not); a member who blocked the
+   * author is not mentioned by them (the send still goes through, as in any group they share). Other members get a
    * `message` when they have no live socket anywhere and have not muted the conversation.
    */
   private async forMessage({ conversationId, message }: ChatEventMap['message.created']): Promise<void> {
@@ -88,7 +89,7 @@ export class NotificationFanout implements OnModuleInit {
     );
     const mentioned = new Set(
       conversation.type === 'group'
-        ? await this.notifications.membersNamed(conversationId, mentionedUsernames(message.body))
+        ? await this.notifications.mentionable(conversationId, mentionedUsernames(message.body), message.senderId)
         : [],
     );
     mentioned.delete(message.senderId);
@@ -98,7 +99,7 @@ export class NotificationFanout implements OnModuleInit {
       conversationId,
       messageId: message.id,
       actorId: message.senderId,
-      preview: message.body.slice(0, PREVIEW_LENGTH),
+      preview: clipCodePoints(message.body, PREVIEW_LENGTH),
     };
     await this.store([
       ...recipients

@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { Notification, NotificationKind } from '#src/generated/prisma/client.js';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
 
+/** How much of a message body a notification shows (the `preview` column's length). */
+export const PREVIEW_LENGTH = 200;
+
 export interface NewNotification {
   userId: string;
   kind: NotificationKind;
@@ -26,22 +29,26 @@ export class NotificationsRepository {
     return this.prisma.notification.createManyAndReturn({ data: rows, skipDuplicates: true });
   }
 
-  /** Newest first, after `after`. */
+  /**
+   * Newest first, after `after`. A message's preview is taken from the message as it is now, so
+   * it follows edits and is gone (null) once the message is deleted.
+   */
   list(userId: string, unreadOnly: boolean, limit: number, after?: NotificationPosition): Promise<Notification[]> {
-    return this.prisma.notification.findMany({
-      where: {
-        userId,
-        ...(unreadOnly && { readAt: null }),
-        ...(after && {
-          OR: [
-            { createdAt: { lt: new Date(after.createdAt) } },
-            { createdAt: new Date(after.createdAt), id: { lt: after.id } },
-          ],
-        }),
-      },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: limit,
-    });
+    const afterAt = after ? new Date(after.createdAt) : null;
+    return this.prisma.$queryRaw<Notification[]>`
+      SELECT n.id, n.user_id AS "userId", n.kind, n.conversation_id AS "conversationId",
+             n.message_id AS "messageId", n.actor_id AS "actorId",
+             CASE WHEN n.message_id IS NULL THEN n.preview
+                  WHEN m.deleted_at IS NULL THEN left(m.body, ${PREVIEW_LENGTH}::int) END AS preview,
+             n.created_at AS "createdAt", n.read_at AS "readAt"
+      FROM notifications n
+      LEFT JOIN messages m ON m.id = n.message_id
+      WHERE n.user_id = ${userId}::uuid
+        AND (${unreadOnly}::boolean IS FALSE OR n.read_at IS NULL)
+        AND (${afterAt}::timestamptz IS NULL
+             OR (n.created_at, n.id) < (${afterAt}::timestamptz, ${after?.id ?? null}::uuid))
+      ORDER BY n.created_at DESC, n.id DESC
+      LIMIT ${limit}`;
   }
 
   unreadCount(userId: string): Promise<number> {
@@ -56,11 +63,17 @@ export class NotificationsRepository {
     });
   }
 
-  /** The members of a conversation among these usernames (lower-case). */
-  async membersNamed(conversationId: string, usernames: string[]): Promise<string[]> {
+  /**
+   * The members of a conversation among these usernames (lower-case) whom `authorId` may
+   * mention: not those who blocked the author (for them the mention stays plain text).
+   */
+  async mentionable(conversationId: string, usernames: string[], authorId: string): Promise<string[]> {
     if (usernames.length === 0) return [];
     const rows = await this.prisma.conversationMember.findMany({
-      where: { conversationId, user: { username: { in: usernames }, deletedAt: null } },
+      where: {
+        conversationId,
+        user: { username: { in: usernames }, deletedAt: null, blocking: { none: { blockedId: authorId } } },
+      },
       select: { userId: true },
     });
     return rows.map((row) => row.userId);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { decodeCursor, toPage, type Page } from '#src/common/pagination/pagination.js';
+import { decodeCursor, isCursorId, isCursorTime, toPage, type Page } from '#src/common/pagination/pagination.js';
 import { CacheService } from '#src/infra/cache/cache.service.js';
 import type { AppConfig } from '#src/infra/config/app-config.js';
 import { RedisKeys } from '#src/infra/redis/redis-keys.js';
@@ -9,9 +9,7 @@ import { toNotificationView, type NotificationView } from './notification.presen
 import { NotificationsRepository, type NotificationPosition } from './notifications.repository.js';
 
 const isPosition = (value: unknown): value is NotificationPosition =>
-  typeof (value as NotificationPosition | null)?.createdAt === 'string' &&
-  !Number.isNaN(Date.parse((value as NotificationPosition).createdAt)) &&
-  /^[0-9a-f-]{36}$/i.test(String((value as NotificationPosition).id));
+  isCursorTime((value as NotificationPosition | null)?.createdAt) && isCursorId((value as NotificationPosition).id);
 
 /** A user's own notifications: listed, counted (cached) and marked read. */
 @Injectable()

@@ -42,6 +42,20 @@ export class BlocksRepository {
     return row !== null;
   }
 
+  /** Whether any of `newcomers` blocked, or was blocked by, any of `group` (newcomers included). */
+  async anyTouching(newcomers: string[], group: string[]): Promise<boolean> {
+    const row = await this.prisma.block.findFirst({
+      where: {
+        OR: [
+          { blockerId: { in: newcomers }, blockedId: { in: group } },
+          { blockerId: { in: group }, blockedId: { in: newcomers } },
+        ],
+      },
+      select: { blockerId: true },
+    });
+    return row !== null;
+  }
+
   /** Newest first, after `after` (the last row of the previous page). */
   list(blockerId: string, limit: number, after?: { createdAt: string; blockedId: string }): Promise<BlockWithUser[]> {
     return this.prisma.block.findMany({

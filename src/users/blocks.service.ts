@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '#src/common/errors/app-error.js';
-import { decodeCursor, toPage, type ListQueryDto, type Page } from '#src/common/pagination/pagination.js';
+import {
+  decodeCursor,
+  isCursorId,
+  isCursorTime,
+  toPage,
+  type ListQueryDto,
+  type Page,
+} from '#src/common/pagination/pagination.js';
 import { BlocksRepository } from './blocks.repository.js';
 import { toPublicProfile, type PublicProfile } from './user.presenter.js';
 import { UsersRepository } from './users.repository.js';
@@ -13,7 +20,7 @@ export interface BlockView {
 
 type BlockCursor = { createdAt: string; blockedId: string };
 const isBlockCursor = (value: unknown): value is BlockCursor =>
-  typeof (value as BlockCursor | null)?.createdAt === 'string' && typeof (value as BlockCursor).blockedId === 'string';
+  isCursorTime((value as BlockCursor | null)?.createdAt) && isCursorId((value as BlockCursor).blockedId);
 
 @Injectable()
 export class BlocksService {
@@ -35,6 +42,15 @@ export class BlocksService {
   /** Those of `candidates` who blocked `userId`: `userId` cannot bring them into a conversation. */
   blockersAmong(userId: string, candidates: string[]): Promise<string[]> {
     return this.blocks.blockersAmong(userId, candidates);
+  }
+
+  /**
+   * Whether bringing `newcomers` into a group of `members` would put two users who block each
+   * other (either way) in one conversation: nobody may do that (API.md).
+   */
+  blockedWithin(newcomers: string[], members: string[]): Promise<boolean> {
+    if (newcomers.length === 0) return Promise.resolve(false);
+    return this.blocks.anyTouching(newcomers, [...new Set([...members, ...newcomers])]);
   }
 
   /** Whether either user blocked the other: a direct conversation between them is closed both ways. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
 import type { User } from '#src/generated/prisma/client.js';
+import { searchKey } from './search-key.js';
 import type { ProfileSource } from './user.presenter.js';
 
 export interface NewUser {
@@ -56,17 +57,22 @@ export class UsersRepository {
   }
 
   create(user: NewUser): Promise<User> {
-    return this.prisma.user.create({ data: { ...user, displayNameSearch: user.displayName?.toLowerCase() } });
+    const displayNameSearch = user.displayName === undefined ? undefined : searchKey(user.displayName);
+    return this.prisma.user.create({ data: { ...user, displayNameSearch } });
   }
 
   update(id: string, changes: ProfileChanges): Promise<User> {
     const displayNameSearch =
-      changes.displayName === undefined ? undefined : (changes.displayName?.toLowerCase() ?? null);
+      changes.displayName === undefined
+        ? undefined
+        : changes.displayName === null
+          ? null
+          : searchKey(changes.displayName);
     return this.prisma.user.update({ where: { id }, data: { ...changes, displayNameSearch } });
   }
 
   /**
-   * Active users whose username or display name starts with `prefix` (lower-case), by username,
+   * Active users whose username or display name starts with `prefix` (a search key), by username,
    * after `afterUsername`. Both columns have `text_pattern_ops` indexes for this `LIKE`.
    */
   search(prefix: string, limit: number, afterUsername?: string): Promise<ProfileSource[]> {

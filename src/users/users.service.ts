@@ -1,17 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { AppError } from '#src/common/errors/app-error.js';
+import { AppError, invalidField } from '#src/common/errors/app-error.js';
 import { decodeCursor, toPage, type Page } from '#src/common/pagination/pagination.js';
+import { codePointLength } from '#src/common/validation/text-length.js';
 import type { User } from '#src/generated/prisma/client.js';
 import { CacheService } from '#src/infra/cache/cache.service.js';
 import type { AppConfig } from '#src/infra/config/app-config.js';
 import { RedisKeys } from '#src/infra/redis/redis-keys.js';
 import { isUniqueViolation } from '#src/infra/prisma/prisma-errors.js';
 import type { UserSearchDto } from './dto/user-search.dto.js';
+import { searchKey } from './search-key.js';
 import { toPublicProfile, toUserMe, type PublicProfile, type UserMe } from './user.presenter.js';
 import { UsersRepository, type NewUser, type ProfileChanges } from './users.repository.js';
 
-const isUsername = (value: unknown): value is string => typeof value === 'string' && value.length <= 64;
+/** Search pages follow usernames (deleted accounts' included): 1–32 of [a-z0-9_]. */
+const isUsername = (value: unknown): value is string => typeof value === 'string' && /^[a-z0-9_]{1,32}$/.test(value);
+/** The length of `users.email`: an address lower-cased past it belongs to nobody and cannot be stored. */
+const EMAIL_MAX_LENGTH = 254;
 
 export const userNotFound = () => new AppError(404, 'USER_NOT_FOUND', 'No user with this id');
 
@@ -56,7 +61,7 @@ export class UsersService {
 
   async search(query: UserSearchDto): Promise<Page<PublicProfile>> {
     const after = decodeCursor(query.cursor, isUsername);
-    const rows = await this.users.search(query.search.trim().toLowerCase(), query.limit + 1, after);
+    const rows = await this.users.search(searchKey(query.search.trim()), query.limit + 1, after);
     return toPage(rows, query.limit, toPublicProfile, (row) => row.username);
   }
 
@@ -66,8 +71,10 @@ export class UsersService {
   }
 
   /** The active account signing in with this email or username, if any. */
-  findByLogin(login: string): Promise<User | null> {
-    return this.users.findByLogin(login.trim().toLowerCase());
+  async findByLogin(login: string): Promise<User | null> {
+    const normalized = login.trim().toLowerCase();
+    if (codePointLength(normalized) > EMAIL_MAX_LENGTH) return null;
+    return this.users.findByLogin(normalized);
   }
 
   /** Anonymises the account (its sessions are the caller's business: see the auth feature). */
@@ -79,6 +86,9 @@ export class UsersService {
   /** Creates the account; 409 `EMAIL_TAKEN` / `USERNAME_TAKEN` when either is in use, in any case. */
   async create(user: NewUser): Promise<User> {
     const normalized = { ...user, email: user.email.trim().toLowerCase(), username: user.username.toLowerCase() };
+    if (codePointLength(normalized.email) > EMAIL_MAX_LENGTH) {
+      throw invalidField('email', `email must be at most ${EMAIL_MAX_LENGTH} characters once lower-cased`);
+    }
     await this.assertAvailable(normalized.email, normalized.username);
     try {
       return await this.users.create(normalized);

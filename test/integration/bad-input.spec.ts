@@ -86,6 +86,17 @@ interface Field {
   invalid: [string, unknown][];
 }
 
+/**
+ * Text one character over `max` as PostgreSQL counts characters (code points), which counters
+ * of UTF-16 units or of "visible" characters see as within the limit.
+ */
+const overLimit = (max: number): [string, unknown][] => [
+  ['variation selectors past the limit', '\u2764\uFE0F'.repeat(Math.ceil((max + 1) / 2))],
+  ['text-style selectors past the limit', `${'a\uFE0E'.repeat(Math.floor(max / 2))}ab`],
+  ['astral characters past the limit', '😀'.repeat(max + 1)],
+  ['"İ" past the limit', 'İ'.repeat(max + 1)],
+];
+
 /** Required text of `min`–`max` characters. */
 const text = (name: string, opts: { min?: number; notBlank?: boolean; required?: boolean } = {}) => {
   const { min = 1, notBlank = false, required = true } = opts;
@@ -188,6 +199,7 @@ const attachments: Field = {
     ['a bad mime type', [attachment({ mimeType: 'png' })]],
     ['a NUL name', [attachment({ name: 'a\u0000.png' })]],
     ['an empty name', [attachment({ name: '' })]],
+    ...overLimit(255).map(([what, name]): [string, unknown] => [`a name with ${what}`, [attachment({ name })]]),
     ['an unknown key', [attachment({ extra: 1 })]],
     ['a __proto__ key', [JSON.parse(`{"__proto__":{"x":1},${JSON.stringify(attachment()).slice(1)}`)]],
     ['11 attachments', Array.from({ length: 11 }, () => attachment())],
@@ -350,6 +362,50 @@ const badIds: [string, string, Expect][] = [
   ['5000 characters', 'a'.repeat(5000), '4xx'],
   ['a UUID of nothing', randomUUID(), '4xx'],
   ['the nil UUID', '00000000-0000-0000-0000-000000000000', '4xx'],
+];
+
+/** Positions a list cursor could decode to that no list ever wrote: each is 400, never a 500. */
+const badTimes: unknown[] = [
+  'not a time',
+  '2026-13-01T00:00:00.000Z',
+  '2026-02-31T00:00:00.000Z',
+  '+275760-09-13T00:00:00.000Z',
+  '-271821-04-20T00:00:00.000Z',
+  '1e20',
+  1_700_000_000_000,
+  -1,
+  null,
+  '2026-01-01T00:00:00.000Z\u0000',
+  { $gt: '' },
+];
+const badIdsInCursor: unknown[] = [
+  'not-a-uuid',
+  '------------------------------------',
+  'zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz',
+  `${randomUUID()}\u0000`,
+  42,
+  null,
+  ["' OR 1=1"],
+];
+const goodTime = '2026-01-01T00:00:00.000Z';
+const craftedCursors: unknown[] = [
+  ...badTimes.flatMap((time) => [
+    { createdAt: time, id: randomUUID() },
+    { lastActivityAt: time, id: randomUUID() },
+    { createdAt: time, blockedId: randomUUID() },
+  ]),
+  ...badIdsInCursor.flatMap((id) => [
+    { createdAt: goodTime, id },
+    { lastActivityAt: goodTime, id },
+    { createdAt: goodTime, blockedId: id },
+  ]),
+  // The user search follows usernames.
+  'a\u0000b',
+  'x'.repeat(40),
+  "' OR 1=1",
+  42,
+  null,
+  [],
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -545,6 +601,10 @@ describe('hostile input', () => {
               ['two @', 'a@b@example.com'],
               ['script', '<script>@example.com'],
               ['over 254 characters', `${'a'.repeat(250)}@example.com`],
+              [
+                'over 254 characters once lower-cased',
+                `${'İ'.repeat(32)}@${'İ'.repeat(40)}.${'İ'.repeat(40)}.${'İ'.repeat(40)}.com`,
+              ],
             ],
           },
           {
@@ -558,11 +618,20 @@ describe('hostile input', () => {
           },
           {
             name: 'password',
-            invalid: [...text('password').invalid, ['7 characters', 'short12'], ['129 characters', 'p'.repeat(129)]],
+            invalid: [
+              ...text('password').invalid,
+              ['7 characters', 'short12'],
+              ['129 characters', 'p'.repeat(129)],
+              ...overLimit(128),
+            ],
           },
           {
             name: 'displayName',
-            invalid: [...text('displayName', { required: false }).invalid, ['65 characters', 'd'.repeat(65)]],
+            invalid: [
+              ...text('displayName', { required: false }).invalid,
+              ['65 characters', 'd'.repeat(65)],
+              ...overLimit(64),
+            ],
           },
         ],
         N,
@@ -585,7 +654,11 @@ describe('hostile input', () => {
         [
           {
             name: 'displayName',
-            invalid: [...text('displayName', { required: false }).invalid, ['65 characters', 'd'.repeat(65)]],
+            invalid: [
+              ...text('displayName', { required: false }).invalid,
+              ['65 characters', 'd'.repeat(65)],
+              ...overLimit(64),
+            ],
           },
           {
             name: 'bio',
@@ -593,6 +666,7 @@ describe('hostile input', () => {
               ...notStrings,
               ['100k characters', HUGE],
               ['501 characters', 'b'.repeat(501)],
+              ...overLimit(500),
               ['a NUL character', 'a\u0000b'],
             ],
           },
@@ -612,7 +686,7 @@ describe('hostile input', () => {
         [
           enumOf('type', ['GROUP', 'channel', 'direct ']),
           text('title', { notBlank: true }),
-          { name: 'title', invalid: [['101 characters', 't'.repeat(101)]] },
+          { name: 'title', invalid: [['101 characters', 't'.repeat(101)], ...overLimit(100)] },
           uuidList('memberIds', 499),
         ],
         N,
@@ -633,6 +707,7 @@ describe('hostile input', () => {
               ...text('title', { notBlank: true, required: false }).invalid,
               ['null', null],
               ['101 characters', 't'.repeat(101)],
+              ...overLimit(100),
             ],
           },
           bool('muted'),
@@ -659,7 +734,11 @@ describe('hostile input', () => {
           uuid('clientMessageId'),
           {
             name: 'body',
-            invalid: [...text('body', { notBlank: true }).invalid, ['4001 characters', 'b'.repeat(4001)]],
+            invalid: [
+              ...text('body', { notBlank: true }).invalid,
+              ['4001 characters', 'b'.repeat(4001)],
+              ...overLimit(4000),
+            ],
           },
           uuid('replyToId', false),
           attachments,
@@ -672,7 +751,11 @@ describe('hostile input', () => {
         [
           {
             name: 'body',
-            invalid: [...text('body', { notBlank: true }).invalid, ['4001 characters', 'b'.repeat(4001)]],
+            invalid: [
+              ...text('body', { notBlank: true }).invalid,
+              ['4001 characters', 'b'.repeat(4001)],
+              ...overLimit(4000),
+            ],
           },
         ],
         N / 2,
@@ -825,6 +908,22 @@ describe('hostile input', () => {
       ['5000 characters', 'a'.repeat(5000)],
       ['a lone surrogate', '%ED%A0%80'],
       ['bad percent escape', '%E0%A4%A'],
+      ['a word', 'thumbsup'],
+      ['two emoji', encodeURIComponent('👍👍')],
+      ['an emoji and a space', encodeURIComponent('👍 ')],
+      ['an emoji and a control character', encodeURIComponent('👍\u0007')],
+      ['a bell', '%07'],
+      ['a text-style heart', encodeURIComponent('\u2764')],
+      ['a lone regional indicator', encodeURIComponent('🇫')],
+      ['a lone zero-width joiner', encodeURIComponent('\u200D')],
+      ['a digit', '1'],
+      ['an upper-case shortcode', encodeURIComponent(':Thumbs_Up:')],
+      ['an empty shortcode', encodeURIComponent('::')],
+      ['a shortcode of 33', encodeURIComponent(`:${'s'.repeat(33)}:`)],
+      ['a shortcode with a space', encodeURIComponent(':a b:')],
+      ['a shortcode without its end', encodeURIComponent(':abc')],
+      ['a double-encoded shortcode', '%253Aok%253A'],
+      ['a percent-encoded slash', `${encodeURIComponent('👍')}%2F`],
     ]) {
       for (const method of ['PUT', 'DELETE']) {
         cases.push({
@@ -860,6 +959,8 @@ describe('hostile input', () => {
       `cursor=${b64({ seq: -1, id: "' OR 1=1" })}`,
       'cursor=eyJ9',
       'cursor=a&cursor=b',
+      // Cursors that decode, with every field of every list's cursor wrong in some way.
+      ...craftedCursors.map((position) => `cursor=${b64(JSON.stringify(position))}`),
     ];
     for (const path of [
       `${api}/conversations`,
@@ -921,6 +1022,17 @@ describe('hostile input', () => {
       `cursor=${'c'.repeat(600)}`,
       'cursor=garbage',
       'since=Infinity',
+      ...[
+        { version: '9223372036854775808' },
+        { version: '9999999999999999999' },
+        { version: '-1' },
+        { version: 1 },
+        { version: '1e3' },
+        { version: '1\u0000' },
+        { version: null },
+        [],
+        'x',
+      ].map((position) => `cursor=${b64(JSON.stringify(position))}`),
     ]) {
       cases.push({ label: `query ${query.slice(0, 40)}`, method: 'GET', path: `${conv}/sync?${query}`, expect: '4xx' });
     }
@@ -1104,7 +1216,11 @@ describe('hostile input', () => {
             uuid('clientMessageId'),
             {
               name: 'body',
-              invalid: [...text('body', { notBlank: true }).invalid, ['4001 characters', 'b'.repeat(4001)]],
+              invalid: [
+                ...text('body', { notBlank: true }).invalid,
+                ['4001 characters', 'b'.repeat(4001)],
+                ...overLimit(4000),
+              ],
             },
             uuid('replyToId', false),
             attachments,

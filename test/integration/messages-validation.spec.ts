@@ -391,6 +391,7 @@ describe('message and conversation input validation', () => {
       { name: 'with a space', emoji: 'thumbs up' },
       { name: 'with a tab', emoji: 'a\tb' },
       { name: 'with a NUL character', emoji: 'a\u0000b' },
+      { name: 'that is a word, neither an emoji nor a shortcode', emoji: 'b'.repeat(32) },
     ])('refuses an emoji $name on PUT and DELETE: 400 naming emoji', async ({ emoji }) => {
       for (const method of ['PUT', 'DELETE']) {
         const response = await as(owner).call(
@@ -401,8 +402,8 @@ describe('message and conversation input validation', () => {
       }
     });
 
-    it('accepts a reaction of 32 characters, and removes it', async () => {
-      const name = 'b'.repeat(32);
+    it('accepts a shortcode of 32 characters between its colons, and removes it', async () => {
+      const name = `:${'b'.repeat(32)}:`;
       const path = `/${conversation}/messages/${ownerMessage}/reactions/${name}`;
       expect(expectStatus(await as(owner).call('PUT', path), 200).reactions).toEqual({ [name]: 1 });
       expect(expectStatus(await as(owner).call('DELETE', path), 200).reactions).toEqual({});
@@ -583,13 +584,13 @@ describe('message and conversation input validation', () => {
       {
         route: 'PUT …/reactions/:emoji (bad messageId)',
         method: 'PUT',
-        path: () => `/${conversation}/messages/${bad}/reactions/ok`,
+        path: () => `/${conversation}/messages/${bad}/reactions/:ok:`,
         field: 'messageId',
       },
       {
         route: 'DELETE …/reactions/:emoji (bad messageId)',
         method: 'DELETE',
-        path: () => `/${conversation}/messages/${bad}/reactions/ok`,
+        path: () => `/${conversation}/messages/${bad}/reactions/:ok:`,
         field: 'messageId',
       },
     ];

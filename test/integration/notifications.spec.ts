@@ -198,6 +198,52 @@ describe('notifications over two instances', () => {
     ).toBe(400);
   });
 
+  it('shows the preview of a message as it is now: edited text after an edit, none after a delete', async () => {
+    const [ann, bob, cat] = [await register(one), await register(one), await register(one)];
+    const id = expectStatus<{ id: string }>(await chat(one, ann).createGroup('drafts', [bob, cat]), 201).id;
+    const sent = expectStatus<{ id: string }>(await chat(one, ann).send(id, `@${cat.user.username} first draft`), 201);
+    const long = expectStatus<{ id: string }>(await chat(one, ann).send(id, '🙂'.repeat(300)), 201);
+    const previews = async (t: TestApp, who: SignedIn) =>
+      Object.fromEntries(
+        (await notifications(t, who)).items.map((item) => [`${item.kind}:${item.messageId}`, item.preview]),
+      );
+    await eventually(
+      () => previews(one, bob),
+      (seen) => Object.keys(seen).length === 2,
+    );
+    await eventually(
+      () => previews(one, cat),
+      (seen) => Object.keys(seen).length === 2,
+    );
+    expect(await previews(two, bob)).toEqual({
+      [`message:${sent.id}`]: `@${cat.user.username} first draft`,
+      // 200 characters as PostgreSQL counts them, not a split surrogate pair.
+      [`message:${long.id}`]: '🙂'.repeat(200),
+    });
+
+    const edit = (message: string, body: string) =>
+      chat(two, ann).call('PATCH', `/${id}/messages/${message}`, { body });
+    expectStatus(await edit(sent.id, `@${cat.user.username} final text`), 200);
+    expectStatus(await edit(long.id, 'short now'), 200);
+    for (const t of [one, two]) {
+      expect(await previews(t, bob)).toEqual({
+        [`message:${sent.id}`]: `@${cat.user.username} final text`,
+        [`message:${long.id}`]: 'short now',
+      });
+      expect((await previews(t, cat))[`mention:${sent.id}`]).toBe(`@${cat.user.username} final text`);
+    }
+
+    expectStatus(await chat(one, ann).call('DELETE', `/${id}/messages/${sent.id}`), 204);
+    for (const t of [one, two]) {
+      expect(await previews(t, bob)).toEqual({ [`message:${sent.id}`]: null, [`message:${long.id}`]: 'short now' });
+      expect((await previews(t, cat))[`mention:${sent.id}`]).toBeNull();
+    }
+    // The text is gone from the list's pages too, not only the first one.
+    const first = await notifications(one, bob, '?limit=1');
+    const second = await notifications(one, bob, `?limit=1&cursor=${first.nextCursor}`);
+    expect([...first.items, ...second.items].map((item) => item.preview).sort()).toEqual([null, 'short now'].sort());
+  });
+
   it('retries a failed fan-out, and a failing fan-out never touches the message', async () => {
     const [ann, bob] = [await register(one), await register(one)];
     const id = expectStatus<{ id: string }>(await chat(one, ann).createGroup('g', [bob]), 201).id;

@@ -1,36 +1,37 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsOptional, IsString, Length, MaxLength, ValidateNested } from 'class-validator';
+import { IsOptional, IsString, ValidateNested } from 'class-validator';
+import { TextLength } from '#src/common/validation/text-length.js';
 
 export class AuthDeviceDto {
   @ApiPropertyOptional({ example: 'Ada’s phone', maxLength: 100 })
   @IsOptional()
   @IsString()
-  @MaxLength(100)
+  @TextLength(0, 100)
   name?: string;
 
   @ApiPropertyOptional({ example: 'mobile', maxLength: 32 })
   @IsOptional()
   @IsString()
-  @MaxLength(32)
+  @TextLength(0, 32)
   type?: string;
 
   @ApiPropertyOptional({ example: 'iOS 19', maxLength: 64 })
   @IsOptional()
   @IsString()
-  @MaxLength(64)
+  @TextLength(0, 64)
   os?: string;
 }
 
 export class AuthLoginDto {
   @ApiProperty({ description: 'Email or username (any case)', example: 'ada_l' })
   @IsString()
-  @Length(1, 254)
+  @TextLength(1, 254)
   login!: string;
 
   @ApiProperty()
   @IsString()
-  @Length(1, 128)
+  @TextLength(1, 128)
   password!: string;
 
   @ApiPropertyOptional({ type: AuthDeviceDto })

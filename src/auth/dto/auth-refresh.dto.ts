@@ -1,9 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Length } from 'class-validator';
+import { IsString } from 'class-validator';
+import { TextLength } from '#src/common/validation/text-length.js';
 
 export class AuthRefreshDto {
   @ApiProperty({ description: 'The refresh token from sign-in or the previous refresh; each works once' })
   @IsString()
-  @Length(1, 256)
+  @TextLength(1, 256)
   refreshToken!: string;
 }

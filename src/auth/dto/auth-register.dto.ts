@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { IsEmail, IsOptional, IsString, Matches } from 'class-validator';
+import { TextLength } from '#src/common/validation/text-length.js';
 
 export class AuthRegisterDto {
   @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
   @IsEmail({}, { message: 'email must be an email address' })
-  @MaxLength(254)
+  @TextLength(0, 254)
   email!: string;
 
   @ApiProperty({
@@ -17,12 +18,12 @@ export class AuthRegisterDto {
 
   @ApiProperty({ minLength: 8, maxLength: 128 })
   @IsString()
-  @Length(8, 128, { message: 'password must be 8–128 characters' })
+  @TextLength(8, 128, { message: 'password must be 8–128 characters' })
   password!: string;
 
   @ApiPropertyOptional({ maxLength: 64 })
   @IsOptional()
   @IsString()
-  @Length(1, 64)
+  @TextLength(1, 64)
   displayName?: string;
 }

@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { AppError, type ErrorCode, type ErrorDetail } from './app-error.js';
+import { databaseRefusal } from './database-refusal.js';
 import { isDatabaseUnavailable } from './database-unavailable.js';
 
 /** The one error body of API.md, on REST and in Socket.IO acks. */
@@ -60,16 +61,20 @@ function statusOf(error: unknown): number | undefined {
   return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
 }
 
+function fromAppError(error: AppError, requestId: string): ErrorBody {
+  const { status: statusCode, code, message, details } = error;
+  return { statusCode, code, message, ...(details ? { details } : {}), requestId };
+}
+
 /** Maps any thrown value to the error body. Unknown errors become a 500 that reveals nothing. */
 export function toErrorBody(error: unknown, requestId: string): ErrorBody {
-  if (error instanceof AppError) {
-    const { status: statusCode, code, message, details } = error;
-    return { statusCode, code, message, ...(details ? { details } : {}), requestId };
-  }
+  if (error instanceof AppError) return fromAppError(error, requestId);
   if (error instanceof HttpException) return { ...fromHttpException(error), requestId };
   if (isDatabaseUnavailable(error)) {
     return { statusCode: 503, code: 'SERVICE_UNAVAILABLE', message: 'The database is unavailable', requestId };
   }
+  const refusal = databaseRefusal(error);
+  if (refusal) return fromAppError(refusal, requestId);
   const clientStatus = statusOf(error);
   if (clientStatus !== undefined) {
     const layerCode = (error as { code?: string }).code ?? '';

@@ -7,10 +7,10 @@ import {
   IsIn,
   IsString,
   IsUUID,
-  Length,
   Matches,
   ValidateIf,
 } from 'class-validator';
+import { TextLength } from '#src/common/validation/text-length.js';
 
 /** A group holds at most this many members, its owner included (API.md). */
 export const GROUP_MAX_MEMBERS = 500;
@@ -32,7 +32,7 @@ export class ConversationCreateDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 100, description: 'Group only' })
   @ValidateIf((dto: ConversationCreateDto) => dto.type === 'group' || dto.title !== undefined)
   @IsString()
-  @Length(1, 100)
+  @TextLength(1, 100)
   @Matches(NOT_BLANK, { message: 'title must not be blank' })
   title?: string;
 

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsString, Length, Matches, ValidateIf } from 'class-validator';
+import { IsBoolean, IsString, Matches, ValidateIf } from 'class-validator';
+import { TextLength } from '#src/common/validation/text-length.js';
 import { NOT_BLANK } from './conversation-create.dto.js';
 
 /** `PATCH /conversations/:id`: `title` (group owner/admin) and/or `muted` (the caller's own setting). */
@@ -7,7 +8,7 @@ export class ConversationUpdateDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
   @ValidateIf((dto: ConversationUpdateDto) => dto.title !== undefined)
   @IsString()
-  @Length(1, 100)
+  @TextLength(1, 100)
   @Matches(NOT_BLANK, { message: 'title must not be blank' })
   title?: string;
 

@@ -8,13 +8,12 @@ import {
   IsString,
   IsUrl,
   IsUUID,
-  Length,
   Matches,
   Max,
-  MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
+import { TextLength } from '#src/common/validation/text-length.js';
 
 export const BODY_MAX_LENGTH = 4000;
 /** A body needs something besides whitespace. */
@@ -23,12 +22,12 @@ const NOT_BLANK = /\S/;
 export class AttachmentDto {
   @ApiProperty({ maxLength: 2048, description: 'An http(s) URL' })
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'url must be an http(s) URL' })
-  @MaxLength(2048)
+  @TextLength(0, 2048)
   url!: string;
 
   @ApiProperty({ example: 'image/png', maxLength: 127 })
   @IsString()
-  @MaxLength(127)
+  @TextLength(0, 127)
   @Matches(/^[\w.+-]+\/[\w.+-]+$/, { message: 'mimeType must look like type/subtype' })
   mimeType!: string;
 
@@ -40,7 +39,7 @@ export class AttachmentDto {
 
   @ApiProperty({ minLength: 1, maxLength: 255 })
   @IsString()
-  @Length(1, 255)
+  @TextLength(1, 255)
   name!: string;
 }
 
@@ -48,7 +47,7 @@ export class AttachmentDto {
 export class MessageBodyDto {
   @ApiProperty({ minLength: 1, maxLength: BODY_MAX_LENGTH })
   @IsString()
-  @Length(1, BODY_MAX_LENGTH)
+  @TextLength(1, BODY_MAX_LENGTH)
   @Matches(NOT_BLANK, { message: 'body must not be blank' })
   body!: string;
 }

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { TextLength } from '#src/common/validation/text-length.js';
 
 const MAX_SEQ = 2147483647;
 
@@ -52,6 +53,6 @@ export class SyncQueryDto {
   @ApiPropertyOptional({ description: 'The `nextCursor` of the previous answer, when `hasMore` was true' })
   @IsOptional()
   @IsString()
-  @MaxLength(512)
+  @TextLength(0, 512)
   cursor?: string;
 }
