@@ -31,10 +31,18 @@ describe('database errors a client caused', () => {
     expect(toErrorBody(rawError(cause), 'r').statusCode).toBe(status);
   });
 
+  it.each([
+    prismaError('P2034'),
+    rawError({ kind: 'postgres', code: '40P01' }),
+    rawError({ kind: 'postgres', code: '40001' }),
+  ])('maps a lost deadlock or write conflict to 503, to be retried (%p)', (error) => {
+    const body = toErrorBody(error, 'r');
+    expect(body).toMatchObject({ statusCode: 503, code: 'SERVICE_UNAVAILABLE' });
+  });
+
   it('leaves other database failures as 500s that reveal nothing', () => {
     for (const error of [
       prismaError('P2002'),
-      prismaError('P2034'),
       rawError({ kind: 'postgres', code: '42601' }),
       rawError({ kind: 'UniqueConstraintViolation' }),
     ]) {

@@ -6,6 +6,9 @@ const BAD_VALUE_CODES = new Set(['P2000', 'P2006', 'P2007', 'P2009', 'P2020', 'P
 const GONE_CODES = new Set(['P2001', 'P2015', 'P2018', 'P2025']);
 /** A row the write refers to was deleted meanwhile. */
 const FOREIGN_KEY_CODE = 'P2003';
+/** A transaction lost to a concurrent one (write conflict or deadlock): nothing was written, a retry works. */
+const CONFLICT_CODE = 'P2034';
+const CONFLICT_STATES = new Set(['40001', '40P01']);
 /** What the pg adapter calls the same failures of raw SQL (wrapped in P2010). */
 const BAD_VALUE_KINDS = new Set(['LengthMismatch', 'ValueOutOfRange', 'InvalidInputValue', 'InconsistentColumnData']);
 const FOREIGN_KEY_KIND = 'ForeignKeyConstraintViolation';
@@ -29,6 +32,8 @@ const badValue = () =>
     { message: 'a value is too long, out of range or not valid where it is used' },
   ]);
 const gone = () => new AppError(404, 'NOT_FOUND', 'It no longer exists');
+const contended = () =>
+  new AppError(503, 'SERVICE_UNAVAILABLE', 'A concurrent change got in the way; nothing was written, try again');
 const referenceGone = () => new AppError(409, 'CONFLICT', 'Something this refers to no longer exists');
 
 /** The adapter's description of a raw query's failure: from a P2010, or thrown by the adapter itself. */
@@ -41,8 +46,9 @@ function adapterCause(error: PrismaLikeError): AdapterCause | undefined {
 /**
  * The client error hiding in a database error, if it is one: a value the database refused
  * (400; validation is meant to catch these first, this is the net under it) or a row deleted by
- * a concurrent request (404, or 409 when the write referred to it). Anything else is not the
- * client's doing.
+ * a concurrent request (404, or 409 when the write referred to it). A transaction that lost a
+ * deadlock or a write conflict wrote nothing and may be retried (503). Anything else
+ * is not the client's doing.
  */
 export function databaseRefusal(error: unknown): AppError | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
@@ -52,6 +58,7 @@ export function databaseRefusal(error: unknown): AppError | undefined {
     if (BAD_VALUE_CODES.has(code)) return badValue();
     if (GONE_CODES.has(code)) return gone();
     if (code === FOREIGN_KEY_CODE) return referenceGone();
+    if (code === CONFLICT_CODE) return contended();
   }
   const cause = adapterCause(prismaError);
   if (!cause) return undefined;
@@ -59,5 +66,6 @@ export function databaseRefusal(error: unknown): AppError | undefined {
   if (cause.kind === FOREIGN_KEY_KIND) return referenceGone();
   const sqlState = cause.originalCode ?? cause.code;
   if (typeof sqlState === 'string' && DATA_EXCEPTION.test(sqlState)) return badValue();
+  if (typeof sqlState === 'string' && CONFLICT_STATES.has(sqlState)) return contended();
   return undefined;
 }
