@@ -7,6 +7,7 @@ import { RealtimeBroadcaster } from './realtime.broadcaster.js';
 import { RealtimeGateway } from './realtime.gateway.js';
 import { RealtimeMetrics } from './realtime.metrics.js';
 import { RealtimeServices } from './realtime.services.js';
+import { SessionCloser } from './session-closer.js';
 import { SessionWatch } from './session-watch.js';
 import { SocketEventRunner } from './socket-event.runner.js';
 import { SocketHandshake } from './socket-handshake.js';
@@ -21,6 +22,7 @@ import { TypingService } from './typing.service.js';
     RealtimeServices,
     SocketEventRunner,
     SocketHandshake,
+    SessionCloser,
     SessionWatch,
     TypingService,
   ],

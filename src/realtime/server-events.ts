@@ -46,6 +46,12 @@ export interface ClientEvents {
   'presence.query': (payload: { userIds: string[] }, ack: Ack<{ items: PresenceView[] }>) => void;
 }
 
+/** What instances ask of each other through the adapter (Socket.IO server-side emits). */
+export interface InterServerEvents {
+  /** Close the receiving instance's sockets of these sessions, each after its `session.revoked`. */
+  'sessions.close': (sessionIds: string[]) => void;
+}
+
 /** What the server keeps on each socket. */
 export interface SocketData {
   userId: string;
