@@ -116,7 +116,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   @SubscribeMessage('presence.query')
   presenceQuery(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown, @Ack() ack: AckFn) {
     return this.runner.run('presence.query', socket, ack, payload, PresenceQueryDto, async ({ userIds }) => ({
-      items: await this.presence.query([...new Set(userIds)]),
+      items: await this.presence.query(socket.data.userId, [...new Set(userIds)]),
     }));
   }
 }

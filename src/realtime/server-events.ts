@@ -3,7 +3,7 @@ import type { ConversationSummary } from '#src/common/events/chat-events.js';
 import type { MessageView } from '#src/conversations/message.presenter.js';
 import type { SyncView } from '#src/messages/sync.service.js';
 import type { NotificationView } from '#src/notifications/notification.presenter.js';
-import type { PresenceView } from '#src/presence/presence.service.js';
+import type { PresenceView } from '#src/presence/presence.presenter.js';
 
 /** Every event the server sends to clients, with its payload (API.md, "Real time"). */
 export interface ServerEvents {
