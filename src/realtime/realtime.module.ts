@@ -3,6 +3,7 @@ import { AuthModule } from '#src/auth/auth.module.js';
 import { ConversationsModule } from '#src/conversations/conversations.module.js';
 import { MessagesModule } from '#src/messages/messages.module.js';
 import { PresenceModule } from '#src/presence/presence.module.js';
+import { UsersModule } from '#src/users/users.module.js';
 import { RealtimeBroadcaster } from './realtime.broadcaster.js';
 import { RealtimeGateway } from './realtime.gateway.js';
 import { RealtimeMetrics } from './realtime.metrics.js';
@@ -14,7 +15,7 @@ import { SocketHandshake } from './socket-handshake.js';
 import { TypingService } from './typing.service.js';
 
 @Module({
-  imports: [AuthModule, ConversationsModule, MessagesModule, PresenceModule],
+  imports: [AuthModule, ConversationsModule, MessagesModule, PresenceModule, UsersModule],
   providers: [
     RealtimeGateway,
     RealtimeBroadcaster,
