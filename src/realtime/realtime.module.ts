@@ -12,6 +12,7 @@ import { SessionCloser } from './session-closer.js';
 import { SessionWatch } from './session-watch.js';
 import { SocketEventRunner } from './socket-event.runner.js';
 import { SocketHandshake } from './socket-handshake.js';
+import { SocketTokens } from './socket-tokens.js';
 import { TypingService } from './typing.service.js';
 
 @Module({
@@ -23,6 +24,7 @@ import { TypingService } from './typing.service.js';
     RealtimeServices,
     SocketEventRunner,
     SocketHandshake,
+    SocketTokens,
     SessionCloser,
     SessionWatch,
     TypingService,

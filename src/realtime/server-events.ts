@@ -24,6 +24,8 @@ export interface ServerEvents {
   presence: (payload: PresenceView) => void;
   notification: (payload: { notification: NotificationView }) => void;
   'session.revoked': (payload: { sessionId: string }) => void;
+  /** The socket's access token expired without a renewal (`auth`); the server disconnects right after. */
+  'token.expired': (payload: { sessionId: string }) => void;
 }
 
 /** The answer to every client event's ack callback. */
@@ -44,6 +46,8 @@ export interface ClientEvents {
   ) => void;
   sync: (payload: { conversationId: string; since: number; cursor?: string }, ack: Ack<SyncView>) => void;
   'presence.query': (payload: { userIds: string[] }, ack: Ack<{ items: PresenceView[] }>) => void;
+  /** A fresh access token of the same session, before the current one expires; answers the new expiry. */
+  auth: (payload: { accessToken: string }, ack: Ack<{ expiresAt: string }>) => void;
 }
 
 /** What instances ask of each other through the adapter (Socket.IO server-side emits). */
@@ -56,4 +60,6 @@ export interface InterServerEvents {
 export interface SocketData {
   userId: string;
   sessionId: string;
+  /** When the socket's access token expires (ms since epoch); `auth` moves it on. */
+  tokenExpiresAt: number;
 }

@@ -57,8 +57,9 @@ export class SocketHandshake {
     }
     let userId: string;
     let sessionId: string;
+    let tokenExpiresAt: number;
     try {
-      ({ userId, sessionId } = await this.verifier.verify(token));
+      ({ userId, sessionId, expiresAt: tokenExpiresAt } = await this.verifier.verify(token));
     } catch (error) {
       if (error instanceof AppError && error.status === 401) throw this.refused('UNAUTHORIZED', error.message);
       throw refusal('SERVICE_UNAVAILABLE', 'The service cannot check tokens right now');
@@ -70,7 +71,7 @@ export class SocketHandshake {
     if (!(await this.presence.connect(userId))) {
       throw this.refused('RATE_LIMITED', 'Too many open connections for this user');
     }
-    return { userId, sessionId };
+    return { userId, sessionId, tokenExpiresAt };
   }
 
   private refused(code: 'UNAUTHORIZED' | 'RATE_LIMITED', message: string): Error {

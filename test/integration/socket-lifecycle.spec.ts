@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { JwtService } from '@nestjs/jwt';
 import { io } from 'socket.io-client';
-import { bearer, register, type SignedIn } from '../support/auth-client.js';
+import { bearer, freshAddress, login, register, type SignedIn } from '../support/auth-client.js';
 import { chat, expectStatus } from '../support/chat-client.js';
 import { cutHandshake } from '../support/raw-socket.js';
 import { collect, connectSocket, refusedWith, request, type ClientSocket } from '../support/socket-client.js';
@@ -78,5 +80,78 @@ describe('socket lifecycle', () => {
       const query = await request(annSocket, 'presence.query', { userIds: [bob.user.id] });
       expect(query).toMatchObject({ ok: true, data: { items: [{ userId: bob.user.id, online: false }] } });
     }, 30_000);
+  });
+
+  describe('access token expiry', () => {
+    /** An access token of `who`'s session that expires in `seconds`, signed as the app signs them. */
+    const shortToken = (who: SignedIn, seconds: number) =>
+      one.app
+        .get(JwtService)
+        .sign({ sub: who.user.id, sid: who.sessionId }, { jwtid: randomUUID(), expiresIn: seconds });
+    const closing = (socket: ClientSocket) => {
+      const seen: string[] = [];
+      socket.on('token.expired', ({ sessionId }) => seen.push(`token.expired ${sessionId}`));
+      socket.on('session.revoked', ({ sessionId }) => seen.push(`session.revoked ${sessionId}`));
+      const closed = new Promise<string[]>((resolve) =>
+        socket.on('disconnect', (reason) => resolve([...seen, `disconnect: ${reason}`])),
+      );
+      return closed;
+    };
+
+    it('closes a socket whose access token expires unrenewed, with token.expired first', async () => {
+      const { ann } = await pair();
+      const socket = await connectSocket(two.baseUrl, shortToken(ann, 2));
+      sockets.push(socket);
+      expect(await closing(socket)).toEqual([`token.expired ${ann.sessionId}`, 'disconnect: io server disconnect']);
+    });
+
+    it('keeps a socket whose client sends a fresh token of the same session, and still closes it at logout', async () => {
+      const { ann } = await pair();
+      const socket = await connectSocket(two.baseUrl, shortToken(ann, 3));
+      sockets.push(socket);
+      const closed = closing(socket);
+      const renewed = await request(socket, 'auth', { accessToken: ann.accessToken });
+      expect(renewed).toEqual({ ok: true, data: { expiresAt: expect.any(String) } });
+      expect(renewed.ok && Date.parse(renewed.data.expiresAt)).toBeGreaterThan(Date.now() + 60_000);
+
+      await sleep(3500); // past the first token's expiry
+      expect(socket.connected).toBe(true);
+      expect(await request(socket, 'presence.query', { userIds: [ann.user.id] })).toMatchObject({ ok: true });
+
+      expect((await one.request('POST', '/api/v1/auth/logout', { headers: bearer(ann.accessToken) })).status).toBe(204);
+      expect(await closed).toEqual([`session.revoked ${ann.sessionId}`, 'disconnect: io server disconnect']);
+    });
+
+    it('refuses a token that is invalid, expired or of another session, and keeps the old expiry', async () => {
+      const { ann, bob } = await pair();
+      const otherSession = expectStatus<SignedIn>(
+        await login(one, ann.user.username, 'correct horse battery', freshAddress()),
+        200,
+      );
+      const expired = one.app
+        .get(JwtService)
+        .sign(
+          { sub: ann.user.id, sid: ann.sessionId, exp: Math.floor(Date.now() / 1000) - 10 },
+          { jwtid: randomUUID() },
+        );
+      const socket = await connectSocket(one.baseUrl, shortToken(ann, 5));
+      sockets.push(socket);
+      const closed = closing(socket);
+      const unauthorized = { ok: false, error: expect.objectContaining({ statusCode: 401, code: 'UNAUTHORIZED' }) };
+      for (const accessToken of [
+        bob.accessToken,
+        otherSession.accessToken,
+        expired,
+        'not-a-jwt',
+        `${ann.accessToken}x`,
+      ]) {
+        expect(await request(socket, 'auth', { accessToken })).toEqual(unauthorized);
+      }
+      for (const payload of [{}, { accessToken: 42 }, { accessToken: ann.accessToken, extra: true }, null]) {
+        expect(await request(socket, 'auth', payload)).toMatchObject({ ok: false, error: { statusCode: 400 } });
+      }
+      expect(socket.connected).toBe(true);
+      expect(await closed).toEqual([`token.expired ${ann.sessionId}`, 'disconnect: io server disconnect']);
+    });
   });
 });
