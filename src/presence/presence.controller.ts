@@ -1,10 +1,16 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { API_PREFIX } from '#src/common/api.js';
+import { Caller, type AuthContext } from '#src/common/auth/auth-context.js';
 import { uuidParam } from '#src/common/validation/uuid-param.pipe.js';
 import { userNotFound } from '#src/users/users.service.js';
 import { PresenceQueryDto } from './dto/presence-query.dto.js';
 import { PresenceService } from './presence.service.js';
+
+/** Who sees it, in one place for both routes' documentation. */
+const VISIBILITY =
+  'Only contacts (users who share a conversation both have accepted, with no block either way) and the user themselves see the real state; ' +
+  'anyone else gets { online: false, status: "offline", statusText: null, lastSeenAt: null }, the same as for a user never seen.';
 
 @ApiTags('users')
 @ApiBearerAuth()
@@ -14,11 +20,10 @@ export class PresenceController {
 
   @Get(':id/presence')
   @ApiOperation({
-    summary:
-      '{ userId, online, lastSeenAt }: online while the user has a socket on any instance; lastSeenAt is when they last came or went.',
+    summary: `{ userId, online, status, statusText, lastSeenAt }: online while the user has a socket on any instance; lastSeenAt is when they last came or went. ${VISIBILITY} 404 USER_NOT_FOUND for an unknown id.`,
   })
-  async one(@Param('id', uuidParam('id')) id: string) {
-    const [view] = await this.presence.query([id]);
+  async one(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string) {
+    const [view] = await this.presence.query(caller.userId, [id]);
     if (!view) throw userNotFound();
     return view;
   }
@@ -26,9 +31,9 @@ export class PresenceController {
   @Post('presence')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Presence of up to 200 users: { items: [{ userId, online, lastSeenAt }] } (unknown ids left out).',
+    summary: `Presence of up to 200 users: { items: [{ userId, online, status, statusText, lastSeenAt }] } (unknown ids left out). ${VISIBILITY}`,
   })
-  async many(@Body() dto: PresenceQueryDto) {
-    return { items: await this.presence.query([...new Set(dto.userIds)]) };
+  async many(@Caller() caller: AuthContext, @Body() dto: PresenceQueryDto) {
+    return { items: await this.presence.query(caller.userId, [...new Set(dto.userIds)]) };
   }
 }

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
 
+/** What a viewer may know of one user's presence. */
+export interface PresenceSubject {
+  lastSeenAt: Date | null;
+  /** The viewer themselves, or a contact of theirs. */
+  visible: boolean;
+}
+
 @Injectable()
 export class PresenceRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -9,22 +16,40 @@ export class PresenceRepository {
     await this.prisma.user.updateMany({ where: { id: userId }, data: { lastSeenAt: at } });
   }
 
-  /** lastSeenAt of each existing user among `userIds`. */
-  async lastSeen(userIds: string[]): Promise<Map<string, Date | null>> {
-    const rows = await this.prisma.user.findMany({
-      where: { id: { in: userIds } },
-      select: { id: true, lastSeenAt: true },
-    });
-    return new Map(rows.map((row) => [row.id, row.lastSeenAt]));
+  /**
+   * Each existing user among `userIds`, with whether `viewerId` sees their presence: themselves, or a
+   * contact (a conversation both have accepted, and no block either way). One query for any number.
+   */
+  async subjectsFor(viewerId: string, userIds: string[]): Promise<Map<string, PresenceSubject>> {
+    const rows = await this.prisma.$queryRaw<{ id: string; lastSeenAt: Date | null; visible: boolean }[]>`
+      SELECT u.id, u.last_seen_at AS "lastSeenAt",
+        (u.id = ${viewerId}::uuid OR (
+          EXISTS (
+            SELECT 1 FROM conversation_members mine
+            JOIN conversation_members theirs ON theirs.conversation_id = mine.conversation_id
+            WHERE mine.user_id = ${viewerId}::uuid AND theirs.user_id = u.id
+              AND mine.status = 'accepted' AND theirs.status = 'accepted')
+          AND NOT EXISTS (
+            SELECT 1 FROM blocks b
+            WHERE (b.blocker_id = ${viewerId}::uuid AND b.blocked_id = u.id)
+               OR (b.blocker_id = u.id AND b.blocked_id = ${viewerId}::uuid)))) AS visible
+      FROM users u
+      WHERE u.id = ANY(${userIds}::uuid[])`;
+    return new Map(rows.map(({ id, lastSeenAt, visible }) => [id, { lastSeenAt, visible }]));
   }
 
-  /** Everyone who shares a conversation with the user: who hears of their presence. */
+  /** The user's contacts: who hears of their presence (a conversation both accepted, no block either way). */
   async contactsOf(userId: string): Promise<string[]> {
     const rows = await this.prisma.$queryRaw<{ userId: string }[]>`
       SELECT DISTINCT theirs.user_id AS "userId"
       FROM conversation_members mine
       JOIN conversation_members theirs ON theirs.conversation_id = mine.conversation_id
-      WHERE mine.user_id = ${userId}::uuid AND theirs.user_id <> ${userId}::uuid`;
+      WHERE mine.user_id = ${userId}::uuid AND theirs.user_id <> ${userId}::uuid
+        AND mine.status = 'accepted' AND theirs.status = 'accepted'
+        AND NOT EXISTS (
+          SELECT 1 FROM blocks b
+          WHERE (b.blocker_id = mine.user_id AND b.blocked_id = theirs.user_id)
+             OR (b.blocker_id = theirs.user_id AND b.blocked_id = mine.user_id))`;
     return rows.map((row) => row.userId);
   }
 }

@@ -3,14 +3,9 @@ import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } fro
 import { ConfigService } from '@nestjs/config';
 import { ChatEvents } from '#src/common/events/chat-events.js';
 import type { AppConfig } from '#src/infra/config/app-config.js';
+import { hiddenPresence, toPresenceView, type PresenceView } from './presence.presenter.js';
 import { PresenceRepository } from './presence.repository.js';
 import { PresenceStore } from './presence.store.js';
-
-export interface PresenceView {
-  userId: string;
-  online: boolean;
-  lastSeenAt: string | null;
-}
 
 /** How stale the list of live instances may be when counting a socket. */
 const LIVE_LIST_MAX_AGE_MS = 1000;
@@ -96,20 +91,25 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     if (remaining === 0) await this.changed(userId, false);
   }
 
-  /** Presence of existing users among `userIds` (unknown ids are left out). */
-  async query(userIds: string[]): Promise<PresenceView[]> {
-    const lastSeen = await this.users.lastSeen(userIds);
-    const known = userIds.filter((id) => lastSeen.has(id));
-    const online = await this.onlineAmong(known);
-    return known.map((userId) => ({
-      userId,
-      online: online.has(userId),
-      lastSeenAt: lastSeen.get(userId)?.toISOString() ?? null,
-    }));
+  /**
+   * Presence of existing users among `userIds` as `viewerId` may see it (unknown ids are left out):
+   * the real state of the viewer and their contacts, the never-seen answer for everyone else.
+   */
+  async query(viewerId: string, userIds: string[]): Promise<PresenceView[]> {
+    const subjects = await this.users.subjectsFor(viewerId, userIds);
+    const online = await this.onlineAmong(userIds.filter((id) => subjects.get(id)?.visible));
+    return userIds.flatMap((userId) => {
+      const subject = subjects.get(userId);
+      if (!subject) return [];
+      return [
+        subject.visible ? toPresenceView(userId, online.has(userId), subject.lastSeenAt) : hiddenPresence(userId),
+      ];
+    });
   }
 
   /** Those of `userIds` with a socket on some live instance. Without Redis: those connected here. */
   async onlineAmong(userIds: string[]): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
     let counts: number[];
     try {
       counts = await this.store.socketCounts(userIds, await this.store.liveInstances(this.ttlMs));
@@ -166,12 +166,12 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     this.logger.log(`instance ${deadId} stopped renewing its presence: ${users.length} of its users swept`);
   }
 
-  /** Records the change and tells the user's contacts; without Postgres it is only logged. */
+  /** Records the change and tells the user's contacts (no one else); without Postgres it is only logged. */
   private async changed(userId: string, online: boolean, at = new Date()): Promise<void> {
     try {
       await this.users.touchLastSeen(userId, at);
       const contactIds = await this.users.contactsOf(userId);
-      this.events.publish('presence.changed', { userId, online, lastSeenAt: at.toISOString(), contactIds });
+      this.events.publish('presence.changed', { ...toPresenceView(userId, online, at), contactIds });
     } catch (error) {
       this.logger.warn(`presence change of ${userId} not recorded: ${errorMessage(error)}`);
     }

@@ -2,7 +2,8 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { ChatEvents } from '#src/common/events/chat-events.js';
 import { RealtimeMetrics } from './realtime.metrics.js';
 import type { ServerEvents } from './server-events.js';
-import { sessionRoom, userRoom, type ChatServer } from './socket-types.js';
+import { SessionCloser } from './session-closer.js';
+import { userRoom, type ChatServer } from './socket-types.js';
 
 /**
  * Turns what happened (ChatEvents) into socket events for the users concerned, on every instance:
@@ -15,11 +16,13 @@ export class RealtimeBroadcaster implements OnModuleInit {
   constructor(
     private readonly events: ChatEvents,
     private readonly metrics: RealtimeMetrics,
+    private readonly sessions: SessionCloser,
   ) {}
 
   /** Called by the gateway once the Socket.IO server exists. */
   attach(server: ChatServer): void {
     this.server = server;
+    this.sessions.attach(server);
   }
 
   /** Emits to every socket of these users (on any instance). */
@@ -56,17 +59,6 @@ export class RealtimeBroadcaster implements OnModuleInit {
     events.on('notification.created', ({ userId, notification }) =>
       this.toUsers([userId], 'notification', { notification }),
     );
-    events.on('session.revoked', ({ sessionIds }) => this.disconnectSessions(sessionIds));
-  }
-
-  /** Tells each revoked session's sockets, then closes them, on every instance. */
-  private disconnectSessions(sessionIds: string[]): void {
-    if (!this.server) return;
-    for (const sessionId of sessionIds) {
-      // Both go out on the same Redis connection, in this order: the notice arrives before the close.
-      this.server.to(sessionRoom(sessionId)).emit('session.revoked', { sessionId });
-      this.server.in(sessionRoom(sessionId)).disconnectSockets(true);
-      this.metrics.sent('session.revoked');
-    }
+    events.on('session.revoked', ({ sessionIds }) => this.sessions.closeEverywhere(sessionIds));
   }
 }

@@ -13,7 +13,13 @@ import { rateLimited } from '#src/infra/rate-limit/rate-limit.guard.js';
 import { SEND_LIMIT } from '#src/messages/send-limit.js';
 import { PresenceQueryDto } from '#src/presence/dto/presence-query.dto.js';
 import { PresenceService } from '#src/presence/presence.service.js';
-import { ConversationRefDto, MessageSendEventDto, ReadEventDto, SyncEventDto } from './dto/socket-events.dto.js';
+import {
+  ConversationRefDto,
+  MessageSendEventDto,
+  ReadEventDto,
+  SocketAuthDto,
+  SyncEventDto,
+} from './dto/socket-events.dto.js';
 import { RealtimeBroadcaster } from './realtime.broadcaster.js';
 import { RealtimeMetrics } from './realtime.metrics.js';
 import { RealtimeServices } from './realtime.services.js';
@@ -56,12 +62,14 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   async handleConnection(socket: ChatSocket): Promise<void> {
     this.metrics.sockets.inc();
+    this.services.tokens.watch(socket);
     await socket.join([userRoom(socket.data.userId), sessionRoom(socket.data.sessionId)]);
   }
 
   async handleDisconnect(socket: ChatSocket): Promise<void> {
     this.metrics.sockets.dec();
     this.services.typing.forgetSocket(socket.id);
+    this.services.tokens.forget(socket.id);
     if (!socket.data.userId) return;
     const leaving = this.presence.disconnect(socket.data.userId);
     this.leaving.add(leaving);
@@ -113,10 +121,17 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     );
   }
 
+  @SubscribeMessage('auth')
+  renewToken(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown, @Ack() ack: AckFn) {
+    return this.runner.run('auth', socket, ack, payload, SocketAuthDto, ({ accessToken }) =>
+      this.services.tokens.renew(socket, accessToken),
+    );
+  }
+
   @SubscribeMessage('presence.query')
   presenceQuery(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown, @Ack() ack: AckFn) {
     return this.runner.run('presence.query', socket, ack, payload, PresenceQueryDto, async ({ userIds }) => ({
-      items: await this.presence.query([...new Set(userIds)]),
+      items: await this.presence.query(socket.data.userId, [...new Set(userIds)]),
     }));
   }
 }

@@ -3,17 +3,20 @@ import { AuthModule } from '#src/auth/auth.module.js';
 import { ConversationsModule } from '#src/conversations/conversations.module.js';
 import { MessagesModule } from '#src/messages/messages.module.js';
 import { PresenceModule } from '#src/presence/presence.module.js';
+import { UsersModule } from '#src/users/users.module.js';
 import { RealtimeBroadcaster } from './realtime.broadcaster.js';
 import { RealtimeGateway } from './realtime.gateway.js';
 import { RealtimeMetrics } from './realtime.metrics.js';
 import { RealtimeServices } from './realtime.services.js';
+import { SessionCloser } from './session-closer.js';
 import { SessionWatch } from './session-watch.js';
 import { SocketEventRunner } from './socket-event.runner.js';
 import { SocketHandshake } from './socket-handshake.js';
+import { SocketTokens } from './socket-tokens.js';
 import { TypingService } from './typing.service.js';
 
 @Module({
-  imports: [AuthModule, ConversationsModule, MessagesModule, PresenceModule],
+  imports: [AuthModule, ConversationsModule, MessagesModule, PresenceModule, UsersModule],
   providers: [
     RealtimeGateway,
     RealtimeBroadcaster,
@@ -21,6 +24,8 @@ import { TypingService } from './typing.service.js';
     RealtimeServices,
     SocketEventRunner,
     SocketHandshake,
+    SocketTokens,
+    SessionCloser,
     SessionWatch,
     TypingService,
   ],

@@ -3,6 +3,7 @@ import { ReadMarksService } from '#src/conversations/read-marks.service.js';
 import { RateLimiter } from '#src/infra/rate-limit/rate-limiter.service.js';
 import { MessagesService } from '#src/messages/messages.service.js';
 import { SyncService } from '#src/messages/sync.service.js';
+import { SocketTokens } from './socket-tokens.js';
 import { TypingService } from './typing.service.js';
 
 /** The services client events call into, the same ones the REST routes use. */
@@ -13,6 +14,7 @@ export class RealtimeServices {
     readonly readMarks: ReadMarksService,
     readonly sync: SyncService,
     readonly typing: TypingService,
+    readonly tokens: SocketTokens,
     readonly limiter: RateLimiter,
   ) {}
 }

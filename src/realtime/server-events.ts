@@ -3,7 +3,7 @@ import type { ConversationSummary } from '#src/common/events/chat-events.js';
 import type { MessageView } from '#src/conversations/message.presenter.js';
 import type { SyncView } from '#src/messages/sync.service.js';
 import type { NotificationView } from '#src/notifications/notification.presenter.js';
-import type { PresenceView } from '#src/presence/presence.service.js';
+import type { PresenceView } from '#src/presence/presence.presenter.js';
 
 /** Every event the server sends to clients, with its payload (API.md, "Real time"). */
 export interface ServerEvents {
@@ -24,6 +24,8 @@ export interface ServerEvents {
   presence: (payload: PresenceView) => void;
   notification: (payload: { notification: NotificationView }) => void;
   'session.revoked': (payload: { sessionId: string }) => void;
+  /** The socket's access token expired without a renewal (`auth`); the server disconnects right after. */
+  'token.expired': (payload: { sessionId: string }) => void;
 }
 
 /** The answer to every client event's ack callback. */
@@ -44,10 +46,20 @@ export interface ClientEvents {
   ) => void;
   sync: (payload: { conversationId: string; since: number; cursor?: string }, ack: Ack<SyncView>) => void;
   'presence.query': (payload: { userIds: string[] }, ack: Ack<{ items: PresenceView[] }>) => void;
+  /** A fresh access token of the same session, before the current one expires; answers the new expiry. */
+  auth: (payload: { accessToken: string }, ack: Ack<{ expiresAt: string }>) => void;
+}
+
+/** What instances ask of each other through the adapter (Socket.IO server-side emits). */
+export interface InterServerEvents {
+  /** Close the receiving instance's sockets of these sessions, each after its `session.revoked`. */
+  'sessions.close': (sessionIds: string[]) => void;
 }
 
 /** What the server keeps on each socket. */
 export interface SocketData {
   userId: string;
   sessionId: string;
+  /** When the socket's access token expires (ms since epoch); `auth` moves it on. */
+  tokenExpiresAt: number;
 }

@@ -2,8 +2,8 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { SessionsService } from '#src/auth/sessions.service.js';
 import type { AppConfig } from '#src/infra/config/app-config.js';
-import { RealtimeMetrics } from './realtime.metrics.js';
-import { sessionRoom, type ChatServer } from './socket-types.js';
+import { SessionCloser } from './session-closer.js';
+import type { ChatServer } from './socket-types.js';
 
 /**
  * Closes this instance's sockets whose session ended, checked against Postgres on every presence
@@ -18,7 +18,7 @@ export class SessionWatch implements OnModuleDestroy {
 
   constructor(
     private readonly sessions: SessionsService,
-    private readonly metrics: RealtimeMetrics,
+    private readonly closer: SessionCloser,
     config: ConfigService<AppConfig, true>,
   ) {
     this.everyMs = config.get('PRESENCE_HEARTBEAT_SECONDS', { infer: true }) * 1000;
@@ -36,11 +36,7 @@ export class SessionWatch implements OnModuleDestroy {
     try {
       const sockets = await server.local.fetchSockets();
       const ids = [...new Set(sockets.map((socket) => socket.data.sessionId).filter(Boolean))];
-      for (const sessionId of await this.sessions.endedAmong(ids)) {
-        server.local.to(sessionRoom(sessionId)).emit('session.revoked', { sessionId });
-        server.local.in(sessionRoom(sessionId)).disconnectSockets(true);
-        this.metrics.sent('session.revoked');
-      }
+      this.closer.closeHere(await this.sessions.endedAmong(ids));
     } catch (error) {
       this.logger.warn(`session check skipped: ${(error as Error).message}`);
     }

@@ -4,6 +4,7 @@ import { AppError } from '#src/common/errors/app-error.js';
 import { RateLimiter } from '#src/infra/rate-limit/rate-limiter.service.js';
 import { PresenceService } from '#src/presence/presence.service.js';
 import { RealtimeMetrics } from './realtime.metrics.js';
+import type { SocketData } from './server-events.js';
 import type { ChatSocket } from './socket-types.js';
 
 /** New connections per user per minute, over all instances (reconnect storms included). */
@@ -13,6 +14,10 @@ const CONNECTS_PER_MINUTE = 60;
 function refusal(code: 'UNAUTHORIZED' | 'RATE_LIMITED' | 'SERVICE_UNAVAILABLE', message: string): Error {
   return Object.assign(new Error(code), { data: { code, message } });
 }
+
+/** The client's connection closed (or is closing) before its handshake was answered. */
+const closed = (socket: ChatSocket) => socket.conn.readyState !== 'open';
+const gone = () => new Error('the connection closed during the handshake');
 
 /**
  * Admits a socket: a valid access token whose session is not revoked (the same check as REST),
@@ -29,30 +34,44 @@ export class SocketHandshake {
 
   readonly middleware = (socket: ChatSocket, next: (error?: Error) => void): void => {
     this.admit(socket).then(
-      () => next(),
+      (data) => {
+        // Socket.IO drops a socket whose connection closed while it was being admitted, with neither a
+        // connect nor a disconnect event; it checks right after `next`, in this same tick. What was
+        // counted for it is given back here, or the user would keep a socket slot and show online for ever.
+        if (closed(socket)) {
+          void this.presence.disconnect(data.userId);
+          next(gone());
+          return;
+        }
+        socket.data = data;
+        next();
+      },
       (error: Error) => next(error),
     );
   };
 
-  private async admit(socket: ChatSocket): Promise<void> {
+  private async admit(socket: ChatSocket): Promise<SocketData> {
     const token: unknown = socket.handshake.auth?.token;
     if (typeof token !== 'string' || token.length === 0 || token.length > 4096) {
       throw this.refused('UNAUTHORIZED', 'An access token is required in auth.token');
     }
     let userId: string;
     let sessionId: string;
+    let tokenExpiresAt: number;
     try {
-      ({ userId, sessionId } = await this.verifier.verify(token));
+      ({ userId, sessionId, expiresAt: tokenExpiresAt } = await this.verifier.verify(token));
     } catch (error) {
       if (error instanceof AppError && error.status === 401) throw this.refused('UNAUTHORIZED', error.message);
       throw refusal('SERVICE_UNAVAILABLE', 'The service cannot check tokens right now');
     }
     const rate = await this.limiter.hit('socket-connect', `user:${userId}`, CONNECTS_PER_MINUTE, 60_000);
     if (!rate.allowed) throw this.refused('RATE_LIMITED', 'Too many connections in a minute');
+    // Already gone: nothing to count (and no online-then-offline flicker for the user's contacts).
+    if (closed(socket)) throw gone();
     if (!(await this.presence.connect(userId))) {
       throw this.refused('RATE_LIMITED', 'Too many open connections for this user');
     }
-    socket.data = { userId, sessionId };
+    return { userId, sessionId, tokenExpiresAt };
   }
 
   private refused(code: 'UNAUTHORIZED' | 'RATE_LIMITED', message: string): Error {

@@ -1,8 +1,8 @@
 import type { Server, Socket } from 'socket.io';
-import type { ClientEvents, ServerEvents, SocketData } from './server-events.js';
+import type { ClientEvents, InterServerEvents, ServerEvents, SocketData } from './server-events.js';
 
-export type ChatServer = Server<ClientEvents, ServerEvents, Record<string, never>, SocketData>;
-export type ChatSocket = Socket<ClientEvents, ServerEvents, Record<string, never>, SocketData>;
+export type ChatServer = Server<ClientEvents, ServerEvents, InterServerEvents, SocketData>;
+export type ChatSocket = Socket<ClientEvents, ServerEvents, InterServerEvents, SocketData>;
 
 /** Rooms every socket joins: events for a user or one of their sessions are emitted to these. */
 export const userRoom = (userId: string) => `user:${userId}`;

@@ -3,6 +3,8 @@ import type { Redis } from 'ioredis';
 import { ConversationAccess } from '#src/conversations/conversation-access.service.js';
 import { RedisKeys } from '#src/infra/redis/redis-keys.js';
 import { REDIS } from '#src/infra/redis/redis.tokens.js';
+import { BlocksService } from '#src/users/blocks.service.js';
+import type { ConversationMeta } from '#src/conversations/conversation-meta.js';
 
 /** Typing expires by itself this long after the last `typing.start` (API.md). */
 const TYPING_TTL_SECONDS = 5;
@@ -18,11 +20,13 @@ export class TypingService {
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     private readonly access: ConversationAccess,
+    private readonly blocks: BlocksService,
   ) {}
 
   /**
-   * The other members to tell, or none when this start repeats one passed on moments ago. Only a
-   * member who may write can signal typing (not across a block, not in an unanswered request).
+   * The members to tell, or none when this start repeats one passed on moments ago. Only a member
+   * who may write can signal typing (not in an unanswered request, and in a direct conversation not
+   * across a block: 403 BLOCKED).
    */
   async start(socketId: string, userId: string, conversationId: string): Promise<string[]> {
     const { conversation } = await this.access.requireWriter(userId, conversationId);
@@ -34,20 +38,27 @@ export class TypingService {
     await this.redis
       .set(RedisKeys.typing(conversationId, userId), '1', 'EX', TYPING_TTL_SECONDS)
       .catch(() => undefined);
-    return othersIn(conversation.members, userId);
+    return this.audience(conversation, userId);
   }
 
   async stop(socketId: string, userId: string, conversationId: string): Promise<string[]> {
     const { conversation } = await this.access.requireMember(userId, conversationId);
     this.lastStart.get(socketId)?.delete(conversationId);
     await this.redis.del(RedisKeys.typing(conversationId, userId)).catch(() => undefined);
-    return othersIn(conversation.members, userId);
+    return this.audience(conversation, userId);
   }
 
   forgetSocket(socketId: string): void {
     this.lastStart.delete(socketId);
   }
-}
 
-const othersIn = (members: { userId: string }[], userId: string) =>
-  members.map((member) => member.userId).filter((id) => id !== userId);
+  /**
+   * The other members, less those with a block either way with the typist: in a group the typist
+   * still types to the others, never to someone who blocked them or whom they blocked.
+   */
+  private async audience(conversation: ConversationMeta, userId: string): Promise<string[]> {
+    const others = conversation.members.map((member) => member.userId).filter((id) => id !== userId);
+    const blocked = await this.blocks.blockedEitherWayAmong(userId, others);
+    return others.filter((id) => !blocked.has(id));
+  }
+}

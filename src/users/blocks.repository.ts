@@ -29,6 +29,20 @@ export class BlocksRepository {
     return rows.map((row) => row.blockerId);
   }
 
+  /** Those of `candidates` who blocked `userId` or whom `userId` blocked. */
+  async eitherWayAmong(userId: string, candidates: string[]): Promise<string[]> {
+    const rows = await this.prisma.block.findMany({
+      where: {
+        OR: [
+          { blockerId: userId, blockedId: { in: candidates } },
+          { blockedId: userId, blockerId: { in: candidates } },
+        ],
+      },
+      select: { blockerId: true, blockedId: true },
+    });
+    return rows.map((row) => (row.blockerId === userId ? row.blockedId : row.blockerId));
+  }
+
   async existsBetween(a: string, b: string): Promise<boolean> {
     const row = await this.prisma.block.findFirst({
       where: {

@@ -58,6 +58,11 @@ export class BlocksService {
     return this.blocks.existsBetween(a, b);
   }
 
+  /** Those of `candidates` with a block either way with `userId`. */
+  async blockedEitherWayAmong(userId: string, candidates: string[]): Promise<Set<string>> {
+    return new Set(candidates.length ? await this.blocks.eitherWayAmong(userId, candidates) : []);
+  }
+
   async list(blockerId: string, query: ListQueryDto): Promise<Page<BlockView>> {
     const rows = await this.blocks.list(blockerId, query.limit + 1, decodeCursor(query.cursor, isBlockCursor));
     return toPage(

@@ -1264,6 +1264,23 @@ describe('hostile input', () => {
           ],
         ],
         ['presence.query', () => ({ userIds: [member.user.id] }), [uuidList('userIds', 200)]],
+        [
+          'auth',
+          () => ({ accessToken: owner.accessToken }),
+          [
+            {
+              name: 'accessToken',
+              invalid: [
+                ['missing', undefined],
+                ['empty', ''],
+                ['a number', 42],
+                ['an object', { a: 1 }],
+                ['5000 characters', 'x'.repeat(5000)],
+                ['not a JWT', 'garbage'],
+              ],
+            },
+          ],
+        ],
       ];
       const whole: [string, unknown][] = [
         ['no payload', undefined],

@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 // Types only: the payloads are shaped by the features that publish them.
 import type { MessageView } from '#src/conversations/message.presenter.js';
 import type { NotificationView } from '#src/notifications/notification.presenter.js';
+import type { PresenceView } from '#src/presence/presence.presenter.js';
 
 /** What a conversation looks like to anyone in it: the fields that do not depend on who is looking. */
 export interface ConversationSummary {
@@ -38,8 +39,8 @@ export interface ChatEventMap {
   /** A notification was stored for `userId`. */
   'notification.created': { userId: string; notification: NotificationView };
   'session.revoked': { userId: string; sessionIds: string[] };
-  /** A user's first socket opened or last one closed; `contactIds` share a conversation with them. */
-  'presence.changed': { userId: string; online: boolean; lastSeenAt: string | null; contactIds: string[] };
+  /** A user's first socket opened or last one closed; `contactIds` are their contacts, the only ones told. */
+  'presence.changed': PresenceView & { contactIds: string[] };
 }
 
 export type ChatEventName = keyof ChatEventMap;

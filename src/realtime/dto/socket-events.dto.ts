@@ -1,4 +1,4 @@
-import { IsInt, IsUUID, Max, Min } from 'class-validator';
+import { IsInt, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { MessageCreateDto } from '#src/messages/dto/message-create.dto.js';
 import { SyncQueryDto } from '#src/messages/dto/message-list.dto.js';
 
@@ -26,4 +26,11 @@ export class ReadEventDto extends ConversationRefDto {
 export class SyncEventDto extends SyncQueryDto {
   @IsUUID('all', { message: 'conversationId must be a UUID' })
   conversationId!: string;
+}
+
+/** `auth`: a fresh access token for the connection. */
+export class SocketAuthDto {
+  @IsString()
+  @Length(1, 4096)
+  accessToken!: string;
 }
