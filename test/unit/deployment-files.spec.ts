@@ -445,6 +445,14 @@ describe('deployment files: nginx.conf', () => {
   });
 });
 
+describe('deployment files: image', () => {
+  it('builds and runs on Node 24 LTS', () => {
+    const bases = [...read('docker/Dockerfile').matchAll(/^FROM\s+(\S+)/gm)].map((match) => match[1]);
+    expect(bases.length).toBeGreaterThanOrEqual(2);
+    for (const base of bases) expect(base).toMatch(/^node:24(-|$)/);
+  });
+});
+
 describe('deployment files: image build context', () => {
   it('.dockerignore keeps local files and secrets out of the image', () => {
     const ignored = read('.dockerignore')
