@@ -25,7 +25,7 @@ import { SessionsService } from './sessions.service.js';
 const MINUTE = 60_000;
 
 const clientInfo = (request: FastifyRequest): ClientInfo => ({
-  ip: request.ip,
+  ip: request.clientAddress,
   userAgent: request.headers['user-agent'],
 });
 
