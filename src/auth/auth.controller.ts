@@ -77,11 +77,21 @@ export class AuthController {
   @HttpCode(200)
   @RateLimit({ name: 'refresh-session', limit: 30, windowMs: MINUTE, by: refreshingSession })
   @ApiOperation({
-    summary:
-      'Exchange a refresh token for a new pair. Each refresh token works once: presenting a used one revokes the session (REFRESH_TOKEN_REUSED). Limited to 30 per minute per session.',
+    summary: 'Exchange a refresh token for a new pair. Limited to 30 per minute per session.',
+    description: [
+      'Each refresh token works once: the answer carries its successor.',
+      'Two requests racing with the same token (two tabs): one gets the new pair; a second use of the token',
+      'within REFRESH_REUSE_GRACE_SECONDS (default 10 s) of the first is answered 401 REFRESH_TOKEN_ALREADY_USED',
+      'and the session stays signed in: take the pair the other request received (e.g. from shared storage)',
+      'rather than signing in again. A used token presented later than that means it was copied:',
+      '401 REFRESH_TOKEN_REUSED, and the session is revoked.',
+    ].join(' '),
   })
   @ApiOkResponse({ description: '{ accessToken, refreshToken }' })
-  @ApiUnauthorizedResponse({ description: 'UNAUTHORIZED (invalid or ended session) or REFRESH_TOKEN_REUSED' })
+  @ApiUnauthorizedResponse({
+    description:
+      'UNAUTHORIZED (invalid token, or ended session); REFRESH_TOKEN_ALREADY_USED (the token was used less than REFRESH_REUSE_GRACE_SECONDS ago; the session is kept); REFRESH_TOKEN_REUSED (a used token replayed later; the session is revoked)',
+  })
   refresh(@Body() dto: AuthRefreshDto) {
     return this.auth.refresh(dto.refreshToken);
   }

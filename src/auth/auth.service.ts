@@ -64,14 +64,23 @@ export class AuthService {
   }
 
   /**
-   * Rotates a refresh token: the current one yields a new pair and stops working. A token that was
-   * issued for this session but already used means it was copied: the session is revoked.
+   * Rotates a refresh token: the current one yields a new pair and stops working. A used token
+   * presented again within REFRESH_REUSE_GRACE_SECONDS of its first use (two tabs racing) is
+   * refused with REFRESH_TOKEN_ALREADY_USED and the session lives on: the first use got the new
+   * pair. Presented later, it means the token was copied: the session is revoked.
    */
   async refresh(refreshToken: string): Promise<{ accessToken: string; refreshToken: string }> {
     const parts = this.tokens.parseRefresh(refreshToken);
     if (!parts) throw unauthorized('Invalid refresh token');
     const rotation = await this.sessions.rotate(parts.sessionId, parts.generation);
     if (rotation.outcome === 'ended') throw unauthorized('This session has ended; sign in again');
+    if (rotation.outcome === 'already-used') {
+      throw new AppError(
+        401,
+        'REFRESH_TOKEN_ALREADY_USED',
+        'This refresh token was just used by another request, which received the new pair; use that pair',
+      );
+    }
     if (rotation.outcome === 'reused') {
       this.metrics.refreshReused();
       throw new AppError(401, 'REFRESH_TOKEN_REUSED', 'This refresh token was already used; the session is revoked');

@@ -35,12 +35,18 @@ export class SessionRepository {
 
   /**
    * Moves the session from `generation` to the next, only if that is still its generation and it
-   * is active: of two refreshes racing with one token, exactly one wins.
+   * is active: of two refreshes racing with one token, exactly one wins. `refreshTimes` replaces
+   * the list of recent refresh times (read with that generation, so no other refresh changed it).
    */
-  async advanceGeneration(id: string, generation: number, expiresAt: Date): Promise<boolean> {
+  async advanceGeneration(
+    id: string,
+    generation: number,
+    change: { expiresAt: Date; refreshTimes: Date[] },
+  ): Promise<boolean> {
+    const now = new Date();
     const { count } = await this.prisma.session.updateMany({
-      where: { id, refreshGeneration: generation, revokedAt: null, expiresAt: { gt: new Date() } },
-      data: { refreshGeneration: generation + 1, expiresAt, lastActiveAt: new Date() },
+      where: { id, refreshGeneration: generation, revokedAt: null, expiresAt: { gt: now } },
+      data: { refreshGeneration: generation + 1, lastActiveAt: now, ...change },
     });
     return count === 1;
   }

@@ -108,6 +108,13 @@ export class EnvSchema {
   @IntegerSetting(1, 365, 'days')
   REFRESH_TOKEN_TTL_DAYS = 30;
 
+  /**
+   * A refresh token used again this soon after its first use (two tabs refreshing at once) is
+   * answered 401 REFRESH_TOKEN_ALREADY_USED and leaves the session alone; later, it revokes it. 0: no grace.
+   */
+  @IntegerSetting(0, 300, 'seconds')
+  REFRESH_REUSE_GRACE_SECONDS = 10;
+
   /** Signed-in devices per user; signing in on one more revokes the oldest. */
   @IntegerSetting(1, 100, 'count')
   SESSIONS_MAX_PER_USER = 10;
