@@ -51,8 +51,10 @@ export class AuthService {
   /** Same 401, after the same password work, for an unknown account and a wrong password. */
   async login(dto: AuthLoginDto, client: ClientInfo): Promise<SignedIn> {
     const user = await this.users.findByLogin(dto.login);
-    // Counted per account (email and username alike); an unknown login is counted by itself.
-    const attempt = await this.attempts.reserve(user?.id ?? dto.login.trim().toLowerCase());
+    // Counted per account (email and username alike) and address; an unknown login is counted by itself.
+    const attempt = await this.attempts.reserve(user?.id ?? dto.login.trim().toLowerCase(), client.ip, async () =>
+      user ? this.sessions.signedInFrom(user.id, client.ip) : false,
+    );
     const valid = await this.passwords.verify(user?.passwordHash, dto.password);
     if (!user || !valid) {
       this.metrics.login('failure');

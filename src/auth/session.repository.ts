@@ -25,6 +25,15 @@ export class SessionRepository {
     return this.prisma.session.findUnique({ where: { id } });
   }
 
+  /** Whether the user opened a session from `ip` since `since` (revoked or not). */
+  async existsFrom(userId: string, ip: string, since: Date): Promise<boolean> {
+    const found = await this.prisma.session.findFirst({
+      where: { userId, ip, createdAt: { gt: since } },
+      select: { id: true },
+    });
+    return found !== null;
+  }
+
   /** Active sessions of a user, newest first. */
   findActiveForUser(userId: string): Promise<Session[]> {
     return this.prisma.session.findMany({

@@ -58,6 +58,11 @@ export class SessionsService {
     return created;
   }
 
+  /** Whether `userId` opened a session from `ip` within the session lifetime (a place the owner signs in from). */
+  signedInFrom(userId: string, ip: string): Promise<boolean> {
+    return this.sessions.existsFrom(userId, ip, new Date(Date.now() - this.lifetimeMs));
+  }
+
   async list(caller: AuthContext): Promise<{ items: SessionView[] }> {
     const sessions = await this.sessions.findActiveForUser(caller.userId);
     return {
