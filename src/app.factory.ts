@@ -9,6 +9,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from '#src/app.module.js';
 import type { AppConfig } from '#src/infra/config/app-config.js';
 import { allowedOrigins, CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from '#src/infra/http/cors.js';
+import { registerClientAddress } from '#src/infra/http/client-address.js';
 import { registerJsonBodyParser } from '#src/infra/http/json-body-parser.js';
 import { toErrorBody } from '#src/common/errors/error-body.js';
 import { assignRequestId } from '#src/infra/http/request-id.js';
@@ -30,7 +31,9 @@ export async function createApp(
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
-    trustProxy: config.TRUST_PROXY,
+    // Fastify's `request.ip` stays the peer's address: the client address is `request.clientAddress`
+    // (registerClientAddress), which applies TRUST_PROXY and never takes a client-chosen entry.
+    trustProxy: false,
     requestIdHeader: false,
     genReqId: assignRequestId,
     // While closing, Fastify answers new requests 503 and lets in-flight ones finish.
@@ -54,6 +57,7 @@ export async function createApp(
 
   const fastify = app.getHttpAdapter().getInstance();
   registerJsonBodyParser(fastify);
+  registerClientAddress(fastify, config.TRUST_PROXY);
   // Security headers on every answer (nosniff, frame options, HSTS, a CSP that still lets /docs run).
   await app.register(fastifyHelmet);
   await app.register(fastifyCors, {

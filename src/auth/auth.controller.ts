@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -20,21 +20,15 @@ import { AuthService, type ClientInfo } from './auth.service.js';
 import { AuthLoginDto } from './dto/auth-login.dto.js';
 import { AuthRefreshDto } from './dto/auth-refresh.dto.js';
 import { AuthRegisterDto } from './dto/auth-register.dto.js';
+import { RefreshLimitGuard } from './refresh-limit.guard.js';
 import { SessionsService } from './sessions.service.js';
 
 const MINUTE = 60_000;
 
 const clientInfo = (request: FastifyRequest): ClientInfo => ({
-  ip: request.ip,
+  ip: request.clientAddress,
   userAgent: request.headers['user-agent'],
 });
-
-/** Refreshes are limited per session: the session id is the second part of the refresh token. */
-const refreshingSession = (request: FastifyRequest): string | undefined => {
-  const token = (request.body as { refreshToken?: unknown } | undefined)?.refreshToken;
-  const sessionId = typeof token === 'string' ? token.split('.')[1] : undefined;
-  return sessionId && /^[0-9a-f-]{36}$/.test(sessionId) ? `session:${sessionId}` : undefined;
-};
 
 @ApiTags('auth')
 @Controller(`${API_PREFIX}/auth`)
@@ -61,7 +55,9 @@ export class AuthController {
   @RateLimit({ name: 'login-ip', limit: 5, windowMs: MINUTE })
   @ApiOperation({
     summary:
-      'Sign in with email or username. Limited to 5 requests per minute per client address and 5 failed attempts per minute per account.',
+      'Sign in with email or username. Limited to 5 requests per minute per client address and 5 failed attempts per minute per account and client address.',
+    description:
+      'Failures elsewhere never use up the attempts of your address. While an account collects more than 20 failures a minute from all addresses, addresses it has never signed in from get 429 until the minute has passed.',
   })
   @ApiOkResponse({ description: '{ user, accessToken, refreshToken, sessionId }' })
   @ApiUnauthorizedResponse({
@@ -75,13 +71,25 @@ export class AuthController {
   @Public()
   @Post('refresh')
   @HttpCode(200)
-  @RateLimit({ name: 'refresh-session', limit: 30, windowMs: MINUTE, by: refreshingSession })
+  @UseGuards(RefreshLimitGuard)
   @ApiOperation({
     summary:
-      'Exchange a refresh token for a new pair. Each refresh token works once: presenting a used one revokes the session (REFRESH_TOKEN_REUSED). Limited to 30 per minute per session.',
+      'Exchange a refresh token for a new pair. Limited to 30 per minute per session, counting only tokens that verify.',
+    description: [
+      'Each refresh token works once: the answer carries its successor.',
+      'Two requests racing with the same token (two tabs): one gets the new pair; a second use of the token',
+      'within REFRESH_REUSE_GRACE_SECONDS (default 10 s) of the first is answered 401 REFRESH_TOKEN_ALREADY_USED',
+      'and the session stays signed in: take the pair the other request received (e.g. from shared storage)',
+      'rather than signing in again. A used token presented later than that means it was copied:',
+      '401 REFRESH_TOKEN_REUSED, and the session is revoked.',
+    ].join(' '),
   })
   @ApiOkResponse({ description: '{ accessToken, refreshToken }' })
-  @ApiUnauthorizedResponse({ description: 'UNAUTHORIZED (invalid or ended session) or REFRESH_TOKEN_REUSED' })
+  @ApiUnauthorizedResponse({
+    description:
+      'UNAUTHORIZED (invalid token, or ended session); REFRESH_TOKEN_ALREADY_USED (the token was used less than REFRESH_REUSE_GRACE_SECONDS ago; the session is kept); REFRESH_TOKEN_REUSED (a used token replayed later; the session is revoked)',
+  })
+  @ApiTooManyRequestsResponse({ description: 'RATE_LIMITED, with Retry-After' })
   refresh(@Body() dto: AuthRefreshDto) {
     return this.auth.refresh(dto.refreshToken);
   }

@@ -13,6 +13,7 @@ import { AuthMetrics } from './auth.metrics.js';
 import { AuthService } from './auth.service.js';
 import { LoginAttempts } from './login-attempts.js';
 import { PasswordHasher } from './password-hasher.js';
+import { RefreshLimitGuard } from './refresh-limit.guard.js';
 import { SessionStateService } from './session-state.service.js';
 import { SessionRepository } from './session.repository.js';
 import { SessionsService } from './sessions.service.js';
@@ -40,6 +41,7 @@ import { TokensService } from './tokens.service.js';
     AccessTokenVerifier,
     LoginAttempts,
     PasswordHasher,
+    RefreshLimitGuard,
     SessionRepository,
     SessionStateService,
     SessionsService,

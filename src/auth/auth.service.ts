@@ -51,8 +51,10 @@ export class AuthService {
   /** Same 401, after the same password work, for an unknown account and a wrong password. */
   async login(dto: AuthLoginDto, client: ClientInfo): Promise<SignedIn> {
     const user = await this.users.findByLogin(dto.login);
-    // Counted per account (email and username alike); an unknown login is counted by itself.
-    const attempt = await this.attempts.reserve(user?.id ?? dto.login.trim().toLowerCase());
+    // Counted per account (email and username alike) and address; an unknown login is counted by itself.
+    const attempt = await this.attempts.reserve(user?.id ?? dto.login.trim().toLowerCase(), client.ip, async () =>
+      user ? this.sessions.signedInFrom(user.id, client.ip) : false,
+    );
     const valid = await this.passwords.verify(user?.passwordHash, dto.password);
     if (!user || !valid) {
       this.metrics.login('failure');
@@ -64,14 +66,23 @@ export class AuthService {
   }
 
   /**
-   * Rotates a refresh token: the current one yields a new pair and stops working. A token that was
-   * issued for this session but already used means it was copied: the session is revoked.
+   * Rotates a refresh token: the current one yields a new pair and stops working. A used token
+   * presented again within REFRESH_REUSE_GRACE_SECONDS of its first use (two tabs racing) is
+   * refused with REFRESH_TOKEN_ALREADY_USED and the session lives on: the first use got the new
+   * pair. Presented later, it means the token was copied: the session is revoked.
    */
   async refresh(refreshToken: string): Promise<{ accessToken: string; refreshToken: string }> {
     const parts = this.tokens.parseRefresh(refreshToken);
     if (!parts) throw unauthorized('Invalid refresh token');
     const rotation = await this.sessions.rotate(parts.sessionId, parts.generation);
     if (rotation.outcome === 'ended') throw unauthorized('This session has ended; sign in again');
+    if (rotation.outcome === 'already-used') {
+      throw new AppError(
+        401,
+        'REFRESH_TOKEN_ALREADY_USED',
+        'This refresh token was just used by another request, which received the new pair; use that pair',
+      );
+    }
     if (rotation.outcome === 'reused') {
       this.metrics.refreshReused();
       throw new AppError(401, 'REFRESH_TOKEN_REUSED', 'This refresh token was already used; the session is revoked');

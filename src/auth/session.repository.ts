@@ -25,6 +25,15 @@ export class SessionRepository {
     return this.prisma.session.findUnique({ where: { id } });
   }
 
+  /** Whether the user opened a session from `ip` since `since` (revoked or not). */
+  async existsFrom(userId: string, ip: string, since: Date): Promise<boolean> {
+    const found = await this.prisma.session.findFirst({
+      where: { userId, ip, createdAt: { gt: since } },
+      select: { id: true },
+    });
+    return found !== null;
+  }
+
   /** Active sessions of a user, newest first. */
   findActiveForUser(userId: string): Promise<Session[]> {
     return this.prisma.session.findMany({
@@ -35,12 +44,18 @@ export class SessionRepository {
 
   /**
    * Moves the session from `generation` to the next, only if that is still its generation and it
-   * is active: of two refreshes racing with one token, exactly one wins.
+   * is active: of two refreshes racing with one token, exactly one wins. `refreshTimes` replaces
+   * the list of recent refresh times (read with that generation, so no other refresh changed it).
    */
-  async advanceGeneration(id: string, generation: number, expiresAt: Date): Promise<boolean> {
+  async advanceGeneration(
+    id: string,
+    generation: number,
+    change: { expiresAt: Date; refreshTimes: Date[] },
+  ): Promise<boolean> {
+    const now = new Date();
     const { count } = await this.prisma.session.updateMany({
-      where: { id, refreshGeneration: generation, revokedAt: null, expiresAt: { gt: new Date() } },
-      data: { refreshGeneration: generation + 1, expiresAt, lastActiveAt: new Date() },
+      where: { id, refreshGeneration: generation, revokedAt: null, expiresAt: { gt: now } },
+      data: { refreshGeneration: generation + 1, lastActiveAt: now, ...change },
     });
     return count === 1;
   }

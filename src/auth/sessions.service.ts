@@ -20,13 +20,17 @@ export interface SessionView {
 
 const DAY_MS = 86_400_000;
 
-export type Rotation = { outcome: 'rotated'; userId: string } | { outcome: 'ended' } | { outcome: 'reused' };
+const isActive = (session: Session) => !session.revokedAt && session.expiresAt > new Date();
+
+export type Rotation =
+  { outcome: 'rotated'; userId: string } | { outcome: 'ended' } | { outcome: 'already-used' } | { outcome: 'reused' };
 
 /** Signed-in devices: opening (with the per-user cap), listing and revoking. */
 @Injectable()
 export class SessionsService {
   private readonly maxPerUser: number;
   private readonly lifetimeMs: number;
+  private readonly reuseGraceMs: number;
 
   constructor(
     private readonly sessions: SessionRepository,
@@ -36,6 +40,7 @@ export class SessionsService {
   ) {
     this.maxPerUser = config.get('SESSIONS_MAX_PER_USER', { infer: true });
     this.lifetimeMs = config.get('REFRESH_TOKEN_TTL_DAYS', { infer: true }) * DAY_MS;
+    this.reuseGraceMs = config.get('REFRESH_REUSE_GRACE_SECONDS', { infer: true }) * 1000;
   }
 
   /** A new or refreshed session lives this long from now. */
@@ -51,6 +56,11 @@ export class SessionsService {
     const excess = active.slice(this.maxPerUser).map((row) => row.id);
     if (excess.length > 0) await this.revoke(session.userId, excess);
     return created;
+  }
+
+  /** Whether `userId` opened a session from `ip` within the session lifetime (a place the owner signs in from). */
+  signedInFrom(userId: string, ip: string): Promise<boolean> {
+    return this.sessions.existsFrom(userId, ip, new Date(Date.now() - this.lifetimeMs));
   }
 
   async list(caller: AuthContext): Promise<{ items: SessionView[] }> {
@@ -69,19 +79,44 @@ export class SessionsService {
   }
 
   /**
-   * Moves a session past refresh `generation`. `ended`: revoked, expired or unknown. `reused`: the
-   * token was issued for this session but is no longer current (it was copied), so the session is
-   * now revoked. Of two concurrent rotations from one generation exactly one succeeds.
+   * Moves a session past refresh `generation`. Of concurrent rotations from one generation exactly
+   * one succeeds. `ended`: revoked, expired or unknown. `already-used`: the token was first used
+   * less than REFRESH_REUSE_GRACE_SECONDS ago (another tab of the same client refreshing at the same
+   * moment): refused, the session left alone. `reused`: a token that was issued for this session
+   * and first used longer ago than that (it was copied): the session is revoked.
    */
   async rotate(sessionId: string, generation: number): Promise<Rotation> {
-    const session = await this.sessions.findById(sessionId);
-    if (!session || session.revokedAt || session.expiresAt <= new Date()) return { outcome: 'ended' };
-    const advanced =
-      generation === session.refreshGeneration &&
-      (await this.sessions.advanceGeneration(session.id, generation, this.nextExpiry()));
-    if (advanced) return { outcome: 'rotated', userId: session.userId };
+    let session = await this.sessions.findById(sessionId);
+    if (!session || !isActive(session)) return { outcome: 'ended' };
+    if (generation === session.refreshGeneration) {
+      const now = new Date();
+      const refreshTimes = [...this.withinGrace(session.refreshTimes, now), now];
+      if (
+        await this.sessions.advanceGeneration(session.id, generation, { expiresAt: this.nextExpiry(), refreshTimes })
+      ) {
+        return { outcome: 'rotated', userId: session.userId };
+      }
+      // Another refresh with this token won the race (or the session ended meanwhile).
+      session = await this.sessions.findById(sessionId);
+      if (!session || !isActive(session)) return { outcome: 'ended' };
+    }
+    // refreshTimes ends with the first use of generation refreshGeneration - 1, and goes back from there.
+    const firstUse = session.refreshTimes.at(generation - session.refreshGeneration);
+    if (generation < session.refreshGeneration && firstUse && this.isRecent(firstUse, Date.now())) {
+      return { outcome: 'already-used' };
+    }
     await this.revoke(session.userId, [session.id]);
     return { outcome: 'reused' };
+  }
+
+  private isRecent(time: Date, now: number): boolean {
+    return now - time.getTime() <= this.reuseGraceMs;
+  }
+
+  /** The refresh times still within the reuse grace: a prefix goes, so the rest keep their generations. */
+  private withinGrace(times: Date[], now: Date): Date[] {
+    const first = times.findIndex((time) => this.isRecent(time, now.getTime()));
+    return first < 0 ? [] : times.slice(first);
   }
 
   /** Revokes one of the caller's sessions; 404 when it is not theirs or not active. */

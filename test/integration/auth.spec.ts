@@ -91,6 +91,61 @@ describe('auth across two instances sharing Postgres and Redis', () => {
   });
 });
 
+describe('refreshes racing with one token (REFRESH_REUSE_GRACE_SECONDS, 10 s by default), over two instances', () => {
+  let one: TestApp;
+  let two: TestApp;
+  beforeAll(async () => ([one, two] = await startTwoTestApps()));
+  afterAll(() => Promise.all([one.close(), two.close()]));
+
+  const refreshOn = (t: TestApp, refreshToken: string) =>
+    t.request('POST', '/api/v1/auth/refresh', { body: { refreshToken } });
+
+  /** The session is alive, and `pair` works: its access token on both instances, its refresh token once. */
+  async function expectWorking(pair: { accessToken: string; refreshToken: string }, sessionId: string) {
+    for (const instance of [one, two]) expect((await me(instance, pair.accessToken)).status).toBe(200);
+    const sessions = (await one.request('GET', '/api/v1/auth/sessions', { headers: bearer(pair.accessToken) })).json();
+    expect(sessions.items.map((item: { id: string }) => item.id)).toContain(sessionId);
+    const next = await refreshOn(two, pair.refreshToken);
+    expect(next.status).toBe(200);
+    return next.json<{ accessToken: string; refreshToken: string }>();
+  }
+
+  it('a second use within the grace gets 401 REFRESH_TOKEN_ALREADY_USED, and the session lives on', async () => {
+    const first = await register(one);
+    const won = await refreshOn(one, first.refreshToken);
+    expect(won.status).toBe(200);
+    const late = await refreshOn(two, first.refreshToken);
+    expect(late.status).toBe(401);
+    expect(late.json()).toMatchObject({ statusCode: 401, code: 'REFRESH_TOKEN_ALREADY_USED' });
+    // Again, still within the grace: the same answer, still no revocation.
+    expect((await refreshOn(one, first.refreshToken)).json().code).toBe('REFRESH_TOKEN_ALREADY_USED');
+
+    const next = await expectWorking(won.json(), first.sessionId);
+    // The token of two refreshes back, still within the grace of its first use: refused, not revoked.
+    expect((await refreshOn(two, first.refreshToken)).json().code).toBe('REFRESH_TOKEN_ALREADY_USED');
+    await expectWorking(next, first.sessionId);
+    for (const instance of [one, two]) {
+      expect((await instance.request('GET', '/health/metrics')).text).toMatch(/^auth_refresh_reuse_total 0$/m);
+    }
+  });
+
+  it('5 parallel refreshes of one token over two instances: one new pair, 4 × ALREADY_USED, and the pair works', async () => {
+    for (let round = 0; round < 3; round++) {
+      const signedIn = await register(one);
+      const answers = await Promise.all(
+        Array.from({ length: 5 }, (_, i) => refreshOn(i % 2 ? two : one, signedIn.refreshToken)),
+      );
+      const winners = answers.filter((answer) => answer.status === 200);
+      expect(winners).toHaveLength(1);
+      const losers = answers.filter((answer) => answer.status !== 200);
+      expect(losers.map((answer) => [answer.status, answer.json().code])).toEqual(
+        Array(4).fill([401, 'REFRESH_TOKEN_ALREADY_USED']),
+      );
+      await expectWorking(winners[0].json(), signedIn.sessionId);
+    }
+  });
+});
+
 describe('refresh rotation and sessions', () => {
   let t: TestApp;
 
@@ -112,20 +167,42 @@ describe('refresh rotation and sessions', () => {
     expect(third.status).toBe(200);
   });
 
-  it('revokes the whole session when a used refresh token comes back (theft)', async () => {
-    const first = await register(t);
-    const second = (await refresh(first.refreshToken)).json();
+  it('revokes the whole session when a used refresh token comes back after the reuse grace (theft)', async () => {
+    const graceful = await startTestApp({ REFRESH_REUSE_GRACE_SECONDS: 1 });
+    try {
+      const again = (refreshToken: string) =>
+        graceful.request('POST', '/api/v1/auth/refresh', { body: { refreshToken } });
+      const first = await register(graceful);
+      const second = (await again(first.refreshToken)).json();
+      await new Promise((resolve) => setTimeout(resolve, 1500));
 
-    const reused = await refresh(first.refreshToken);
-    expect(reused.status).toBe(401);
-    expect(reused.json().code).toBe('REFRESH_TOKEN_REUSED');
+      const reused = await again(first.refreshToken);
+      expect(reused.status).toBe(401);
+      expect(reused.json().code).toBe('REFRESH_TOKEN_REUSED');
 
-    // Both the thief's and the owner's tokens of that session are dead now.
-    expect((await me(t, second.accessToken)).status).toBe(401);
-    expect((await refresh(second.refreshToken)).status).toBe(401);
+      // Both the thief's and the owner's tokens of that session are dead now.
+      expect((await me(graceful, second.accessToken)).status).toBe(401);
+      expect((await again(second.refreshToken)).status).toBe(401);
 
-    const metrics = await t.request('GET', '/health/metrics');
-    expect(metrics.text).toMatch(/auth_refresh_reuse_total [1-9]/);
+      const metrics = await graceful.request('GET', '/health/metrics');
+      expect(metrics.text).toMatch(/auth_refresh_reuse_total [1-9]/);
+    } finally {
+      await graceful.close();
+    }
+  });
+
+  it('with REFRESH_REUSE_GRACE_SECONDS=0, any reuse revokes the session at once', async () => {
+    const strict = await startTestApp({ REFRESH_REUSE_GRACE_SECONDS: 0 });
+    try {
+      const again = (refreshToken: string) =>
+        strict.request('POST', '/api/v1/auth/refresh', { body: { refreshToken } });
+      const first = await register(strict);
+      const second = (await again(first.refreshToken)).json();
+      expect((await again(first.refreshToken)).json().code).toBe('REFRESH_TOKEN_REUSED');
+      expect((await me(strict, second.accessToken)).status).toBe(401);
+    } finally {
+      await strict.close();
+    }
   });
 
   it('lets exactly one of two concurrent refreshes with the same token win', async () => {

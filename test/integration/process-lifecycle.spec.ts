@@ -17,6 +17,7 @@ describe('configuration errors stop the process with one line', () => {
     [{ PORT: 'abc' }, 'PORT must be an integer port number between 0 and 65535 (got "abc")'],
     [{ LOG_LEVEL: 'chatty' }, 'LOG_LEVEL must be one of'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL must be a postgresql:// connection URL'],
+    [{ TRUST_PROXY: '10.0.0.0/8,proxy.internal' }, 'TRUST_PROXY must be true, false, a number of proxy hops'],
     [
       { DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/x', REDIS_URL: 'redis://127.0.0.1:1' },
       'JWT_SECRET is required when DATABASE_URL is set',
@@ -28,6 +29,28 @@ describe('configuration errors stop the process with one line', () => {
     const lines = app.stderr().trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(expected);
+  });
+});
+
+describe('configuration errors never print a secret', () => {
+  it('names each bad secret and what is expected, without its value', async () => {
+    const app = await spawnApp({
+      ...externalEnv(),
+      JWT_SECRET: 'hunter2-jwt',
+      DATABASE_URL: 'postgresql://chat:hunter2-db@db:port/chat',
+      REDIS_URL: 'redis://:hunter2-redis@[cache]:6379',
+    });
+    const { code } = await app.exited;
+    expect(code).toBe(1);
+    const output = app.stderr() + app.stdout();
+    for (const expected of [
+      'JWT_SECRET must be at least 32',
+      'DATABASE_URL must be a valid URL',
+      'REDIS_URL must be',
+    ]) {
+      expect(output).toContain(expected);
+    }
+    expect(output).not.toContain('hunter2');
   });
 });
 

@@ -34,18 +34,35 @@ export function rateLimitsAcrossInstances(config: () => Partial<AppConfig> = () 
       expect(limited.headers.get('x-ratelimit-remaining')).toBe('0');
     });
 
-    it('counts 5 failed attempts per account per minute, whatever the addresses, and a success does not count', async () => {
-      const account = newAccount('acct');
+    it('an attacker failing at one address gets 429 after 5 failures there; the owner still signs in from elsewhere', async () => {
+      const account = newAccount('owner');
       await register(one, account);
-      expect((await login(one, account.email, account.password)).status).toBe(200);
-      const failures = await Promise.all(
-        Array.from({ length: 8 }, (_, i) => login(i % 2 ? two : one, account.email, 'wrong password', freshAddress())),
+      const attacker = freshAddress();
+      const attempts = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => login(i % 2 ? two : one, account.email, 'wrong password', attacker)),
       );
-      expect(statuses(failures)).toEqual({ 401: 5, 429: 3 });
-      // Locked for this minute, even with the right password, from a new address.
-      const locked = await login(two, account.username, account.password, freshAddress());
-      expect(locked.status).toBe(429);
-      expect(Number(locked.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(statuses(attempts)).toEqual({ 401: 5, 429: 7 });
+      // Its failures are not the owner's: the right password from the owner's address is let in.
+      expect((await login(two, account.username, account.password, freshAddress())).status).toBe(200);
+      expect((await login(one, account.username, account.password, attacker)).status).toBe(429);
+    });
+
+    it('failures spread over many addresses: exactly 20 a minute per account are checked, and a success does not count', async () => {
+      const account = newAccount('spread');
+      const home = freshAddress();
+      const registered = await one.request('POST', '/api/v1/auth/register', { body: account, headers: home });
+      expect(registered.status).toBe(201);
+      expect((await login(one, account.email, account.password, home)).status).toBe(200);
+      const failures = await Promise.all(
+        Array.from({ length: 26 }, (_, i) => login(i % 2 ? two : one, account.email, 'wrong password', freshAddress())),
+      );
+      expect(statuses(failures)).toEqual({ 401: 20, 429: 6 });
+      // From an address the account signed in from, the right password is still checked and let in.
+      expect((await login(two, account.username, account.password, home)).status).toBe(200);
+      // From an address it never used, sign-in waits for the minute to pass.
+      const elsewhere = await login(one, account.username, account.password, freshAddress());
+      expect(elsewhere.status).toBe(429);
+      expect(Number(elsewhere.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     });
 
     it('sends X-RateLimit-* headers on allowed requests too', async () => {
@@ -79,6 +96,29 @@ export function rateLimitsAcrossInstances(config: () => Partial<AppConfig> = () 
       }
       expect(outcomes.slice(0, 30).every((status) => status === 200)).toBe(true);
       expect(outcomes[30]).toBe(429);
+    });
+
+    it('counts only refresh tokens that verify: junk naming a session does not use up its budget', async () => {
+      const signedIn = await register(one);
+      const [prefix, sessionId, generation] = signedIn.refreshToken.split('.');
+      const forged = [
+        `${prefix}.${sessionId}.${generation}.${'A'.repeat(43)}`,
+        `${prefix}.${sessionId}.${Number(generation) + 1}.${'B'.repeat(43)}`,
+        `${prefix}.${sessionId}.0.x`,
+      ];
+      const junk = await Promise.all(
+        Array.from({ length: 45 }, (_, i) =>
+          (i % 2 ? two : one).request('POST', '/api/v1/auth/refresh', {
+            body: { refreshToken: forged[i % forged.length] },
+            headers: freshAddress(),
+          }),
+        ),
+      );
+      expect(statuses(junk)).toEqual({ 401: 45 });
+      const real = await two.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: signedIn.refreshToken } });
+      expect(real.status).toBe(200);
+      expect(real.headers.get('x-ratelimit-limit')).toBe('30');
+      expect(real.headers.get('x-ratelimit-remaining')).toBe('29');
     });
 
     it('counts logins and rejections in the metrics', async () => {

@@ -16,8 +16,9 @@ export function testRedisUrl(): string {
 }
 
 /**
- * The configuration a test app runs with: the test servers and quiet logs. Test apps trust
- * X-Forwarded-For, so a test can play clients at different addresses.
+ * The configuration a test app runs with: the test servers and quiet logs. Test apps trust one
+ * proxy hop (TRUST_PROXY=true): the right-most X-Forwarded-For entry is the client, so a test that
+ * sends one value plays a client at that address.
  */
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
   const env = validateEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SHUTDOWN_DRAIN_MS: '0', TRUST_PROXY: 'true' });

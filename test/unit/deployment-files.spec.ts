@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments } from 'yaml';
 import { EnvSchema } from '#src/infra/config/env.schema.js';
 import { validateEnv } from '#src/infra/config/env.validate.js';
+import { parseTrustProxy, resolveClientAddress, trustedHops } from '#src/infra/http/client-address.js';
 
 const root = new URL('../../', import.meta.url);
 const rootPath = fileURLToPath(root);
@@ -136,6 +137,30 @@ const headersSet = (directives: string) =>
   );
 const directive = (directives: string, name: string) =>
   new RegExp(`(?:^|[;{\\s])${name}\\s+([^;]+);`).exec(directives)?.[1].trim();
+
+/** The `location` blocks of a server block: modifier (`=`, `^~`, `~`, `~*` or none), path and body. */
+function locations(serverBody: string) {
+  return [...serverBody.matchAll(/\blocation\s+(?:(=|\^~|~\*?)\s+)?(\S+)\s*\{/g)].map(([header, modifier, path]) => ({
+    modifier: modifier ?? '',
+    path,
+    body: block(serverBody, new RegExp(header.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))),
+  }));
+}
+/** The location nginx picks for a (normalized) path: an exact match, else the longest prefix (no regex locations here). */
+function locationFor(serverBody: string, path: string) {
+  const all = locations(serverBody);
+  expect(all.filter((location) => location.modifier.startsWith('~'))).toEqual([]);
+  const exact = all.find((location) => location.modifier === '=' && location.path === path);
+  if (exact) return exact;
+  const prefixes = all.filter((location) => location.modifier !== '=' && path.startsWith(location.path));
+  return prefixes.sort((a, b) => b.path.length - a.path.length)[0];
+}
+/** X-Forwarded-For as nginx sends it upstream, from the request's header and the client's address. */
+function forwardedByNginx(value: string, sent: string | undefined, remoteAddr: string): string {
+  if (value === '$remote_addr') return remoteAddr;
+  if (value === '$proxy_add_x_forwarded_for') return sent ? `${sent}, ${remoteAddr}` : remoteAddr;
+  throw new Error(`unexpected X-Forwarded-For value ${value}`);
+}
 
 describe('deployment files: YAML', () => {
   it('finds the compose file and the Kubernetes objects', () => {
@@ -332,6 +357,9 @@ describe('deployment files: Kubernetes objects', () => {
       JWT_SECRET: 'x'.repeat(32),
     });
     expect(config).toMatchObject({ NODE_ENV: 'production', TRUST_PROXY: true });
+    // One proxy (an ingress controller that appends) in front of the pods: the client is what it saw.
+    const trust = trustedHops(config.TRUST_PROXY);
+    expect(resolveClientAddress('10.244.1.7', '198.51.100.66, 203.0.113.7', trust)).toBe('203.0.113.7');
     expect(() => validateEnv({ ...data, ...ofKind('Secret').stringData })).toThrow(/JWT_SECRET/);
   });
 });
@@ -434,6 +462,44 @@ describe('deployment files: nginx.conf', () => {
     }
   });
 
+  it.each([
+    '/health/metrics',
+    '/health/metrics/',
+    '/health/metricsx',
+    '/docs',
+    '/docs/',
+    '/docs-json',
+    '/docs-yaml',
+    '/docs/asyncapi.json',
+  ])('refuses %s from outside (metrics and API documents stay internal)', (path) => {
+    const location = locationFor(server(), path);
+    expect(location).toBeDefined();
+    expect(directive(location.body, 'proxy_pass')).toBeUndefined();
+    expect(directive(location.body, 'return') ?? directive(location.body, 'deny')).toMatch(/^(40[34]|all)$/);
+  });
+
+  it.each(['/api/v1/auth/login', '/socket.io/', '/health/readiness', '/health/liveness', '/health'])(
+    'proxies %s to the instances',
+    (path) => {
+      expect(directive(locationFor(server(), path).body, 'proxy_pass')).toBe('http://chat_backend');
+    },
+  );
+
+  it.each(['/socket.io/', '/'])(
+    'on %s, the instances behind nginx (compose TRUST_PROXY) get the address nginx saw, not one the client wrote',
+    (path) => {
+      const location = block(server(), new RegExp(`location\\s+${path.replace(/[./]/g, '\\$&')}\\s*\\{`));
+      const own = headersSet(location);
+      const value = (own.size > 0 ? own : headersSet(ownDirectives(server()))).get('X-Forwarded-For')!;
+      const trust = trustedHops(parseTrustProxy(composeEnv(compose().services.app).TRUST_PROXY)!);
+      const nginxAddress = '172.18.0.9';
+      for (const sent of [undefined, '198.51.100.66', '198.51.100.66, 192.0.2.1', 'garbage']) {
+        const header = forwardedByNginx(value, sent, '203.0.113.7');
+        expect(resolveClientAddress(nginxAddress, header, trust)).toBe('203.0.113.7');
+      }
+    },
+  );
+
   it.each(['/socket.io/', '/'])('passes X-Forwarded-For, X-Forwarded-Proto and X-Request-Id on %s', (path) => {
     const location = block(server(), new RegExp(`location\\s+${path.replace(/[./]/g, '\\$&')}\\s*\\{`));
     // proxy_set_header in a location replaces every inherited one.
@@ -442,6 +508,14 @@ describe('deployment files: nginx.conf', () => {
     for (const name of ['X-Forwarded-For', 'X-Forwarded-Proto', 'X-Request-Id', 'Host']) {
       expect(headers.get(name)).toEqual(expect.stringMatching(/^\$/));
     }
+  });
+});
+
+describe('deployment files: image', () => {
+  it('builds and runs on Node 24 LTS', () => {
+    const bases = [...read('docker/Dockerfile').matchAll(/^FROM\s+(\S+)/gm)].map((match) => match[1]);
+    expect(bases.length).toBeGreaterThanOrEqual(2);
+    for (const base of bases) expect(base).toMatch(/^node:24(-|$)/);
   });
 });
 

@@ -65,6 +65,42 @@ describe('validateEnv', () => {
     expect(message).toContain(expected);
   });
 
+  describe('never prints the value of a secret', () => {
+    it.each([
+      ['JWT_SECRET', 'hunter2-too-short'],
+      ['DATABASE_URL', 'mysql://chat:hunter2-db@db.example/chat'],
+      ['REDIS_URL', 'memcached://:hunter2-redis@cache:6379'],
+      // Names saying TOKEN (or KEY, SECRET, PASSWORD) are treated as secrets, whatever they hold.
+      ['ACCESS_TOKEN_TTL_SECONDS', 'hunter2-ttl'],
+    ])('%s: names the variable and what is expected, not the value', (name, value) => {
+      const message = messageFor({ [name]: value });
+      expect(message).toContain(`${name} `);
+      expect(message).not.toContain(value);
+      expect(message).not.toContain('hunter2');
+    });
+
+    it('refuses a connection URL that does not parse, without quoting it', () => {
+      for (const [name, value] of [
+        ['DATABASE_URL', 'postgresql://chat:hunter2#x@db:port/chat'],
+        ['REDIS_URL', 'redis://:hunter2@[not-an-address]:6379'],
+      ]) {
+        const message = messageFor({ [name]: value });
+        expect(message).toContain(`${name} must be a valid URL`);
+        expect(message).not.toContain('hunter2');
+      }
+    });
+
+    it('does not quote a value carrying credentials, whatever its variable', () => {
+      const message = messageFor({ PORT: 'redis://admin:hunter2@host:6379' });
+      expect(message).toContain('PORT must be an integer');
+      expect(message).not.toContain('hunter2');
+    });
+
+    it('still shows the value of a setting that is not secret', () => {
+      expect(messageFor({ LOG_LEVEL: 'loud' })).toContain('(got "loud")');
+    });
+  });
+
   it('reports every bad variable at once', () => {
     const message = messageFor({ PORT: '-1', LOG_LEVEL: 'loud' });
     expect(message).toMatch(/PORT .*; LOG_LEVEL /);

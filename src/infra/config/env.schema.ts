@@ -1,6 +1,18 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateBy,
+} from 'class-validator';
+import { MAX_PROXY_HOPS, parseTrustProxy, type TrustProxySetting } from '#src/infra/http/client-address.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -96,6 +108,13 @@ export class EnvSchema {
   @IntegerSetting(1, 365, 'days')
   REFRESH_TOKEN_TTL_DAYS = 30;
 
+  /**
+   * A refresh token used again this soon after its first use (two tabs refreshing at once) is
+   * answered 401 REFRESH_TOKEN_ALREADY_USED and leaves the session alone; later, it revokes it. 0: no grace.
+   */
+  @IntegerSetting(0, 300, 'seconds')
+  REFRESH_REUSE_GRACE_SECONDS = 10;
+
   /** Signed-in devices per user; signing in on one more revokes the oldest. */
   @IntegerSetting(1, 100, 'count')
   SESSIONS_MAX_PER_USER = 10;
@@ -143,9 +162,21 @@ export class EnvSchema {
   @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevel = 'info';
 
-  @Transform(toBoolean)
-  @IsBoolean({ message: 'must be true or false' })
-  TRUST_PROXY = false;
+  /**
+   * Which proxies in front may name the client in X-Forwarded-For: `false`, `true`/`1` (the
+   * nearest, one hop), a number of hops, or a comma-separated list of proxy addresses/CIDR ranges.
+   */
+  @Transform(({ value }: { value: unknown }) => parseTrustProxy(value) ?? value)
+  @ValidateBy(
+    {
+      name: 'trustProxy',
+      validator: { validate: (value) => typeof value !== 'string' && parseTrustProxy(value) !== undefined },
+    },
+    {
+      message: `must be true, false, a number of proxy hops (0-${MAX_PROXY_HOPS}) or a comma-separated list of proxy addresses or CIDR ranges`,
+    },
+  )
+  TRUST_PROXY: TrustProxySetting = false;
 
   @IsString()
   @MinLength(1, { message: 'must be a directory path' })

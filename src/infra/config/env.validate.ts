@@ -7,8 +7,19 @@ export class ConfigValidationError extends Error {
   override readonly name = 'ConfigValidationError';
 }
 
+/**
+ * Settings whose value is a credential or may carry one (a URL with a password). A message about
+ * them names the variable and what is expected, never the value.
+ */
+const SECRET_NAME = /KEY|SECRET|PASSWORD|TOKEN|URL/;
+/** `scheme://user:password@…`: a value with credentials in it, whatever its variable. */
+const HAS_CREDENTIALS = /\/\/[^/?#\s]*@/;
+
+const mayEchoValue = (name: string, value: string): boolean => !SECRET_NAME.test(name) && !HAS_CREDENTIALS.test(value);
+
 const describe = (error: ValidationError): string => {
-  const got = typeof error.value === 'string' ? ` (got "${error.value.slice(0, 60)}")` : '';
+  const shown = typeof error.value === 'string' && mayEchoValue(error.property, error.value);
+  const got = shown ? ` (got "${(error.value as string).slice(0, 60)}")` : '';
   const expected = Object.values(error.constraints ?? {})[0] ?? 'is invalid';
   return `${error.property} ${expected}${got}`;
 };
@@ -36,6 +47,16 @@ function redisTopologyProblems(env: EnvSchema): string[] {
 }
 
 /**
+ * The connection URLs must parse: the clients parse them later, and a parser's error may quote the
+ * whole URL, password included (Node's URL errors carry it as `input`).
+ */
+function urlProblems(env: EnvSchema, failed: Set<string>): string[] {
+  return (['DATABASE_URL', 'REDIS_URL'] as const)
+    .filter((name) => env[name] !== undefined && !failed.has(name) && !URL.canParse(env[name]))
+    .map((name) => `${name} must be a valid URL (percent-encode special characters of the user name and password)`);
+}
+
+/**
  * Reads the known variables from `env`, applies defaults and checks every value.
  * An empty value counts as unset. Throws one `ConfigValidationError` naming every bad variable.
  */
@@ -46,7 +67,8 @@ export function validateEnv(env: Record<string, string | undefined>): EnvSchema 
   );
   const parsed = plainToInstance(EnvSchema, raw, { exposeDefaultValues: true });
   const errors = validateSync(parsed, { forbidUnknownValues: false });
-  const problems = [...errors.map(describe), ...redisTopologyProblems(parsed)];
+  const failed = new Set(errors.map((error) => error.property));
+  const problems = [...errors.map(describe), ...urlProblems(parsed, failed), ...redisTopologyProblems(parsed)];
   if (problems.length > 0) throw new ConfigValidationError(`Invalid configuration: ${problems.join('; ')}`);
   return parsed;
 }

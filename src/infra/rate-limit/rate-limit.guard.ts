@@ -20,7 +20,7 @@ export class RateLimitGuard implements CanActivate {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     for (const rule of rules) {
-      const subject = rule.by?.(request) ?? `ip:${request.ip}`;
+      const subject = rule.by?.(request) ?? `ip:${request.clientAddress}`;
       const result = await this.limiter.hitRule(rule, subject);
       setRateLimitHeaders(reply, result);
       if (!result.allowed) {

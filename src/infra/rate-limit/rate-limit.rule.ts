@@ -10,7 +10,7 @@ export interface RateLimitRule {
   /** A fixed number, or the name of the setting that holds it (operators tune those). */
   limit: number | NumericSetting;
   windowMs: number;
-  /** Who is counted: defaults to the client address (from X-Forwarded-For only when TRUST_PROXY=true). */
+  /** Who is counted: defaults to the client address (`request.clientAddress`, under TRUST_PROXY). */
   by?: (request: FastifyRequest) => string | undefined;
 }
 
