@@ -57,7 +57,7 @@ export class AuthController {
     summary:
       'Sign in with email or username. Limited to 5 requests per minute per client address and 5 failed attempts per minute per account and client address.',
     description:
-      'Failures elsewhere never use up the attempts of your address. While an account collects more than 20 failures a minute from all addresses, addresses it has never signed in from get 429 until the minute has passed.',
+      'Failures elsewhere never use up the attempts of your address. While an account collects more than 20 failures a minute from all addresses, each address it has never signed in from gets one checked attempt a minute instead of 5; the first attempt from any address is always checked, so a right password is refused only after failures from its own address.',
   })
   @ApiOkResponse({ description: '{ user, accessToken, refreshToken, sessionId }' })
   @ApiUnauthorizedResponse({
