@@ -16,6 +16,7 @@ import { Caller, type AuthContext } from '#src/common/auth/auth-context.js';
 import { Public } from '#src/common/decorators/public.decorator.js';
 import { uuidParam } from '#src/common/validation/uuid-param.pipe.js';
 import { RateLimit } from '#src/infra/rate-limit/rate-limit.decorator.js';
+import { WRITE_LIMITS } from '#src/infra/rate-limit/write-limits.js';
 import { AuthService, type ClientInfo } from './auth.service.js';
 import { AuthLoginDto } from './dto/auth-login.dto.js';
 import { AuthRefreshDto } from './dto/auth-refresh.dto.js';
@@ -87,6 +88,7 @@ export class AuthController {
   }
 
   @Post('logout')
+  @RateLimit(WRITE_LIMITS.accountChanges)
   @HttpCode(204)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Revoke this access token and its session, on every instance.' })
@@ -96,6 +98,7 @@ export class AuthController {
   }
 
   @Post('logout-all')
+  @RateLimit(WRITE_LIMITS.accountChanges)
   @HttpCode(204)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Revoke every session of the caller, this one included.' })
@@ -114,6 +117,7 @@ export class AuthController {
   }
 
   @Delete('sessions/:id')
+  @RateLimit(WRITE_LIMITS.accountChanges)
   @HttpCode(204)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Revoke one of the caller’s sessions (404 SESSION_NOT_FOUND if not theirs or not active).' })

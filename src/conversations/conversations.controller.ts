@@ -5,6 +5,8 @@ import { API_PREFIX } from '#src/common/api.js';
 import { Caller, type AuthContext } from '#src/common/auth/auth-context.js';
 import { ListQueryDto } from '#src/common/pagination/pagination.js';
 import { uuidParam } from '#src/common/validation/uuid-param.pipe.js';
+import { RateLimit } from '#src/infra/rate-limit/rate-limit.decorator.js';
+import { WRITE_LIMITS } from '#src/infra/rate-limit/write-limits.js';
 import { ConversationStarter } from './conversation-starter.service.js';
 import { ConversationsService } from './conversations.service.js';
 import { ConversationCreateDto } from './dto/conversation-create.dto.js';
@@ -29,6 +31,7 @@ export class ConversationsController {
   ) {}
 
   @Post()
+  @RateLimit(WRITE_LIMITS.conversationCreates)
   @ApiOperation({
     summary:
       'Open the direct conversation with userId (201 when created, 200 with the existing one; a message request ' +
@@ -82,6 +85,7 @@ export class ConversationsController {
   }
 
   @Patch(':id')
+  @RateLimit(WRITE_LIMITS.conversationChanges)
   @ApiOperation({
     summary:
       '{ title } (group owner/admin, else 403 NOT_GROUP_ADMIN) and/or { muted } (your own setting). Returns the conversation.',
@@ -91,6 +95,7 @@ export class ConversationsController {
   }
 
   @Delete(':id')
+  @RateLimit(WRITE_LIMITS.conversationChanges)
   @HttpCode(204)
   @ApiOperation({
     summary:
@@ -103,6 +108,7 @@ export class ConversationsController {
   }
 
   @Post(':id/members')
+  @RateLimit(WRITE_LIMITS.conversationChanges)
   @HttpCode(200)
   @ApiOperation({
     summary:
@@ -114,6 +120,7 @@ export class ConversationsController {
   }
 
   @Patch(':id/members/:userId')
+  @RateLimit(WRITE_LIMITS.conversationChanges)
   @ApiOperation({ summary: "Set a member's role to admin or member (group owner only)." })
   setRole(
     @Caller() caller: AuthContext,
@@ -125,6 +132,7 @@ export class ConversationsController {
   }
 
   @Delete(':id/members/:userId')
+  @RateLimit(WRITE_LIMITS.conversationChanges)
   @HttpCode(204)
   @ApiOperation({
     summary:
@@ -141,6 +149,7 @@ export class ConversationsController {
   }
 
   @Post(':id/accept')
+  @RateLimit(WRITE_LIMITS.conversationChanges)
   @HttpCode(200)
   @ApiOperation({ summary: 'Accept a message request; returns the conversation (no change when already accepted).' })
   accept(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string) {
@@ -148,6 +157,7 @@ export class ConversationsController {
   }
 
   @Post(':id/decline')
+  @RateLimit(WRITE_LIMITS.conversationChanges)
   @HttpCode(204)
   @ApiOperation({
     summary:
@@ -160,6 +170,7 @@ export class ConversationsController {
   }
 
   @Post(':id/read')
+  @RateLimit(WRITE_LIMITS.readMarks)
   @HttpCode(200)
   @ApiOperation({
     summary:

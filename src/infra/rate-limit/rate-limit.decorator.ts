@@ -1,6 +1,13 @@
 import { SetMetadata, UseGuards, applyDecorators } from '@nestjs/common';
+import { ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { RateLimitGuard } from './rate-limit.guard.js';
 import { RATE_LIMIT_RULES, type RateLimitRule } from './rate-limit.rule.js';
+
+const window = (ms: number) =>
+  ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` : ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms / 1000} s`;
+
+/** "MESSAGES_PER_MINUTE_PER_USER per 1 min (message-send)", for the OpenAPI document. */
+const describe = (rule: RateLimitRule) => `${rule.limit} per ${window(rule.windowMs)} (${rule.name})`;
 
 /**
  * Limits a route across all instances, with a sliding window. Past the limit it answers 429
@@ -8,4 +15,10 @@ import { RATE_LIMIT_RULES, type RateLimitRule } from './rate-limit.rule.js';
  * and `X-RateLimit-Reset` (seconds until a slot frees).
  */
 export const RateLimit = (...rules: RateLimitRule[]) =>
-  applyDecorators(SetMetadata(RATE_LIMIT_RULES, rules), UseGuards(RateLimitGuard));
+  applyDecorators(
+    SetMetadata(RATE_LIMIT_RULES, rules),
+    UseGuards(RateLimitGuard),
+    ApiTooManyRequestsResponse({
+      description: `RATE_LIMITED past ${rules.map(describe).join(' or ')}; Retry-After gives the seconds until a slot frees`,
+    }),
+  );
