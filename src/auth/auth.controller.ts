@@ -7,7 +7,6 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
@@ -51,7 +50,6 @@ export class AuthController {
   @ApiOperation({ summary: 'Create an account and sign in. Limited to 10 per hour per client address.' })
   @ApiCreatedResponse({ description: '{ user, accessToken, refreshToken, sessionId }' })
   @ApiConflictResponse({ description: 'EMAIL_TAKEN or USERNAME_TAKEN (compared case-insensitively)' })
-  @ApiTooManyRequestsResponse({ description: 'RATE_LIMITED, with Retry-After' })
   register(@Body() dto: AuthRegisterDto, @Req() request: FastifyRequest) {
     return this.auth.register(dto, clientInfo(request));
   }
@@ -68,7 +66,6 @@ export class AuthController {
   @ApiUnauthorizedResponse({
     description: 'INVALID_CREDENTIALS: unknown account or wrong password (indistinguishable)',
   })
-  @ApiTooManyRequestsResponse({ description: 'RATE_LIMITED, with Retry-After' })
   login(@Body() dto: AuthLoginDto, @Req() request: FastifyRequest) {
     return this.auth.login(dto, clientInfo(request));
   }

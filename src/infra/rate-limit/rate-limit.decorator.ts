@@ -6,8 +6,9 @@ import { RATE_LIMIT_RULES, type RateLimitRule } from './rate-limit.rule.js';
 const window = (ms: number) =>
   ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` : ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms / 1000} s`;
 
-/** "MESSAGES_PER_MINUTE_PER_USER per 1 min (message-send)", for the OpenAPI document. */
-const describe = (rule: RateLimitRule) => `${rule.limit} per ${window(rule.windowMs)} (${rule.name})`;
+/** "10 per 1 h (register-ip)", or "MESSAGES_PER_MINUTE_PER_USER (a setting) per 1 min (message-send)". */
+const describe = ({ limit, windowMs, name }: RateLimitRule) =>
+  `${typeof limit === 'number' ? limit : `${limit} (a setting)`} per ${window(windowMs)} (${name})`;
 
 /**
  * Limits a route across all instances, with a sliding window. Past the limit it answers 429
