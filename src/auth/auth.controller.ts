@@ -16,6 +16,7 @@ import { Caller, type AuthContext } from '#src/common/auth/auth-context.js';
 import { Public } from '#src/common/decorators/public.decorator.js';
 import { uuidParam } from '#src/common/validation/uuid-param.pipe.js';
 import { RateLimit } from '#src/infra/rate-limit/rate-limit.decorator.js';
+import { WRITE_LIMITS } from '#src/infra/rate-limit/write-limits.js';
 import { AuthService, type ClientInfo } from './auth.service.js';
 import { AuthLoginDto } from './dto/auth-login.dto.js';
 import { AuthRefreshDto } from './dto/auth-refresh.dto.js';
@@ -44,7 +45,6 @@ export class AuthController {
   @ApiOperation({ summary: 'Create an account and sign in. Limited to 10 per hour per client address.' })
   @ApiCreatedResponse({ description: '{ user, accessToken, refreshToken, sessionId }' })
   @ApiConflictResponse({ description: 'EMAIL_TAKEN or USERNAME_TAKEN (compared case-insensitively)' })
-  @ApiTooManyRequestsResponse({ description: 'RATE_LIMITED, with Retry-After' })
   register(@Body() dto: AuthRegisterDto, @Req() request: FastifyRequest) {
     return this.auth.register(dto, clientInfo(request));
   }
@@ -63,7 +63,6 @@ export class AuthController {
   @ApiUnauthorizedResponse({
     description: 'INVALID_CREDENTIALS: unknown account or wrong password (indistinguishable)',
   })
-  @ApiTooManyRequestsResponse({ description: 'RATE_LIMITED, with Retry-After' })
   login(@Body() dto: AuthLoginDto, @Req() request: FastifyRequest) {
     return this.auth.login(dto, clientInfo(request));
   }
@@ -95,6 +94,7 @@ export class AuthController {
   }
 
   @Post('logout')
+  @RateLimit(WRITE_LIMITS.accountChanges)
   @HttpCode(204)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Revoke this access token and its session, on every instance.' })
@@ -104,6 +104,7 @@ export class AuthController {
   }
 
   @Post('logout-all')
+  @RateLimit(WRITE_LIMITS.accountChanges)
   @HttpCode(204)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Revoke every session of the caller, this one included.' })
@@ -122,6 +123,7 @@ export class AuthController {
   }
 
   @Delete('sessions/:id')
+  @RateLimit(WRITE_LIMITS.accountChanges)
   @HttpCode(204)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Revoke one of the caller’s sessions (404 SESSION_NOT_FOUND if not theirs or not active).' })

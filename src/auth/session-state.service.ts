@@ -13,6 +13,14 @@ const REPLAY_MARGIN_MS = 60_000;
 const REPLAY_RETRY_MS = 1_000;
 const TOUCH_INTERVAL_SECONDS = 60;
 
+/** Sets one field of a session's mirror only while the mirror exists: HSET alone would re-create it without its expiry. */
+const TOUCH_MIRROR_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+return redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+`;
+
+type TouchMirror = (key: string, field: string, value: string) => Promise<number>;
+
 /**
  * Which sessions are revoked, answered from Redis on every request and from Postgres when Redis
  * cannot answer. Redis holds a mirror of each session (`revoked` 0/1, device, ip, times) and the
@@ -25,12 +33,16 @@ export class SessionStateService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SessionStateService.name);
   private staleSince?: Date;
   private replayTimer?: NodeJS.Timeout;
+  private readonly touchMirror: TouchMirror;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     private readonly sessions: SessionRepository,
     private readonly tokens: TokensService,
-  ) {}
+  ) {
+    redis.defineCommand('sessionTouchMirror', { numberOfKeys: 1, lua: TOUCH_MIRROR_SCRIPT });
+    this.touchMirror = (redis as unknown as { sessionTouchMirror: TouchMirror }).sessionTouchMirror.bind(redis);
+  }
 
   onModuleInit(): void {
     this.redis.on('error', () => this.markStale(new Date()));
@@ -118,16 +130,22 @@ export class SessionStateService implements OnModuleInit, OnModuleDestroy {
     const now = new Date();
     await Promise.all([
       this.sessions.touch(sessionId, now),
-      this.redis.hset(RedisKeys.session(sessionId), 'lastActiveAt', now.toISOString()),
+      this.touchMirror(RedisKeys.session(sessionId), 'lastActiveAt', now.toISOString()),
     ]).catch((error: Error) => this.logger.warn(`could not record session activity: ${error.message}`));
   }
 
-  /** The writes that mark sessions revoked; the marker only needs to outlive their access tokens. */
+  /**
+   * The writes that mark sessions revoked; the marker only needs to outlive their access tokens.
+   * Each is one transaction, so a marker never exists without its expiry.
+   */
   private revokedMarkers(sessionIds: string[]): Promise<unknown>[] {
-    return sessionIds.flatMap((id) => [
-      this.redis.hset(RedisKeys.session(id), 'revoked', '1'),
-      this.redis.expire(RedisKeys.session(id), this.tokens.accessTtlSeconds),
-    ]);
+    return sessionIds.map((id) =>
+      this.redis
+        .multi()
+        .hset(RedisKeys.session(id), 'revoked', '1')
+        .expire(RedisKeys.session(id), this.tokens.accessTtlSeconds)
+        .exec(),
+    );
   }
 
   private markStale(at: Date): void {

@@ -5,6 +5,8 @@ import { API_PREFIX } from '#src/common/api.js';
 import { Caller, type AuthContext } from '#src/common/auth/auth-context.js';
 import { ListQueryDto } from '#src/common/pagination/pagination.js';
 import { uuidParam } from '#src/common/validation/uuid-param.pipe.js';
+import { RateLimit } from '#src/infra/rate-limit/rate-limit.decorator.js';
+import { WRITE_LIMITS } from '#src/infra/rate-limit/write-limits.js';
 import { ConversationStarter } from './conversation-starter.service.js';
 import { ConversationsService } from './conversations.service.js';
 import { ConversationCreateDto } from './dto/conversation-create.dto.js';
@@ -29,6 +31,7 @@ export class ConversationsController {
   ) {}
 
   @Post()
+  @RateLimit(WRITE_LIMITS.conversationCreates)
   @ApiOperation({
     summary:
       'Open the direct conversation with userId (201 when created, 200 with the existing one; a message request ' +
@@ -83,6 +86,7 @@ export class ConversationsController {
   }
 
   @Patch(':id')
+  @RateLimit(WRITE_LIMITS.conversationChanges)
   @ApiOperation({
     summary:
       '{ title } (group owner/admin, else 403 NOT_GROUP_ADMIN) and/or { muted } (your own setting). Returns the conversation.',
@@ -92,6 +96,7 @@ export class ConversationsController {
   }
 
   @Delete(':id')
+  @RateLimit(WRITE_LIMITS.conversationChanges)
   @HttpCode(204)
   @ApiOperation({
     summary:
@@ -104,6 +109,7 @@ export class ConversationsController {
   }
 
   @Post(':id/members')
+  @RateLimit(WRITE_LIMITS.conversationChanges)
   @HttpCode(200)
   @ApiOperation({
     summary:
@@ -116,6 +122,7 @@ export class ConversationsController {
   }
 
   @Patch(':id/members/:userId')
+  @RateLimit(WRITE_LIMITS.conversationChanges)
   @ApiOperation({ summary: "Set a member's role to admin or member (group owner only)." })
   setRole(
     @Caller() caller: AuthContext,
@@ -127,6 +134,7 @@ export class ConversationsController {
   }
 
   @Delete(':id/members/:userId')
+  @RateLimit(WRITE_LIMITS.conversationChanges)
   @HttpCode(204)
   @ApiOperation({
     summary:
@@ -143,6 +151,7 @@ export class ConversationsController {
   }
 
   @Post(':id/accept')
+  @RateLimit(WRITE_LIMITS.conversationChanges)
   @HttpCode(200)
   @ApiOperation({ summary: 'Accept a message request; returns the conversation (no change when already accepted).' })
   accept(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string) {
@@ -150,6 +159,7 @@ export class ConversationsController {
   }
 
   @Post(':id/decline')
+  @RateLimit(WRITE_LIMITS.conversationChanges)
   @HttpCode(204)
   @ApiOperation({
     summary:
@@ -162,6 +172,7 @@ export class ConversationsController {
   }
 
   @Post(':id/read')
+  @RateLimit(WRITE_LIMITS.readMarks)
   @HttpCode(200)
   @ApiOperation({
     summary:

@@ -98,14 +98,28 @@ export class MembersRepository {
       WHERE c.id = m.conversation_id AND m.conversation_id = ${conversationId}::uuid AND m.user_id = ${userId}::uuid`;
   }
 
-  /** Moves the read mark forward to `seq`; null when `seq` is past the last message. */
-  async markReadUpTo(conversationId: string, userId: string, seq: number): Promise<ReadMark | null> {
-    const [row] = await this.prisma.$queryRaw<ReadMark[]>`
-      UPDATE conversation_members m SET last_read_seq = GREATEST(m.last_read_seq, ${seq}::int)
+  /**
+   * Moves the read mark forward to `seq`; null when `seq` is past the last message. `moved` says
+   * whether this call moved it: the update only matches while the mark is below `seq`, a condition
+   * Postgres checks again on the newest row version when two marks race, so exactly one call moves
+   * the mark to any one value.
+   */
+  async markReadUpTo(
+    conversationId: string,
+    userId: string,
+    seq: number,
+  ): Promise<(ReadMark & { moved: boolean }) | null> {
+    const [moved] = await this.prisma.$queryRaw<ReadMark[]>`
+      UPDATE conversation_members m SET last_read_seq = ${seq}::int
       FROM conversations c
       WHERE c.id = m.conversation_id AND m.conversation_id = ${conversationId}::uuid
-        AND m.user_id = ${userId}::uuid AND ${seq}::int <= c.last_seq
+        AND m.user_id = ${userId}::uuid AND ${seq}::int <= c.last_seq AND m.last_read_seq < ${seq}::int
       RETURNING c.last_seq AS "lastSeq", m.last_read_seq AS "lastReadSeq", m.hidden_before_seq AS "hiddenBeforeSeq"`;
-    return row ?? null;
+    if (moved) return { ...moved, moved: true };
+    const [current] = await this.prisma.$queryRaw<ReadMark[]>`
+      SELECT c.last_seq AS "lastSeq", m.last_read_seq AS "lastReadSeq", m.hidden_before_seq AS "hiddenBeforeSeq"
+      FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
+      WHERE m.conversation_id = ${conversationId}::uuid AND m.user_id = ${userId}::uuid AND ${seq}::int <= c.last_seq`;
+    return current ? { ...current, moved: false } : null;
   }
 }

@@ -29,17 +29,19 @@ export class ReadMarksService {
     private readonly events: ChatEvents,
   ) {}
 
-  /** Moves the caller's read mark forward to `seq` (never back). */
+  /** Moves the caller's read mark forward to `seq` (never back); the others hear of it only when it moved. */
   async markRead(userId: string, conversationId: string, seq: number): Promise<ReadMarkView> {
     const { conversation } = await this.access.requireMember(userId, conversationId);
     const mark = await this.members.markReadUpTo(conversationId, userId, seq);
     if (!mark) {
       throw invalidField('seq', "seq is past the conversation's last message");
     }
-    await this.cache.forgetLists([userId]);
     const lastReadSeq = Math.max(mark.lastReadSeq, mark.hiddenBeforeSeq);
-    const memberIds = conversation.members.map((member) => member.userId);
-    this.events.publish('read', { conversationId, userId, seq: lastReadSeq, memberIds });
+    if (mark.moved) {
+      await this.cache.forgetLists([userId]);
+      const memberIds = conversation.members.map((member) => member.userId);
+      this.events.publish('read', { conversationId, userId, seq: lastReadSeq, memberIds });
+    }
     return { conversationId, lastReadSeq, unreadCount: unreadCount(mark) };
   }
 

@@ -5,6 +5,7 @@ import { API_PREFIX } from '#src/common/api.js';
 import { Caller, type AuthContext } from '#src/common/auth/auth-context.js';
 import { uuidParam } from '#src/common/validation/uuid-param.pipe.js';
 import { RateLimit } from '#src/infra/rate-limit/rate-limit.decorator.js';
+import { WRITE_LIMITS } from '#src/infra/rate-limit/write-limits.js';
 import { MessageBodyDto, MessageCreateDto } from './dto/message-create.dto.js';
 import { MessageListDto, SyncQueryDto } from './dto/message-list.dto.js';
 import { EmojiParamPipe } from './emoji-param.pipe.js';
@@ -61,6 +62,7 @@ export class MessagesController {
   }
 
   @Patch('messages/:messageId')
+  @RateLimit(WRITE_LIMITS.messageChanges)
   @ApiOperation({
     summary:
       'Edit your message: { body }. Sets editedAt. 409 MESSAGE_DELETED on a deleted one; 403 BLOCKED in a direct ' +
@@ -76,6 +78,7 @@ export class MessagesController {
   }
 
   @Delete('messages/:messageId')
+  @RateLimit(WRITE_LIMITS.messageChanges)
   @HttpCode(204)
   @ApiOperation({
     summary: 'Delete a message (yours, or any as group owner/admin): it stays as a tombstone with an empty body.',
@@ -90,6 +93,7 @@ export class MessagesController {
   }
 
   @Put('messages/:messageId/reactions/:emoji')
+  @RateLimit(WRITE_LIMITS.reactions)
   @ApiOperation({
     summary:
       'Add your reaction (idempotent): { conversationId, messageId, reactions: { emoji: count } }. :emoji is one ' +
@@ -107,6 +111,7 @@ export class MessagesController {
   }
 
   @Delete('messages/:messageId/reactions/:emoji')
+  @RateLimit(WRITE_LIMITS.reactions)
   @ApiOperation({ summary: 'Remove your reaction (idempotent): { conversationId, messageId, reactions }.' })
   unreact(
     @Caller() caller: AuthContext,
@@ -118,6 +123,7 @@ export class MessagesController {
   }
 
   @Get('sync')
+  @RateLimit(WRITE_LIMITS.syncs)
   @ApiOperation({
     summary:
       'Everything created, edited, deleted or reacted to since your last seq, in the order it changed: ' +

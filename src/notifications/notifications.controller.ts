@@ -3,6 +3,8 @@ import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nes
 import type { FastifyReply } from 'fastify';
 import { API_PREFIX } from '#src/common/api.js';
 import { Caller, type AuthContext } from '#src/common/auth/auth-context.js';
+import { RateLimit } from '#src/infra/rate-limit/rate-limit.decorator.js';
+import { WRITE_LIMITS } from '#src/infra/rate-limit/write-limits.js';
 import { NotificationListDto } from './dto/notification-list.dto.js';
 import { NotificationsReadDto } from './dto/notifications-read.dto.js';
 import { NotificationsService } from './notifications.service.js';
@@ -32,6 +34,7 @@ export class NotificationsController {
   }
 
   @Post('read')
+  @RateLimit(WRITE_LIMITS.readMarks)
   @HttpCode(204)
   @ApiOperation({ summary: 'Mark { ids } (up to 500) read. Ids that are not yours are ignored.' })
   @ApiNoContentResponse()
@@ -40,6 +43,7 @@ export class NotificationsController {
   }
 
   @Post('read-all')
+  @RateLimit(WRITE_LIMITS.readMarks)
   @HttpCode(204)
   @ApiOperation({ summary: 'Mark all your notifications read.' })
   @ApiNoContentResponse()

@@ -3,6 +3,8 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { API_PREFIX } from '#src/common/api.js';
 import { Caller, type AuthContext } from '#src/common/auth/auth-context.js';
 import { uuidParam } from '#src/common/validation/uuid-param.pipe.js';
+import { RateLimit } from '#src/infra/rate-limit/rate-limit.decorator.js';
+import { WRITE_LIMITS } from '#src/infra/rate-limit/write-limits.js';
 import { userNotFound } from '#src/users/users.service.js';
 import { PresenceQueryDto } from './dto/presence-query.dto.js';
 import { PresenceService } from './presence.service.js';
@@ -19,6 +21,7 @@ export class PresenceController {
   constructor(private readonly presence: PresenceService) {}
 
   @Get(':id/presence')
+  @RateLimit(WRITE_LIMITS.presenceReads)
   @ApiOperation({
     summary: `{ userId, online, status, statusText, lastSeenAt }: online while the user has a socket on any instance; lastSeenAt is when they last came or went. ${VISIBILITY} 404 USER_NOT_FOUND for an unknown id.`,
   })
@@ -29,6 +32,7 @@ export class PresenceController {
   }
 
   @Post('presence')
+  @RateLimit(WRITE_LIMITS.presenceReads)
   @HttpCode(200)
   @ApiOperation({
     summary: `Presence of up to 200 users: { items: [{ userId, online, status, statusText, lastSeenAt }] } (unknown ids left out). ${VISIBILITY}`,

@@ -77,20 +77,27 @@ export class PresenceStore {
   async heartbeat(instanceId: string, local: Map<string, number>, ttlSeconds: number): Promise<void> {
     const writes: Promise<unknown>[] = [this.redis.zadd(RedisKeys.presenceInstances(), Date.now(), instanceId)];
     const users = RedisKeys.presenceInstanceUsers(instanceId);
+    // Each key's write and expiry in one transaction: a key is never left without its TTL.
     for (const [userId, count] of local) {
+      const key = RedisKeys.presenceUser(userId);
+      writes.push(this.redis.multi().hset(key, instanceId, count).expire(key, ttlSeconds).exec());
+    }
+    if (local.size > 0) {
       writes.push(
-        this.redis.hset(RedisKeys.presenceUser(userId), instanceId, count),
-        this.redis.expire(RedisKeys.presenceUser(userId), ttlSeconds),
+        this.redis
+          .multi()
+          .sadd(users, ...local.keys())
+          .expire(users, ttlSeconds * 10)
+          .exec(),
       );
     }
-    if (local.size > 0) writes.push(this.redis.sadd(users, ...local.keys()), this.redis.expire(users, ttlSeconds * 10));
     await Promise.all(writes);
   }
 
   async addToInstance(instanceId: string, userId: string, ttlSeconds: number): Promise<void> {
     const users = RedisKeys.presenceInstanceUsers(instanceId);
     await this.redis
-      .pipeline()
+      .multi()
       .sadd(users, userId)
       .expire(users, ttlSeconds * 10)
       .exec();

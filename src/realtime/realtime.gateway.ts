@@ -9,7 +9,7 @@ import {
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import type { OnModuleDestroy } from '@nestjs/common';
-import { rateLimited } from '#src/infra/rate-limit/rate-limit.guard.js';
+import { WRITE_LIMITS } from '#src/infra/rate-limit/write-limits.js';
 import { SEND_LIMIT } from '#src/messages/send-limit.js';
 import { PresenceQueryDto } from '#src/presence/dto/presence-query.dto.js';
 import { PresenceService } from '#src/presence/presence.service.js';
@@ -78,60 +78,99 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   @SubscribeMessage('message.send')
   send(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown, @Ack() ack: AckFn) {
-    return this.runner.run('message.send', socket, ack, payload, MessageSendEventDto, async (dto) => {
-      const { userId } = socket.data;
-      const rate = await this.services.limiter.hitRule(SEND_LIMIT, `user:${userId}`);
-      if (!rate.allowed) throw rateLimited(rate);
+    return this.runner.run('message.send', socket, ack, payload, MessageSendEventDto, SEND_LIMIT, async (dto) => {
       const { conversationId, ...message } = dto;
-      return (await this.services.messages.send(userId, conversationId, message)).message;
+      return (await this.services.messages.send(socket.data.userId, conversationId, message)).message;
     });
   }
 
   @SubscribeMessage('typing.start')
   typingStart(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown, @Ack() ack: AckFn) {
-    return this.runner.run('typing.start', socket, ack, payload, ConversationRefDto, async ({ conversationId }) => {
-      const { userId } = socket.data;
-      const others = await this.services.typing.start(socket.id, userId, conversationId);
-      this.broadcaster.toUsers(others, 'typing', { conversationId, userId, isTyping: true });
-      return null;
-    });
+    return this.runner.run(
+      'typing.start',
+      socket,
+      ack,
+      payload,
+      ConversationRefDto,
+      WRITE_LIMITS.typing,
+      async ({ conversationId }) => {
+        const { userId } = socket.data;
+        const others = await this.services.typing.start(socket.id, userId, conversationId);
+        this.broadcaster.toUsers(others, 'typing', { conversationId, userId, isTyping: true });
+        return null;
+      },
+    );
   }
 
   @SubscribeMessage('typing.stop')
   typingStop(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown, @Ack() ack: AckFn) {
-    return this.runner.run('typing.stop', socket, ack, payload, ConversationRefDto, async ({ conversationId }) => {
-      const { userId } = socket.data;
-      const others = await this.services.typing.stop(socket.id, userId, conversationId);
-      this.broadcaster.toUsers(others, 'typing', { conversationId, userId, isTyping: false });
-      return null;
-    });
+    return this.runner.run(
+      'typing.stop',
+      socket,
+      ack,
+      payload,
+      ConversationRefDto,
+      WRITE_LIMITS.typing,
+      async ({ conversationId }) => {
+        const { userId } = socket.data;
+        const others = await this.services.typing.stop(socket.id, userId, conversationId);
+        this.broadcaster.toUsers(others, 'typing', { conversationId, userId, isTyping: false });
+        return null;
+      },
+    );
   }
 
   @SubscribeMessage('conversation.read')
   read(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown, @Ack() ack: AckFn) {
-    return this.runner.run('conversation.read', socket, ack, payload, ReadEventDto, ({ conversationId, seq }) =>
-      this.services.readMarks.markRead(socket.data.userId, conversationId, seq),
+    return this.runner.run(
+      'conversation.read',
+      socket,
+      ack,
+      payload,
+      ReadEventDto,
+      WRITE_LIMITS.readMarks,
+      ({ conversationId, seq }) => this.services.readMarks.markRead(socket.data.userId, conversationId, seq),
     );
   }
 
   @SubscribeMessage('sync')
   sync(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown, @Ack() ack: AckFn) {
-    return this.runner.run('sync', socket, ack, payload, SyncEventDto, ({ conversationId, ...query }) =>
-      this.services.sync.sync(socket.data.userId, conversationId, query),
+    return this.runner.run(
+      'sync',
+      socket,
+      ack,
+      payload,
+      SyncEventDto,
+      WRITE_LIMITS.syncs,
+      ({ conversationId, ...query }) => this.services.sync.sync(socket.data.userId, conversationId, query),
     );
   }
 
   @SubscribeMessage('auth')
   renewToken(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown, @Ack() ack: AckFn) {
-    return this.runner.run('auth', socket, ack, payload, SocketAuthDto, ({ accessToken }) =>
-      this.services.tokens.renew(socket, accessToken),
+    return this.runner.run(
+      'auth',
+      socket,
+      ack,
+      payload,
+      SocketAuthDto,
+      WRITE_LIMITS.accountChanges,
+      ({ accessToken }) => this.services.tokens.renew(socket, accessToken),
     );
   }
 
   @SubscribeMessage('presence.query')
   presenceQuery(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown, @Ack() ack: AckFn) {
-    return this.runner.run('presence.query', socket, ack, payload, PresenceQueryDto, async ({ userIds }) => ({
-      items: await this.presence.query(socket.data.userId, [...new Set(userIds)]),
-    }));
+    return this.runner.run(
+      'presence.query',
+      socket,
+      ack,
+      payload,
+      PresenceQueryDto,
+      WRITE_LIMITS.presenceReads,
+      async ({ userIds }) => ({
+        items: await this.presence.query(socket.data.userId, [...new Set(userIds)]),
+      }),
+    );
   }
 }

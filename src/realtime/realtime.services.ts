@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { ReadMarksService } from '#src/conversations/read-marks.service.js';
-import { RateLimiter } from '#src/infra/rate-limit/rate-limiter.service.js';
 import { MessagesService } from '#src/messages/messages.service.js';
 import { SyncService } from '#src/messages/sync.service.js';
 import { SocketTokens } from './socket-tokens.js';
@@ -15,6 +14,5 @@ export class RealtimeServices {
     readonly sync: SyncService,
     readonly typing: TypingService,
     readonly tokens: SocketTokens,
-    readonly limiter: RateLimiter,
   ) {}
 }

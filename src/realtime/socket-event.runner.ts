@@ -6,6 +6,11 @@ import { toErrorBody } from '#src/common/errors/error-body.js';
 import { payloadProblem } from '#src/common/validation/payload-problem.js';
 import { createValidationPipe } from '#src/common/validation/validation.pipe.js';
 import type { AppConfig } from '#src/infra/config/app-config.js';
+import { rateLimited } from '#src/infra/rate-limit/rate-limit.guard.js';
+import { RateLimitMetrics } from '#src/infra/rate-limit/rate-limit.metrics.js';
+import type { RateLimitRule } from '#src/infra/rate-limit/rate-limit.rule.js';
+import { RateLimiter } from '#src/infra/rate-limit/rate-limiter.service.js';
+import { userSubject } from '#src/infra/rate-limit/write-limits.js';
 import { RealtimeMetrics } from './realtime.metrics.js';
 import type { AckReply } from './server-events.js';
 import type { ChatSocket } from './socket-types.js';
@@ -18,9 +23,11 @@ interface Bucket {
 }
 
 /**
- * Runs one client event: the socket's event budget, then the payload through the same validation
- * as REST bodies, then the handler. The ack gets `{ ok: true, data }` or `{ ok: false, error }` in
- * the REST error shape; nothing a client sends can escape as an unhandled error.
+ * Runs one client event: the socket's event budget, then the user's limit for this kind of write
+ * (the rule REST uses for the same thing, so both share one budget), then the payload through the
+ * same validation as REST bodies, then the handler. The ack gets `{ ok: true, data }` or
+ * `{ ok: false, error }` in the REST error shape; nothing a client sends can escape as an
+ * unhandled error.
  */
 @Injectable()
 export class SocketEventRunner {
@@ -31,6 +38,8 @@ export class SocketEventRunner {
 
   constructor(
     private readonly metrics: RealtimeMetrics,
+    private readonly limiter: RateLimiter,
+    private readonly limitMetrics: RateLimitMetrics,
     config: ConfigService<AppConfig, true>,
   ) {
     this.perSecond = config.get('SOCKET_EVENTS_PER_SECOND', { infer: true });
@@ -42,12 +51,20 @@ export class SocketEventRunner {
     ack: AckFn,
     payload: unknown,
     dto: Type<D>,
+    limit: RateLimitRule,
     handler: (dto: D) => Promise<R>,
   ): Promise<void> {
     const reply = typeof ack === 'function' ? ack : () => undefined;
     if (!this.take(socket)) {
       this.metrics.received(event, 'rate_limited');
       reply({ ok: false, error: toErrorBody(tooFast(), randomUUID()) });
+      return;
+    }
+    const rate = await this.limiter.hitRule(limit, userSubject(socket.data.userId));
+    if (!rate.allowed) {
+      this.limitMetrics.rejected(event, limit.name);
+      this.metrics.received(event, 'rate_limited');
+      reply({ ok: false, error: toErrorBody(rateLimited(rate), randomUUID()) });
       return;
     }
     try {

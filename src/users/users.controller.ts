@@ -6,6 +6,8 @@ import { Caller, type AuthContext } from '#src/common/auth/auth-context.js';
 import { ListQueryDto } from '#src/common/pagination/pagination.js';
 import { uuidParam } from '#src/common/validation/uuid-param.pipe.js';
 import { CachedResponse } from '#src/infra/cache/cached-response.decorator.js';
+import { RateLimit } from '#src/infra/rate-limit/rate-limit.decorator.js';
+import { WRITE_LIMITS } from '#src/infra/rate-limit/write-limits.js';
 import { RedisKeys } from '#src/infra/redis/redis-keys.js';
 import { BlocksService } from './blocks.service.js';
 import { UserSearchDto } from './dto/user-search.dto.js';
@@ -36,6 +38,7 @@ export class UsersController {
   }
 
   @Patch('me')
+  @RateLimit(WRITE_LIMITS.accountChanges)
   @ApiOperation({ summary: 'Change displayName, bio or avatarUrl (null clears). Returns the account.' })
   update(@Caller() caller: AuthContext, @Body() changes: UserUpdateDto) {
     return this.users.update(caller.userId, changes);
@@ -67,6 +70,7 @@ export class UsersController {
   }
 
   @Post(':id/block')
+  @RateLimit(WRITE_LIMITS.accountChanges)
   @HttpCode(204)
   @ApiOperation({
     summary: 'Block a user: they can no longer message you or start a conversation with you (403 BLOCKED).',
@@ -77,6 +81,7 @@ export class UsersController {
   }
 
   @Delete(':id/block')
+  @RateLimit(WRITE_LIMITS.accountChanges)
   @HttpCode(204)
   @ApiOperation({ summary: 'Unblock a user (no error when they were not blocked).' })
   @ApiNoContentResponse()

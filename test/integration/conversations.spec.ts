@@ -23,7 +23,8 @@ const ids = (page: { items: { id: string }[] }) => page.items.map((item) => item
 describe('conversations over two instances', () => {
   let one: TestApp;
   let two: TestApp;
-  beforeAll(async () => ([one, two] = await startTwoTestApps()));
+  // One user here creates 25 groups within seconds, past the default CONVERSATIONS_PER_MINUTE_PER_USER.
+  beforeAll(async () => ([one, two] = await startTwoTestApps({ CONVERSATIONS_PER_MINUTE_PER_USER: 100 })));
   afterAll(() => Promise.all([one.close(), two.close()]));
 
   const listOf = async (t: TestApp, who: SignedIn) => {

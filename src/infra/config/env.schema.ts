@@ -151,6 +151,42 @@ export class EnvSchema {
   @IntegerSetting(1, 1000000, 'count')
   MESSAGES_PER_MINUTE_PER_USER = 30;
 
+  /** Edits and deletions of messages one user may make per minute. */
+  @IntegerSetting(1, 1000000, 'count')
+  MESSAGE_CHANGES_PER_MINUTE_PER_USER = 60;
+
+  /** Reactions one user may add or remove per minute. */
+  @IntegerSetting(1, 1000000, 'count')
+  REACTIONS_PER_MINUTE_PER_USER = 60;
+
+  /** Read marks (conversations over REST and sockets, and notifications) one user may set per minute. */
+  @IntegerSetting(1, 1000000, 'count')
+  READ_MARKS_PER_MINUTE_PER_USER = 300;
+
+  /** Direct conversations one user may open and groups they may create per minute. */
+  @IntegerSetting(1, 1000000, 'count')
+  CONVERSATIONS_PER_MINUTE_PER_USER = 20;
+
+  /** Member, role, request (accept/decline), hide, title and mute changes one user may make per minute. */
+  @IntegerSetting(1, 1000000, 'count')
+  MEMBER_CHANGES_PER_MINUTE_PER_USER = 60;
+
+  /** Profile changes, blocks, session revocations and account deletion per user per minute. */
+  @IntegerSetting(1, 1000000, 'count')
+  ACCOUNT_CHANGES_PER_MINUTE_PER_USER = 30;
+
+  /** Presence lookups (REST and `presence.query`) one user may make per minute. */
+  @IntegerSetting(1, 1000000, 'count')
+  PRESENCE_READS_PER_MINUTE_PER_USER = 120;
+
+  /** Syncs (REST and the `sync` event) one user may run per minute: a reconnect syncs each conversation. */
+  @IntegerSetting(1, 1000000, 'count')
+  SYNCS_PER_MINUTE_PER_USER = 600;
+
+  /** `typing.start` and `typing.stop` events one user may send per minute. */
+  @IntegerSetting(1, 1000000, 'count')
+  TYPING_EVENTS_PER_MINUTE_PER_USER = 120;
+
   /** An instance that has not renewed its presence for this long is dead: its users go offline. */
   @IntegerSetting(3, 3600, 'seconds')
   PRESENCE_TTL_SECONDS = 90;

@@ -4,7 +4,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '#src/common/errors/app-error.js';
 import { RATE_LIMIT_RULES, type RateLimitRule } from './rate-limit.rule.js';
 import { RateLimitMetrics } from './rate-limit.metrics.js';
-import { RateLimiter, type RateLimitResult } from './rate-limiter.service.js';
+import { resetSeconds, retryAfterSeconds, type RateLimitResult } from './rate-limit-result.js';
+import { RateLimiter } from './rate-limiter.service.js';
 
 @Injectable()
 export class RateLimitGuard implements CanActivate {
@@ -36,11 +37,12 @@ export function setRateLimitHeaders(reply: FastifyReply, result: RateLimitResult
   void reply.headers({
     'x-ratelimit-limit': String(result.limit),
     'x-ratelimit-remaining': String(result.remaining),
-    'x-ratelimit-reset': String(Math.ceil(result.resetMs / 1000)),
+    'x-ratelimit-reset': String(resetSeconds(result)),
   });
 }
 
 export function rateLimited(result: RateLimitResult): AppError {
-  const retryAfter = String(Math.max(1, Math.ceil(result.resetMs / 1000)));
-  return new AppError(429, 'RATE_LIMITED', 'Too many requests; retry later', undefined, { 'retry-after': retryAfter });
+  return new AppError(429, 'RATE_LIMITED', 'Too many requests; retry later', undefined, {
+    'retry-after': String(retryAfterSeconds(result)),
+  });
 }

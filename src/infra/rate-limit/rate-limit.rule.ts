@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AppConfig } from '#src/infra/config/app-config.js';
 
 /** The names of the settings whose values are numbers. */
-type NumericSetting = { [K in keyof AppConfig]-?: AppConfig[K] extends number ? K : never }[keyof AppConfig];
+export type NumericSetting = { [K in keyof AppConfig]-?: AppConfig[K] extends number ? K : never }[keyof AppConfig];
 
 export interface RateLimitRule {
   /** Names the limit in keys and metrics (`login-ip`). */

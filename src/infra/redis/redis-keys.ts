@@ -76,8 +76,8 @@ export const RedisKeys = {
   typing: (conversationId: string, userId: string) => redisKey('typing', 'conv', conversationId, userId),
   /** Lock held while one process rebuilds a cached value (against stampedes). */
   cacheLock: (key: string) => redisKey('cache', 'lock', digest(key)),
-  /** Hits in the current window of one limit, for one subject (hashed: addresses stay out of keys). */
-  rateLimitHits: (limit: string, subject: string) => redisKey('ratelimit', limit, digest(subject)),
+  /** The hits within the sliding window of one limit, for one subject (hashed: addresses stay out of keys). */
+  rateLimitHits: (limit: string, subject: string) => redisKey('ratelimit', limit, digest(subject), 'window'),
 };
 
 /**

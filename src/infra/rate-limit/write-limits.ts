@@ -1,0 +1,43 @@
+import type { AuthenticatedRequest } from '#src/common/auth/auth-context.js';
+import type { NumericSetting, RateLimitRule } from './rate-limit.rule.js';
+
+/** Who a per-user limit counts, the same from a REST request as from a socket, so both share one budget. */
+export const userSubject = (userId: string) => `user:${userId}`;
+
+/** A limit per signed-in user over a sliding minute, sized by a setting. */
+export function perUserPerMinute(name: string, limit: NumericSetting): RateLimitRule {
+  return {
+    name,
+    limit,
+    windowMs: 60_000,
+    by: (request) => {
+      const userId = (request as AuthenticatedRequest).auth?.userId;
+      return userId ? userSubject(userId) : undefined;
+    },
+  };
+}
+
+/**
+ * The per-user limits of every write besides sending (see SEND_LIMIT), one budget per kind of
+ * write. A route and a socket event that do the same thing use the same rule.
+ */
+export const WRITE_LIMITS = {
+  /** Editing and deleting messages. */
+  messageChanges: perUserPerMinute('message-changes', 'MESSAGE_CHANGES_PER_MINUTE_PER_USER'),
+  /** Adding and removing reactions. */
+  reactions: perUserPerMinute('reactions', 'REACTIONS_PER_MINUTE_PER_USER'),
+  /** Read marks: `POST /conversations/:id/read`, `conversation.read`, and those of notifications. */
+  readMarks: perUserPerMinute('read-marks', 'READ_MARKS_PER_MINUTE_PER_USER'),
+  /** Opening direct conversations and creating groups. */
+  conversationCreates: perUserPerMinute('conversation-creates', 'CONVERSATIONS_PER_MINUTE_PER_USER'),
+  /** Members, roles, accept / decline / hide, title and mute. */
+  conversationChanges: perUserPerMinute('conversation-changes', 'MEMBER_CHANGES_PER_MINUTE_PER_USER'),
+  /** Profile changes, blocks, session revocations and account deletion. */
+  accountChanges: perUserPerMinute('account-changes', 'ACCOUNT_CHANGES_PER_MINUTE_PER_USER'),
+  /** Presence lookups, over REST and `presence.query`. */
+  presenceReads: perUserPerMinute('presence-reads', 'PRESENCE_READS_PER_MINUTE_PER_USER'),
+  /** Catch-up after being away, over REST and the `sync` event. */
+  syncs: perUserPerMinute('syncs', 'SYNCS_PER_MINUTE_PER_USER'),
+  /** `typing.start` and `typing.stop`. */
+  typing: perUserPerMinute('typing', 'TYPING_EVENTS_PER_MINUTE_PER_USER'),
+} satisfies Record<string, RateLimitRule>;
