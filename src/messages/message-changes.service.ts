@@ -35,7 +35,11 @@ export class MessageChangesService {
     const { membership, record } = await this.reader.findVisible(userId, conversationId, messageId);
     if (record.senderId !== userId) throw new AppError(403, 'NOT_MESSAGE_AUTHOR', 'Only the author can edit a message');
     if (record.deletedAt) throw messageDeleted();
-    const change = await this.messages.edit(conversationId, messageId, body);
+    const change = await this.latest.change(
+      conversationId,
+      () => this.messages.edit(conversationId, messageId, body),
+      (result) => result?.message,
+    );
     if (!change) throw messageDeleted();
     const memberIds = await this.changed(membership, change);
     const message = toMessageView(change.message);
@@ -51,7 +55,11 @@ export class MessageChangesService {
       throw new AppError(403, 'NOT_MESSAGE_AUTHOR', 'Only the author or a group admin can delete a message');
     }
     if (record.deletedAt) return;
-    const change = await this.messages.tombstone(conversationId, messageId);
+    const change = await this.latest.change(
+      conversationId,
+      () => this.messages.tombstone(conversationId, messageId),
+      (result) => result?.message,
+    );
     if (!change) return;
     const memberIds = await this.changed(membership, change);
     this.events.publish('message.deleted', { conversationId, messageId, seq: change.message.seq, memberIds });
@@ -68,7 +76,11 @@ export class MessageChangesService {
     const { membership, record } = await this.reader.findVisible(userId, conversationId, messageId);
     if (present) await this.access.assertWriter(userId, membership);
     if (record.deletedAt) throw messageDeleted();
-    const result = await this.messages.setReaction(conversationId, messageId, userId, emoji, present);
+    const result = await this.latest.change(
+      conversationId,
+      () => this.messages.setReaction(conversationId, messageId, userId, emoji, present),
+      (outcome) => (outcome?.changed ? outcome.message : null),
+    );
     if (!result) throw messageDeleted();
     const view = { conversationId, messageId, reactions: toMessageView(result.message).reactions };
     if (result.changed) {
@@ -78,9 +90,8 @@ export class MessageChangesService {
     return view;
   }
 
-  /** Updates the caches a change affects; returns who must hear of it. */
+  /** Updates the lists a change affects (the window was updated with the change); returns who must hear of it. */
   private async changed(membership: Membership, change: MessageChange): Promise<string[]> {
-    await this.latest.put(change.message);
     const memberIds = membership.conversation.members.map((member) => member.userId);
     // Lists show the last message only: other changes leave them as they are.
     if (change.isLast) await this.conversations.forgetLists(memberIds);

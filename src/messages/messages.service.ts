@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError, invalidField } from '#src/common/errors/app-error.js';
 import { JsonText } from '#src/common/pagination/json-text.js';
 import { ChatEvents } from '#src/common/events/chat-events.js';
-import { ConversationAccess } from '#src/conversations/conversation-access.service.js';
+import { ConversationAccess, conversationNotFound } from '#src/conversations/conversation-access.service.js';
 import { ConversationCache } from '#src/conversations/conversation-cache.js';
 import { toMessageView, type MessageView } from '#src/conversations/message.presenter.js';
 import { isUniqueViolation } from '#src/infra/prisma/prisma-errors.js';
@@ -50,25 +50,31 @@ export class MessagesService {
         throw invalidField('replyToId', 'replyToId must be a message of this conversation');
       }
     }
-    let stored: { record: MessageRecord; created: boolean };
+    let stored: { record: MessageRecord; created: boolean } | null;
     try {
-      stored = await this.messages.insertOnce({
+      const message = {
         conversationId,
         senderId: userId,
         clientMessageId: dto.clientMessageId,
         body: dto.body,
         replyToId: dto.replyToId ?? null,
         attachments: (dto.attachments ?? []).map(({ url, mimeType, size, name }) => ({ url, mimeType, size, name })),
-      });
+      };
+      stored = await this.latest.change(
+        conversationId,
+        () => this.messages.insertOnce(message),
+        (result) => (result?.created ? result.record : null),
+      );
     } catch (error) {
       // The same message sent twice at the same moment: the first one stored wins.
       const first = isUniqueViolation(error) && (await this.messages.findByClientId(userId, dto.clientMessageId));
       if (first) return this.replay(first, conversationId);
       throw error;
     }
+    // No longer a member by the time the message would have been stored (the cached membership was older).
+    if (!stored) throw conversationNotFound();
     if (!stored.created) return this.replay(stored.record, conversationId);
     const { record } = stored;
-    await this.latest.put(record);
     const memberIds = membership.conversation.members.map((member) => member.userId);
     await this.conversations.forgetLists(memberIds);
     const message = toMessageView(record);
