@@ -52,7 +52,7 @@ export class MessagesService {
     }
     let stored: { record: MessageRecord; created: boolean } | null;
     try {
-      const message = {
+      const newMessage = {
         conversationId,
         senderId: userId,
         clientMessageId: dto.clientMessageId,
@@ -62,7 +62,7 @@ export class MessagesService {
       };
       stored = await this.latest.change(
         conversationId,
-        () => this.messages.insertOnce(message),
+        () => this.messages.insertOnce(newMessage),
         (result) => (result?.created ? result.record : null),
       );
     } catch (error) {
