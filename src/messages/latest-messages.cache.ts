@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Redis } from 'ioredis';
 import { JsonText } from '#src/common/pagination/json-text.js';
 import { toMessageView } from '#src/conversations/message.presenter.js';
 import { CacheMetrics } from '#src/infra/cache/cache.metrics.js';
-import { CacheService } from '#src/infra/cache/cache.service.js';
+import { CacheService, FENCE_TTL_MS } from '#src/infra/cache/cache.service.js';
 import type { AppConfig } from '#src/infra/config/app-config.js';
 import { RedisKeys } from '#src/infra/redis/redis-keys.js';
 import { REDIS } from '#src/infra/redis/redis.tokens.js';
@@ -12,20 +13,33 @@ import type { MessageRecord } from './message-record.js';
 
 /** How many of the newest messages each conversation keeps in Redis: the largest page a client can ask for. */
 export const LATEST_WINDOW = 100;
-/** Longer than any load from Postgres takes: a rebuild that overlapped a change must still find the fence moved. */
-const FENCE_TTL_MS = 60_000;
+/**
+ * A change that has not reached the window this long after it began is taken as lost (its
+ * instance died between the commit and the Redis write): the window is then dropped. Until then a
+ * window with a change under way is not served.
+ */
+export const LOST_CHANGE_MS = 5000;
 /** Scored 0, below every message: it tells that the window reaches the conversation's first message. */
 const START = '0|start';
 const CACHE = 'latest-messages';
 
+/** Notes a change under way (token scored by the server's time), for at least as long as the window lives. */
+const BEGIN_SCRIPT = `
+local now = redis.call('TIME')
+redis.call('ZADD', KEYS[1], now[1] * 1000 + math.floor(now[2] / 1000), ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return 1
+`;
+
 /**
- * Stores a message unless the set holds a newer version of it. When the set is missing, moves the
- * fence instead: a rebuild that loaded before this change will then not store its copy.
+ * Stores a message unless the set holds a newer version of it, and clears the change's token.
+ * When the set is missing, moves the fence instead: a rebuild that loaded before this change will
+ * then not store its copy.
  */
 const PUT_SCRIPT = `
+redis.call('ZREM', KEYS[3], ARGV[8])
 if redis.call('EXISTS', KEYS[1]) == 0 then
-  redis.call('INCR', KEYS[2])
-  redis.call('PEXPIRE', KEYS[2], ARGV[6])
+  redis.call('SET', KEYS[2], ARGV[7], 'PX', ARGV[6])
   return 0
 end
 local current = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[1])
@@ -52,22 +66,41 @@ redis.call('EXPIRE', KEYS[1], ARGV[1])
 return 1
 `;
 
-/** The window above a seq, newest first, with scores; when there is no window, the fence (a string) instead. */
+/**
+ * The window above a seq, newest first, with scores. When there is no window, the fence (a
+ * string) instead; when a change is under way, 0. A change older than LOST_CHANGE_MS drops the
+ * window (and moves the fence): it may have been committed and never written here.
+ */
 const READ_SCRIPT = `
+if redis.call('EXISTS', KEYS[3]) == 1 then
+  local now = redis.call('TIME')
+  local lost = now[1] * 1000 + math.floor(now[2] / 1000) - tonumber(ARGV[3])
+  if redis.call('ZCOUNT', KEYS[3], '-inf', lost) > 0 then
+    redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', lost)
+    redis.call('UNLINK', KEYS[1])
+    redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[5])
+    return ARGV[4]
+  end
+  if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+end
 if redis.call('EXISTS', KEYS[1]) == 0 then return redis.call('GET', KEYS[2]) or '' end
 return redis.call('ZREVRANGEBYSCORE', KEYS[1], '+inf', '(' .. ARGV[1], 'WITHSCORES', 'LIMIT', 0, ARGV[2])
 `;
 
 type Commands = {
+  latestBegin(changing: string, token: string, ttl: number): Promise<number>;
   latestPut(
     set: string,
     fence: string,
+    changing: string,
     seq: number,
     version: string,
     member: string,
     keep: number,
     ttl: number,
     fenceMs: number,
+    newFence: string,
+    token: string,
   ): Promise<number>;
   latestFill(
     set: string,
@@ -76,11 +109,24 @@ type Commands = {
     seenFence: string,
     ...scoredMembers: (string | number)[]
   ): Promise<number>;
-  latestRead(set: string, fence: string, floor: number, limit: number): Promise<string[] | string>;
+  latestRead(
+    set: string,
+    fence: string,
+    changing: string,
+    floor: number,
+    limit: number,
+    lostMs: number,
+    newFence: string,
+    fenceMs: number,
+  ): Promise<string[] | string | number>;
 };
 
 const member = (record: MessageRecord) => `${record.version}|${JSON.stringify(toMessageView(record))}`;
 const jsonOf = (stored: string) => stored.slice(stored.indexOf('|') + 1);
+const keysOf = (conversationId: string) => {
+  const set = RedisKeys.latestMessages(conversationId);
+  return { set, fence: RedisKeys.cacheFence(set), changing: RedisKeys.latestMessagesChanging(conversationId) };
+};
 
 /** `{ items, hasMore }` from messages already in JSON, in ascending seq; hasMore: older ones are visible. */
 export const messagePage = (items: string[], hasMore: boolean): JsonText => JsonText.page(items, 'hasMore', hasMore);
@@ -89,7 +135,9 @@ export const messagePage = (items: string[], hasMore: boolean): JsonText => Json
  * The newest messages of each conversation in a Redis sorted set scored by seq, so the latest page
  * never touches Postgres when warm. Sends append, edits, deletions and reactions replace (a newer
  * version is never overwritten by an older one), and the set is trimmed to LATEST_WINDOW. A set is
- * only served when it is a gap-free run of seqs reaching the page's end; anything else reads Postgres.
+ * only served when it is a gap-free run of seqs reaching the page's end, and no change is under
+ * way (noted before its commit, cleared by its Redis write): anything else reads Postgres, so a
+ * change whose Redis write never came (a crash, a failed write) is never hidden by the window.
  */
 @Injectable()
 export class LatestMessagesCache {
@@ -97,14 +145,15 @@ export class LatestMessagesCache {
   private readonly ttlSeconds: number;
 
   constructor(
-    @Inject(REDIS) redis: Redis,
+    @Inject(REDIS) private readonly redis: Redis,
     private readonly cache: CacheService,
     private readonly metrics: CacheMetrics,
     config: ConfigService<AppConfig, true>,
   ) {
-    redis.defineCommand('latestPut', { numberOfKeys: 2, lua: PUT_SCRIPT });
+    redis.defineCommand('latestBegin', { numberOfKeys: 1, lua: BEGIN_SCRIPT });
+    redis.defineCommand('latestPut', { numberOfKeys: 3, lua: PUT_SCRIPT });
     redis.defineCommand('latestFill', { numberOfKeys: 2, lua: FILL_SCRIPT });
-    redis.defineCommand('latestRead', { numberOfKeys: 2, lua: READ_SCRIPT });
+    redis.defineCommand('latestRead', { numberOfKeys: 3, lua: READ_SCRIPT });
     this.commands = redis as unknown as Commands;
     this.ttlSeconds = config.get('CONVERSATION_CACHE_TTL_SECONDS', { infer: true });
   }
@@ -120,15 +169,12 @@ export class LatestMessagesCache {
     limit: number,
     load: () => Promise<MessageRecord[]>,
   ): Promise<{ value: JsonText; hit: boolean }> {
-    const generation = this.cache.generation;
     const cached = await this.read(conversationId, floor, limit);
     this.metrics.lookedUp(CACHE, 'page' in cached);
     if ('page' in cached) return { value: cached.page, hit: true };
     const done = this.metrics.startLoad(CACHE);
     const window = await load().finally(done);
-    if (cached.fence !== undefined && generation === this.cache.generation) {
-      await this.fill(conversationId, cached.fence, window);
-    }
+    if (cached.fence !== undefined) await this.fill(conversationId, cached.fence, window);
     const visible = window
       .filter((record) => record.seq > floor)
       .slice(0, limit)
@@ -143,22 +189,56 @@ export class LatestMessagesCache {
     };
   }
 
-  /** After a message was stored or changed. */
-  async put(record: MessageRecord): Promise<void> {
-    if (!this.cache.usable) return;
-    const id = record.conversationId;
+  /**
+   * Runs `write`, a change to the conversation's messages, with the window marked as changing from
+   * before it until `changed` (the message it stored or changed; none when it changed nothing)
+   * reaches the window. When `write` throws, the window is dropped: whether it committed is unknown.
+   */
+  async change<T>(
+    conversationId: string,
+    write: () => Promise<T>,
+    changed: (result: T) => MessageRecord | null | undefined,
+  ): Promise<T> {
+    if (!this.cache.enabled) return write();
+    const keys = keysOf(conversationId);
+    const token = randomUUID();
+    // Unreachable, the change goes on: its Redis write will fail too, and be made up for.
+    await this.commands.latestBegin(keys.changing, token, this.ttlSeconds + 60).catch(() => undefined);
+    let result: T;
+    try {
+      result = await write();
+    } catch (error) {
+      await this.cache.invalidate(keys.set);
+      await this.settle(keys.changing, token);
+      throw error;
+    }
+    const record = changed(result);
+    if (record) await this.put(keys, record, token);
+    else await this.settle(keys.changing, token);
+    return result;
+  }
+
+  private async put(keys: ReturnType<typeof keysOf>, record: MessageRecord, token: string): Promise<void> {
     await this.commands
       .latestPut(
-        RedisKeys.latestMessages(id),
-        RedisKeys.latestMessagesFence(id),
+        keys.set,
+        keys.fence,
+        keys.changing,
         record.seq,
         String(record.version),
         member(record),
         LATEST_WINDOW,
         this.ttlSeconds,
         FENCE_TTL_MS,
+        randomUUID(),
+        token,
       )
-      .catch((error) => this.cache.updateFailed(error));
+      .catch((error) => this.cache.updateFailed(keys.set, error));
+  }
+
+  /** Clears a change that left the window as it is; should that fail, the change is taken as lost in time. */
+  private async settle(changing: string, token: string): Promise<void> {
+    await this.redis.zrem(changing, token).catch(() => undefined);
   }
 
   /**
@@ -170,11 +250,12 @@ export class LatestMessagesCache {
     floor: number,
     limit: number,
   ): Promise<{ page: JsonText } | { fence?: string }> {
-    if (!this.cache.usable) return {};
+    const keys = keysOf(conversationId);
+    if (!this.cache.serves(keys.set)) return {};
     const reply = await this.commands
-      .latestRead(RedisKeys.latestMessages(conversationId), RedisKeys.latestMessagesFence(conversationId), floor, limit)
+      .latestRead(keys.set, keys.fence, keys.changing, floor, limit, LOST_CHANGE_MS, randomUUID(), FENCE_TTL_MS)
       .catch(() => undefined);
-    if (reply === undefined) return {};
+    if (reply === undefined || typeof reply === 'number') return {};
     if (typeof reply === 'string') return { fence: reply };
     // The reply is [member, seq, member, seq, …], newest first; the page is oldest first.
     const items: string[] = [];
@@ -190,16 +271,11 @@ export class LatestMessagesCache {
   }
 
   private async fill(conversationId: string, fence: string, window: MessageRecord[]): Promise<void> {
+    const keys = keysOf(conversationId);
+    // This process failed to update the window since: what it loaded may be older than what Redis missed.
+    if (!this.cache.serves(keys.set)) return;
     const scored = window.flatMap((record) => [record.seq, member(record)]);
     if (window.length < LATEST_WINDOW) scored.push(0, START);
-    await this.commands
-      .latestFill(
-        RedisKeys.latestMessages(conversationId),
-        RedisKeys.latestMessagesFence(conversationId),
-        this.ttlSeconds,
-        fence,
-        ...scored,
-      )
-      .catch(() => undefined);
+    await this.commands.latestFill(keys.set, keys.fence, this.ttlSeconds, fence, ...scored).catch(() => undefined);
   }
 }

@@ -40,7 +40,11 @@ export class MessageChangesService {
     // An edit shows in the other member's view as much as a new message does.
     await this.access.assertNotBlocked(userId, membership.conversation);
     if (record.deletedAt) throw messageDeleted();
-    const change = await this.messages.edit(conversationId, messageId, body);
+    const change = await this.latest.change(
+      conversationId,
+      () => this.messages.edit(conversationId, messageId, body),
+      (result) => result?.message,
+    );
     if (!change) throw messageDeleted();
     const memberIds = await this.changed(membership, change);
     const message = toMessageView(change.message);
@@ -56,7 +60,11 @@ export class MessageChangesService {
       throw new AppError(403, 'NOT_MESSAGE_AUTHOR', 'Only the author or a group admin can delete a message');
     }
     if (record.deletedAt) return;
-    const change = await this.messages.tombstone(conversationId, messageId);
+    const change = await this.latest.change(
+      conversationId,
+      () => this.messages.tombstone(conversationId, messageId),
+      (result) => result?.message,
+    );
     if (!change) return;
     const memberIds = await this.changed(membership, change);
     this.events.publish('message.deleted', { conversationId, messageId, seq: change.message.seq, memberIds });
@@ -73,13 +81,10 @@ export class MessageChangesService {
     const { membership, record } = await this.reader.findVisible(userId, conversationId, messageId);
     if (present) await this.access.assertWriter(userId, membership);
     if (record.deletedAt) throw messageDeleted();
-    const result = await this.messages.setReaction(
+    const result = await this.latest.change(
       conversationId,
-      messageId,
-      userId,
-      emoji,
-      present,
-      MAX_DISTINCT_REACTIONS,
+      () => this.messages.setReaction(conversationId, messageId, userId, emoji, present, MAX_DISTINCT_REACTIONS),
+      (outcome) => (outcome && outcome !== 'full' && outcome.changed ? outcome.message : null),
     );
     if (!result) throw messageDeleted();
     if (result === 'full') {
@@ -97,9 +102,8 @@ export class MessageChangesService {
     return view;
   }
 
-  /** Updates the caches a change affects; returns who must hear of it. */
+  /** Updates the lists a change affects (the window was updated with the change); returns who must hear of it. */
   private async changed(membership: Membership, change: MessageChange): Promise<string[]> {
-    await this.latest.put(change.message);
     const memberIds = membership.conversation.members.map((member) => member.userId);
     // Lists show the last message only: other changes leave them as they are.
     if (change.isLast) await this.conversations.forgetLists(memberIds);

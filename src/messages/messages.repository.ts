@@ -35,21 +35,31 @@ export class MessagesRepository {
    * unless the sender already stored one with this `clientMessageId`: then nothing changes and that
    * one is returned (`created: false`), so a send costs one round trip, retries included. Two copies
    * racing each other both find none; the second then fails on the unique index, seq increment
-   * included, and the caller reads the first.
+   * included, and the caller reads the first. Null when the sender is not a member once the
+   * conversation is locked: membership is checked here, against rows no concurrent removal can
+   * still change, whatever the caller's view of it was.
    */
   async insertOnce(message: NewMessage): Promise<{ record: MessageRecord; created: boolean } | null> {
+    // The conversation row is locked first, as every membership change does: the sender's member row
+    // is then updated after any removal of it committed, and found gone (the statement's snapshot
+    // alone would still show it). No member row, no seq increment, no message.
     const [row] = await this.prisma.$queryRaw<(MessageRecord & { created: boolean })[]>`
       WITH existing AS (
         SELECT ${COLUMNS} FROM messages m
         WHERE m.sender_id = ${message.senderId}::uuid AND m.client_message_id = ${message.clientMessageId}::uuid
+      ), locked AS MATERIALIZED (
+        SELECT id, last_seq FROM conversations
+        WHERE id = ${message.conversationId}::uuid AND NOT EXISTS (SELECT 1 FROM existing)
+        FOR UPDATE
+      ), sender_read AS (
+        UPDATE conversation_members SET last_read_seq = locked.last_seq + 1
+        FROM locked
+        WHERE conversation_id = locked.id AND user_id = ${message.senderId}::uuid
+        RETURNING user_id
       ), bumped AS (
         UPDATE conversations SET last_seq = last_seq + 1, version = version + 1, last_activity_at = now()
-        WHERE id = ${message.conversationId}::uuid AND NOT EXISTS (SELECT 1 FROM existing)
+        WHERE id = ${message.conversationId}::uuid AND EXISTS (SELECT 1 FROM sender_read)
         RETURNING last_seq, version
-      ), sender_read AS (
-        UPDATE conversation_members SET last_read_seq = bumped.last_seq
-        FROM bumped
-        WHERE conversation_id = ${message.conversationId}::uuid AND user_id = ${message.senderId}::uuid
       ), m AS (
         INSERT INTO messages (id, conversation_id, seq, sender_id, client_message_id, body, reply_to_id,
                               attachments, created_version, version)
@@ -62,7 +72,6 @@ export class MessagesRepository {
       SELECT ${COLUMNS}, true AS created FROM m
       UNION ALL
       SELECT existing.*, false AS created FROM existing`;
-    // No row: the conversation was deleted since its membership was checked.
     if (!row) return null;
     const { created, ...record } = row;
     return { record, created };

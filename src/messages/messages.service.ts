@@ -52,24 +52,29 @@ export class MessagesService {
     }
     let stored: { record: MessageRecord; created: boolean } | null;
     try {
-      stored = await this.messages.insertOnce({
+      const newMessage = {
         conversationId,
         senderId: userId,
         clientMessageId: dto.clientMessageId,
         body: dto.body,
         replyToId: dto.replyToId ?? null,
         attachments: (dto.attachments ?? []).map(({ url, mimeType, size, name }) => ({ url, mimeType, size, name })),
-      });
+      };
+      stored = await this.latest.change(
+        conversationId,
+        () => this.messages.insertOnce(newMessage),
+        (result) => (result?.created ? result.record : null),
+      );
     } catch (error) {
       // The same message sent twice at the same moment: the first one stored wins.
       const first = isUniqueViolation(error) && (await this.messages.findByClientId(userId, dto.clientMessageId));
       if (first) return this.replay(first, conversationId);
       throw error;
     }
+    // No longer a member by the time the message would have been stored (the cached membership was older).
     if (!stored) throw conversationNotFound();
     if (!stored.created) return this.replay(stored.record, conversationId);
     const { record } = stored;
-    await this.latest.put(record);
     const memberIds = membership.conversation.members.map((member) => member.userId);
     await this.conversations.forgetLists(memberIds);
     const message = toMessageView(record);

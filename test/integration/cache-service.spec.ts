@@ -184,36 +184,80 @@ describe('CacheService through Redis outages', () => {
     return (await cache.getOrLoad('test-outage', key, 600, () => Promise.resolve(value))).hit;
   };
 
-  it('flushes every cache when an invalidation timed out, and bypasses the cache until then', async () => {
+  it('after an invalidation that timed out, drops only that key once Redis answers, and bypasses only it until then', async () => {
     const [invalidated, untouched] = [profileKey(), profileKey()];
     expect(await cached(invalidated, 'a')).toBe(true);
     expect(await cached(untouched, 'b')).toBe(true);
     await direct.call('CLIENT', 'PAUSE', '1200', 'ALL');
     await cache.invalidate(invalidated);
-    // `untouched` is still in Redis, but may no longer be trusted.
-    expect((await cache.getOrLoad('test-outage', untouched, 600, () => Promise.resolve('fresh'))).hit).toBe(false);
-    expect(await eventually(async () => (await direct.exists(untouched)) === 0, 5_000)).toBe(true);
-    expect(await eventually(() => cached(profileKey(), 'c'), 5_000)).toBe(true);
+    // Redis may still hold the old value: this instance answers from the source, and stores nothing.
+    const during = await cache.getOrLoad('test-outage', invalidated, 600, () => Promise.resolve('fresh'));
+    expect(during).toEqual({ value: 'fresh', hit: false });
+    expect(await eventually(async () => (await direct.exists(invalidated)) === 0, 5_000)).toBe(true);
+    expect(await eventually(() => cached(invalidated, 'after'), 5_000)).toBe(true);
+    expect((await cache.getOrLoad('test-outage', invalidated, 600, () => Promise.resolve('x'))).value).toBe('after');
+    // Every other entry stayed cached, and is served again.
+    expect(await cache.getOrLoad('test-outage', untouched, 600, () => Promise.resolve('reloaded'))).toEqual({
+      value: 'b',
+      hit: true,
+    });
   }, 15_000);
 
-  it('answers from the loader within a second while Redis is down, then drops what it held once back', async () => {
-    const before = profileKey();
-    expect(await cached(before, 'old')).toBe(true);
+  it('never stores a value loaded before an invalidation, on any instance', async () => {
+    const [one, two] = await startTwoTestApps({ REDIS_URL: server.url });
+    try {
+      const [first, second] = [one.app.get(CacheService), two.app.get(CacheService)];
+      for (let i = 0; i < 20; i += 1) {
+        const key = profileKey();
+        let loaded!: () => void;
+        const loadRead = new Promise<void>((resolve) => (loaded = resolve));
+        let release!: () => void;
+        const held = new Promise<void>((resolve) => (release = resolve));
+        // The rebuild on one instance reads the source, then waits while the other instance invalidates.
+        const rebuild = first.getOrLoad('test-fence', key, 600, async () => {
+          loaded();
+          await held;
+          return 'before the change';
+        });
+        await loadRead;
+        await second.invalidate(key);
+        release();
+        expect((await rebuild).value).toBe('before the change');
+        expect(await direct.exists(key)).toBe(0);
+        const next = await second.getOrLoad('test-fence', key, 600, () => Promise.resolve('after the change'));
+        expect(next).toEqual({ value: 'after the change', hit: false });
+        expect((await first.getOrLoad('test-fence', key, 600, () => Promise.resolve('x'))).value).toBe(
+          'after the change',
+        );
+      }
+    } finally {
+      await Promise.all([one.close(), two.close()]);
+    }
+  }, 30_000);
+
+  it('answers from the loader within a second while Redis is down, then drops what was invalidated meanwhile', async () => {
+    const [kept, changed] = [profileKey(), profileKey()];
+    expect(await cached(kept, 'old')).toBe(true);
+    expect(await cached(changed, 'old')).toBe(true);
     await server.stop();
     try {
       const started = performance.now();
-      const result = await cache.getOrLoad('test-outage', before, 600, () => Promise.resolve('from postgres'));
+      const result = await cache.getOrLoad('test-outage', kept, 600, () => Promise.resolve('from postgres'));
       expect(result).toEqual({ value: 'from postgres', hit: false });
       expect(performance.now() - started).toBeLessThan(1000);
-      await expect(cache.invalidate(profileKey())).resolves.toBeUndefined();
-      expect(await cache.invalidatePattern(redisKeyPattern('user', 'profile'))).toBe(0);
-      // Down for longer than the service's own flush retry: only the reconnection can trigger the flush.
+      await expect(cache.invalidate(changed)).resolves.toBeUndefined();
+      expect(await cache.invalidatePattern(redisKeyPattern('user', 'me'))).toBe(0);
+      // Down for longer than the service's own retry: it must go on until Redis takes the invalidation.
       await sleep(2000);
     } finally {
       await server.start();
     }
-    // Redis kept its data (append-only file): the entry from before the outage must still go.
-    expect(await eventually(async () => (await direct.exists(before)) === 0, 5_000)).toBe(true);
-    expect(await eventually(() => cached(profileKey(), 'new'), 5_000)).toBe(true);
+    // Redis kept its data (append-only file): the entry invalidated during the outage must go, the other stays.
+    expect(await eventually(async () => (await direct.exists(changed)) === 0, 5_000)).toBe(true);
+    expect(await eventually(() => cached(changed, 'new'), 5_000)).toBe(true);
+    expect(await cache.getOrLoad('test-outage', kept, 600, () => Promise.resolve('reloaded'))).toEqual({
+      value: 'old',
+      hit: true,
+    });
   }, 20_000);
 });

@@ -1,4 +1,4 @@
-import { RedisKeys, redisKey, redisKeyPattern, taggedKey } from '#src/infra/redis/redis-keys.js';
+import { RedisKeys, areaPatternOf, redisKey, redisKeyPattern, taggedKey } from '#src/infra/redis/redis-keys.js';
 
 describe('redisKey', () => {
   it('builds <area>:<entity>:<id>[:<sub>]', () => {
@@ -19,7 +19,21 @@ describe('redisKey', () => {
     const id = '5f0c1c1e-0000-4000-8000-000000000001';
     const tag = (key: string) => /\{([^}]*)\}/.exec(key)?.[1];
     expect(tag(RedisKeys.latestMessages(id))).toBe(id);
-    expect(tag(RedisKeys.latestMessagesFence(id))).toBe(id);
+    expect(tag(RedisKeys.latestMessagesChanging(id))).toBe(id);
+  });
+
+  it("puts a cached key's fence in the key's slot: under its hash tag, or the whole key as the tag", () => {
+    const id = '5f0c1c1e-0000-4000-8000-000000000001';
+    const tag = (key: string) => /\{([^}]*)\}/.exec(key)?.[1];
+    expect(RedisKeys.cacheFence(RedisKeys.userProfile(id))).toBe(`cache:fence:{user:profile:${id}}`);
+    expect(tag(RedisKeys.cacheFence(RedisKeys.conversationMeta(id)))).toBe(RedisKeys.conversationMeta(id));
+    expect(tag(RedisKeys.cacheFence(RedisKeys.latestMessages(id)))).toBe(id);
+  });
+
+  it('names the SCAN pattern of the area a cached key belongs to', () => {
+    const id = '5f0c1c1e-0000-4000-8000-000000000001';
+    expect(areaPatternOf(RedisKeys.userProfile(id))).toBe('user:profile:*');
+    expect(areaPatternOf(RedisKeys.latestMessages(id))).toBe('conv:messages:*');
   });
 
   it('builds SCAN patterns for one area and entity', () => {

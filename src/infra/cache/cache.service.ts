@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Redis } from 'ioredis';
 import { pack, unpack } from 'msgpackr';
 import type { AppConfig } from '#src/infra/config/app-config.js';
-import { CACHE_PATTERNS } from '#src/infra/redis/redis-keys.js';
+import { RedisKeys, areaPatternOf } from '#src/infra/redis/redis-keys.js';
 import { dataNodes, together } from '#src/infra/redis/redis-nodes.js';
 import { REDIS } from '#src/infra/redis/redis.tokens.js';
 import { CacheMetrics } from './cache.metrics.js';
@@ -15,30 +16,69 @@ const WAIT_MAX_MS = 1000;
 /** TTLs get up to this much extra, so entries written together do not all expire together. */
 const TTL_JITTER = 0.1;
 const SCAN_BATCH = 500;
-/** When Redis is connected but a flush failed (a timeout), try again after this long. */
-const FLUSH_RETRY_MS = 1000;
+/** How long an invalidation's fence lives: far longer than any load is allowed to take before its store. */
+export const FENCE_TTL_MS = 60_000;
+/** A load that took longer than this is not stored: the fence it was read under may have expired since. */
+const MAX_LOAD_MS_TO_STORE = FENCE_TTL_MS / 3;
+/** Invalidations that failed are tried again this often, until Redis takes them. */
+const RETRY_MS = 1000;
+/** Past this many keys awaiting their invalidation, whole cache areas are remembered instead. */
+const MAX_PENDING_KEYS = 10_000;
+const RETRY_BATCH = 500;
 
-type Lookup<T> = { state: 'hit'; value: T } | { state: 'miss' } | { state: 'unavailable' };
+/** Moves the key's fence, then deletes it: a rebuild that read the fence before cannot store after. */
+const INVALIDATE_SCRIPT = `
+redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
+return redis.call('UNLINK', KEYS[1])
+`;
+
+/** Stores a loaded value only if no invalidation moved the fence since the value was read. */
+const STORE_SCRIPT = `
+if (redis.call('GET', KEYS[2]) or '') ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return 1
+`;
+
+type Commands = {
+  cacheInvalidate(key: string, fence: string, token: string, fenceMs: number): Promise<number>;
+  cacheStore(key: string, fence: string, seenFence: string, value: Buffer, ttl: number): Promise<number>;
+};
+
+/** A miss carries the fence read with it: what the value must be stored under. */
+type Lookup<T> = { state: 'hit'; value: T } | { state: 'miss'; fence: string } | { state: 'unavailable' };
+
+interface Flight {
+  fence: string | null;
+  value: Promise<unknown>;
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * Cache-aside over Redis, values in msgpack. Redis only ever speeds reads up: when it fails or is
- * slow, reads load from the source and skip the cache, and writes' invalidations are made good by
- * dropping every cached entry once Redis answers again (until then the cache is bypassed).
+ * slow, reads load from the source and skip the cache.
+ *
+ * Every invalidation moves the key's fence before deleting it, and a rebuild stores its value only
+ * if the fence it read before loading is still there, so a value read from the source before a
+ * change is never stored after that change's invalidation, on any instance. An invalidation that
+ * fails is remembered, by key, by the instance that made it: that instance serves and stores
+ * nothing for those keys and retries until Redis takes it; every other key stays cached.
  */
 @Injectable()
 export class CacheService implements OnModuleDestroy {
   private readonly logger = new Logger(CacheService.name);
-  private readonly enabled: boolean;
-  /** Loads under way in this process, by key: concurrent callers share one. */
-  private readonly inFlight = new Map<string, Promise<unknown>>();
-  /** Redis may hold entries whose invalidation was missed; bumped on every new reason to think so. */
-  private stale = false;
-  private staleGeneration = 0;
-  private flushing = false;
-  private flushRetry?: NodeJS.Timeout;
+  readonly enabled: boolean;
+  private readonly commands: Commands;
+  /** Loads under way in this process, by key: callers that read the same fence share one. */
+  private readonly inFlight = new Map<string, Flight>();
+  /** Keys (and, past MAX_PENDING_KEYS, SCAN patterns of whole areas) whose invalidation Redis has not taken. */
+  private readonly pendingKeys = new Map<string, number>();
+  private readonly pendingAreas = new Map<string, number>();
+  /** Numbers each failure, so that a retry clears only the failures that came before it was sent. */
+  private failures = 0;
+  private retrying = false;
+  private retryTimer?: NodeJS.Timeout;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -47,12 +87,10 @@ export class CacheService implements OnModuleDestroy {
     config: ConfigService<AppConfig, true>,
   ) {
     this.enabled = config.get('CACHE_ENABLED', { infer: true });
-    // Starting while Redis is down, this process cannot know which invalidations were missed.
-    if (redis.status !== 'ready') this.markStale();
-    redis.on('error', () => this.markStale());
-    redis.on('ready', () => {
-      if (this.stale) void this.flushStale();
-    });
+    redis.defineCommand('cacheInvalidate', { numberOfKeys: 2, lua: INVALIDATE_SCRIPT });
+    redis.defineCommand('cacheStore', { numberOfKeys: 2, lua: STORE_SCRIPT });
+    this.commands = redis as unknown as Commands;
+    redis.on('ready', () => void this.retryPending());
   }
 
   /** Cache-aside. `cache` names the cache in metrics (e.g. 'user-profile'); `key` comes from RedisKeys. */
@@ -67,54 +105,32 @@ export class CacheService implements OnModuleDestroy {
     return result;
   }
 
-  /** Whether cached values may be served now: caching is on and no missed invalidation awaits its flush. */
-  get usable(): boolean {
-    return this.enabled && !this.stale;
+  /** Whether `key` may be served from Redis now: caching is on and no failed invalidation of it awaits its retry. */
+  serves(key: string): boolean {
+    return this.enabled && !this.isPending(key);
   }
 
-  /** Changes whenever an invalidation is missed: a value loaded across a change must not be stored. */
-  get generation(): number {
-    return this.staleGeneration;
+  /** For caches kept outside `getOrLoad` (sorted sets): a failed update leaves `key` to be invalidated. */
+  updateFailed(key: string, error: unknown): void {
+    this.invalidationsMissed([key], error);
   }
 
-  /** For caches kept outside `getOrLoad` (sorted sets): a failed update means Redis may now be stale. */
-  updateFailed(error: unknown): void {
-    this.invalidationMissed(error);
-  }
-
-  /** Deletes keys (pipelined). Never throws. */
+  /** Invalidates keys: moves each one's fence and deletes it. Never throws; what fails is retried. */
   async invalidate(...keys: string[]): Promise<void> {
     if (keys.length === 0) return;
-    try {
-      const results = await together(keys.map((key) => this.redis.unlink(key)));
-      const failure = results.find(([error]) => error)?.[0];
-      if (failure) throw failure;
-    } catch (error) {
-      this.invalidationMissed(error);
-    }
+    const failed = await this.tryInvalidate(keys);
+    if (failed.keys.length > 0) this.invalidationsMissed(failed.keys, failed.error);
   }
 
-  /** Deletes every key matching a SCAN pattern (never KEYS), in batches. Returns how many. Never throws. */
+  /** Invalidates every key matching a SCAN pattern (never KEYS), in batches. Returns how many. Never throws. */
   async invalidatePattern(pattern: string): Promise<number> {
-    let deleted = 0;
-    try {
-      // SCAN walks one server: on a Cluster, each master. Keys are unlinked one by one (they may sit in
-      // different slots), batched by auto-pipelining.
-      for (const node of dataNodes(this.redis)) {
-        const batches = node.scanStream({ match: pattern, count: SCAN_BATCH }) as AsyncIterable<string[]>;
-        for await (const keys of batches) {
-          const unlinked = await Promise.all(keys.map((key) => this.redis.unlink(key)));
-          deleted += unlinked.reduce((sum, count) => sum + count, 0);
-        }
-      }
-    } catch (error) {
-      this.invalidationMissed(error);
-    }
+    const { deleted, error } = await this.tryInvalidatePattern(pattern);
+    if (error) this.areasMissed([pattern], error);
     return deleted;
   }
 
   onModuleDestroy(): void {
-    clearTimeout(this.flushRetry);
+    clearTimeout(this.retryTimer);
   }
 
   private async lookUpOrLoad<T>(
@@ -123,25 +139,34 @@ export class CacheService implements OnModuleDestroy {
     ttlSeconds: number,
     loader: () => Promise<T>,
   ): Promise<{ value: T; hit: boolean }> {
-    if (!this.enabled) return { value: await this.load(cache, loader), hit: false };
-    // Redis may hold entries whose invalidation was missed: skip it until the flush went through.
-    if (this.stale) return { value: await this.singleFlight(key, () => this.load(cache, loader)), hit: false };
-    // A load of this key is under way here: its value is at least as fresh as what Redis holds.
-    const running = this.inFlight.get(key) as Promise<T> | undefined;
-    if (running) return { value: await running, hit: false };
+    // Off, or Redis may hold a value this process failed to invalidate: the source answers.
+    if (!this.serves(key)) return { value: await this.load(cache, loader), hit: false };
     const lookup = await this.read<T>(key);
     if (lookup.state === 'hit') return { value: lookup.value, hit: true };
-    const rebuild =
-      lookup.state === 'miss' ? () => this.rebuild(cache, key, ttlSeconds, loader) : () => this.load(cache, loader);
-    return { value: await this.singleFlight(key, rebuild), hit: false };
+    // Redis unreachable: the source answers, one load per key at a time, stored nowhere.
+    if (lookup.state === 'unavailable')
+      return { value: await this.shared(key, null, () => this.load(cache, loader)), hit: false };
+    return {
+      value: await this.shared(key, lookup.fence, () => this.rebuild(cache, key, ttlSeconds, loader)),
+      hit: false,
+    };
   }
 
-  private singleFlight<T>(key: string, run: () => Promise<T>): Promise<T> {
-    const running = this.inFlight.get(key) as Promise<T> | undefined;
-    if (running) return running;
-    const flight = run().finally(() => this.inFlight.delete(key));
+  /**
+   * Joins the load of `key` under way here if it read the same fence (null: Redis unreachable):
+   * it then saw every invalidation this caller could know of. Otherwise starts `run` as the new one.
+   */
+  private shared<T>(key: string, fence: string | null, run: () => Promise<T>): Promise<T> {
+    const running = this.inFlight.get(key);
+    if (running && running.fence === fence) return running.value as Promise<T>;
+    const flight: Flight = {
+      fence,
+      value: run().finally(() => {
+        if (this.inFlight.get(key) === flight) this.inFlight.delete(key);
+      }),
+    };
     this.inFlight.set(key, flight);
-    return flight;
+    return flight.value as Promise<T>;
   }
 
   /** One rebuild at a time per key across instances: the lock holder loads, the others wait for its value. */
@@ -157,13 +182,14 @@ export class CacheService implements OnModuleDestroy {
       const stored = await this.waitForOtherRebuild<T>(key);
       if (stored.state === 'hit') return stored.value;
       if (stored.state === 'unavailable') return this.load(cache, loader);
-      return this.loadAndStore(cache, key, ttlSeconds, loader);
+      return this.loadAndStore(cache, key, ttlSeconds, loader, stored.fence);
     }
     try {
       // Another process may have stored the value between our read and taking the lock.
       const lookup = await this.read<T>(key);
       if (lookup.state === 'hit') return lookup.value;
-      return await this.loadAndStore(cache, key, ttlSeconds, loader);
+      if (lookup.state === 'unavailable') return await this.load(cache, loader);
+      return await this.loadAndStore(cache, key, ttlSeconds, loader, lookup.fence);
     } finally {
       await release();
     }
@@ -171,28 +197,36 @@ export class CacheService implements OnModuleDestroy {
 
   /**
    * Polls for the value the lock holder stores. A `miss` means the holder let go without storing
-   * (its load failed, or found nothing) or took too long: the caller then loads by itself.
+   * (its load failed, found nothing, or was fenced off) or took too long: the caller then loads by itself.
    */
   private async waitForOtherRebuild<T>(key: string): Promise<Lookup<T>> {
     const deadline = Date.now() + WAIT_MAX_MS;
+    let lookup: Lookup<T> = { state: 'unavailable' };
     while (Date.now() < deadline) {
       await sleep(WAIT_POLL_MS);
       // Sent in this order on one connection: a lock seen released means its value, if any, is visible.
       const held = this.lock.isHeld(key).catch(() => false);
-      const lookup = await this.read<T>(key);
+      lookup = await this.read<T>(key);
       if (lookup.state !== 'miss' || !(await held)) return lookup;
     }
-    return { state: 'miss' };
+    return lookup;
   }
 
-  private async loadAndStore<T>(cache: string, key: string, ttlSeconds: number, loader: () => Promise<T>): Promise<T> {
-    const generation = this.staleGeneration;
+  /** Loads, then stores under `fence` (read before the load began) unless an invalidation came since. */
+  private async loadAndStore<T>(
+    cache: string,
+    key: string,
+    ttlSeconds: number,
+    loader: () => Promise<T>,
+    fence: string,
+  ): Promise<T> {
+    const started = performance.now();
     const value = await this.load(cache, loader);
-    // A value loaded before a missed invalidation must not outlive the flush that makes up for it.
-    if (value !== undefined && value !== null && generation === this.staleGeneration) {
+    const fresh = performance.now() - started < MAX_LOAD_MS_TO_STORE;
+    if (value !== undefined && value !== null && fresh && !this.isPending(key)) {
       const ttl = ttlSeconds + Math.floor(Math.random() * (Math.floor(ttlSeconds * TTL_JITTER) + 1));
-      await this.redis
-        .set(key, pack(value), 'EX', ttl)
+      await this.commands
+        .cacheStore(key, RedisKeys.cacheFence(key), fence, pack(value), ttl)
         .catch((error) => this.logger.warn(`cache write skipped: ${errorMessage(error)}`));
     }
     return value;
@@ -210,46 +244,109 @@ export class CacheService implements OnModuleDestroy {
   private async read<T>(key: string): Promise<Lookup<T>> {
     try {
       const packed = await this.redis.getBuffer(key);
-      return packed ? { state: 'hit', value: unpack(packed) as T } : { state: 'miss' };
+      if (packed) return { state: 'hit', value: unpack(packed) as T };
+      // Read after the miss and before any load: an invalidation after this point moves it.
+      return { state: 'miss', fence: (await this.redis.get(RedisKeys.cacheFence(key))) ?? '' };
     } catch (error) {
       this.logger.warn(`cache read skipped: ${errorMessage(error)}`);
       return { state: 'unavailable' };
     }
   }
 
-  private invalidationMissed(error: unknown): void {
-    this.logger.warn(`cache invalidation failed; every cache is flushed once Redis answers: ${errorMessage(error)}`);
-    this.markStale();
+  private isPending(key: string): boolean {
+    return this.pendingKeys.has(key) || (this.pendingAreas.size > 0 && this.pendingAreas.has(areaPatternOf(key)));
   }
 
-  private markStale(): void {
-    this.stale = true;
-    this.staleGeneration += 1;
-    // A reconnection emits 'ready'; still connected (a command timed out), nothing else would retry.
-    if (this.redis.status === 'ready') this.retryFlushSoon();
+  /** The keys whose invalidation failed, and the first error. */
+  private async tryInvalidate(keys: string[]): Promise<{ keys: string[]; error?: unknown }> {
+    const token = randomUUID();
+    const results = await together(
+      keys.map((key) => this.commands.cacheInvalidate(key, RedisKeys.cacheFence(key), token, FENCE_TTL_MS)),
+    );
+    const failed = keys.filter((_, i) => results[i][0]);
+    return { keys: failed, error: results.find(([error]) => error)?.[0] };
   }
 
-  private retryFlushSoon(): void {
-    if (this.flushRetry) return;
-    this.flushRetry = setTimeout(() => {
-      this.flushRetry = undefined;
-      void this.flushStale();
-    }, FLUSH_RETRY_MS).unref();
-  }
-
-  /** Drops every cached entry; the cache is used again only when a whole flush went through. */
-  private async flushStale(): Promise<void> {
-    if (this.flushing) return;
-    this.flushing = true;
-    const generation = this.staleGeneration;
+  private async tryInvalidatePattern(pattern: string): Promise<{ deleted: number; error?: unknown }> {
     let deleted = 0;
-    for (const pattern of CACHE_PATTERNS) deleted += await this.invalidatePattern(pattern);
-    this.flushing = false;
-    if (generation === this.staleGeneration) {
-      this.stale = false;
-      this.logger.log(`Redis is back: dropped ${deleted} cached entries that may have been stale`);
-    } else if (this.redis.status === 'ready') {
-      this.retryFlushSoon();
+    try {
+      // SCAN walks one server: on a Cluster, each master. Keys are invalidated one by one (they may
+      // sit in different slots), batched by auto-pipelining.
+      for (const node of dataNodes(this.redis)) {
+        const batches = node.scanStream({ match: pattern, count: SCAN_BATCH }) as AsyncIterable<string[]>;
+        for await (const keys of batches) {
+          const token = randomUUID();
+          const counts = await Promise.all(
+            keys.map((key) => this.commands.cacheInvalidate(key, RedisKeys.cacheFence(key), token, FENCE_TTL_MS)),
+          );
+          deleted += counts.reduce((sum, count) => sum + count, 0);
+        }
+      }
+      return { deleted };
+    } catch (error) {
+      return { deleted, error };
     }
+  }
+
+  private invalidationsMissed(keys: string[], error: unknown): void {
+    this.logger.warn(
+      `cache invalidation of ${keys.length} key(s) failed; this instance bypasses them until Redis takes it: ${errorMessage(error)}`,
+    );
+    const failure = ++this.failures;
+    for (const key of keys) this.pendingKeys.set(key, failure);
+    if (this.pendingKeys.size > MAX_PENDING_KEYS) {
+      // Too many to hold one by one: their whole areas are invalidated instead.
+      for (const key of this.pendingKeys.keys()) this.pendingAreas.set(areaPatternOf(key), failure);
+      this.pendingKeys.clear();
+    }
+    this.retrySoon();
+  }
+
+  private areasMissed(patterns: string[], error: unknown): void {
+    this.logger.warn(
+      `cache invalidation of ${patterns.join(', ')} failed; retried until Redis takes it: ${errorMessage(error)}`,
+    );
+    const failure = ++this.failures;
+    for (const pattern of patterns) this.pendingAreas.set(pattern, failure);
+    this.retrySoon();
+  }
+
+  private retrySoon(): void {
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.retryPending();
+    }, RETRY_MS).unref();
+  }
+
+  /** Tries the invalidations Redis has not taken yet; keys stay bypassed until theirs went through. */
+  private async retryPending(): Promise<void> {
+    if (this.retrying || (this.pendingKeys.size === 0 && this.pendingAreas.size === 0)) return;
+    this.retrying = true;
+    let failure: unknown;
+    // An entry that failed again while its retry was on the way stays, for the next retry.
+    const clear = (pending: Map<string, number>, entry: string, number: number) => {
+      if (pending.get(entry) === number) pending.delete(entry);
+    };
+    try {
+      const keys = [...this.pendingKeys];
+      for (let i = 0; i < keys.length; i += RETRY_BATCH) {
+        const batch = keys.slice(i, i + RETRY_BATCH);
+        const failed = await this.tryInvalidate(batch.map(([key]) => key));
+        const failedKeys = new Set(failed.keys);
+        for (const [key, number] of batch) if (!failedKeys.has(key)) clear(this.pendingKeys, key, number);
+        failure ??= failed.error;
+      }
+      for (const [pattern, number] of [...this.pendingAreas]) {
+        const { error } = await this.tryInvalidatePattern(pattern);
+        if (error) failure ??= error;
+        else clear(this.pendingAreas, pattern, number);
+      }
+    } finally {
+      this.retrying = false;
+    }
+    if (this.pendingKeys.size > 0 || this.pendingAreas.size > 0) this.retrySoon();
+    else if (failure === undefined)
+      this.logger.log('Redis took every invalidation that had failed: those keys are cached again');
   }
 }

@@ -3,6 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { SessionQueue } from './session-queue.js';
 
 export interface PgliteWorkerData {
   /** Directory for the data files; undefined keeps the database in memory. */
@@ -18,6 +19,8 @@ const { dataDir, port, host } = workerData as PgliteWorkerData;
 async function main(): Promise<void> {
   const db = await PGlite.create(dataDir ? { dataDir } : {});
   const server = new PGLiteSocketServer({ db, port, host, maxConnections: 100 });
+  // Connections made from now on use this queue: see SessionQueue for why the built-in one is replaced.
+  (server as unknown as { queryQueue: SessionQueue }).queryQueue = new SessionQueue(db);
   await server.start();
   parentPort!.postMessage({ type: 'ready' } satisfies PgliteWorkerMessage);
   parentPort!.on('message', (message: unknown) => {

@@ -60,8 +60,8 @@ export const RedisKeys = {
   conversationMeta: (conversationId: string) => redisKey('conv', 'meta', conversationId),
   /** The latest messages of a conversation: a sorted set scored by seq (hash-tagged: scripts use it with its fence). */
   latestMessages: (conversationId: string) => taggedKey('conv', 'messages', conversationId),
-  /** Moved by each change that found no latest-messages set: a rebuild that loaded before it must not store its copy. */
-  latestMessagesFence: (conversationId: string) => taggedKey('conv', 'messages', conversationId, 'fence'),
+  /** Changes to a conversation's messages under way (token scored by start time): the window is not served meanwhile. */
+  latestMessagesChanging: (conversationId: string) => taggedKey('conv', 'messages', conversationId, 'changing'),
   /** A user's unread notification count. */
   notificationUnread: (userId: string) => redisKey('notif', 'unread', userId),
   /** Sockets of a user per instance: a hash of instance id to count. */
@@ -74,22 +74,20 @@ export const RedisKeys = {
   presenceSweepLock: (instanceId: string) => redisKey('presence', 'sweep', instanceId),
   /** Set while a user types in a conversation (expires by itself after a few seconds). */
   typing: (conversationId: string, userId: string) => redisKey('typing', 'conv', conversationId, userId),
+  /**
+   * Moved by every invalidation of a cached key (a fresh token, kept a minute): a rebuild stores its
+   * value only if the fence it read before loading is unchanged. In the key's Redis Cluster slot
+   * (its hash tag, or the whole key as the tag), so one script may use both.
+   */
+  cacheFence: (key: string) => `cache:fence:${key.includes('{') ? key : `{${key}}`}`,
   /** Lock held while one process rebuilds a cached value (against stampedes). */
   cacheLock: (key: string) => redisKey('cache', 'lock', digest(key)),
   /** The hits within the sliding window of one limit, for one subject (hashed: addresses stay out of keys). */
   rateLimitHits: (limit: string, subject: string) => redisKey('ratelimit', limit, digest(subject), 'window'),
 };
 
-/**
- * Every cached (rebuildable) value lives under one of these patterns. After a Redis outage they are
- * all dropped, since an invalidation may have been missed while Redis was unreachable.
- */
-export const CACHE_PATTERNS = [
-  redisKeyPattern('user', 'profile'),
-  redisKeyPattern('user', 'me'),
-  redisKeyPattern('conv', 'list-json'),
-  redisKeyPattern('conv', 'unread'),
-  redisKeyPattern('conv', 'meta'),
-  redisKeyPattern('conv', 'messages'),
-  redisKeyPattern('notif', 'unread'),
-];
+/** The SCAN pattern of the area a cached key belongs to (`user:profile:*` for `user:profile:<id>`). */
+export function areaPatternOf(key: string): string {
+  const [area, entity] = key.split(':');
+  return redisKeyPattern(area, entity);
+}
