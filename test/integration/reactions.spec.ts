@@ -23,7 +23,8 @@ describe('reactions', () => {
 
   beforeAll(async () => {
     // Every case sends a message of its own: more than the default 30 a minute.
-    [one, two] = await startTwoTestApps({ MESSAGES_PER_MINUTE_PER_USER: 1000 });
+    // Members here add hundreds of reactions within seconds, past the default per-user limit.
+    [one, two] = await startTwoTestApps({ MESSAGES_PER_MINUTE_PER_USER: 1000, REACTIONS_PER_MINUTE_PER_USER: 10_000 });
     owner = await register(one);
     members = await Promise.all(Array.from({ length: 5 }, () => register(one)));
     conversation = expectStatus<{ id: string }>(await chat(one, owner).createGroup('Reactions', members), 201).id;
