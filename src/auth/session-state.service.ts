@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { AuthContext } from '#src/common/auth/auth-context.js';
 import type { Session } from '#src/generated/prisma/client.js';
 import type { AppConfig } from '#src/infra/config/app-config.js';
+import { onConnectionMoved } from '#src/infra/redis/redis-client.factory.js';
 import { RedisKeys } from '#src/infra/redis/redis-keys.js';
 import { together } from '#src/infra/redis/redis-nodes.js';
 import { REDIS } from '#src/infra/redis/redis.tokens.js';
@@ -71,6 +72,8 @@ export class SessionStateService implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.redis.on('error', () => this.markStale(new Date()));
+    // A Sentinel failover: the new master may lack the revocations written just before it.
+    onConnectionMoved(this.redis, () => this.markStale(new Date()));
     // Replay as soon as Redis is back, not only on the retry timer: until then Postgres decides.
     this.redis.on('ready', () => {
       if (!this.staleSince) return;

@@ -82,6 +82,12 @@ export class CacheService implements OnModuleDestroy {
     this.invalidationMissed(error);
   }
 
+  /** Redis may have lost any write (a Sentinel failover): every cache is flushed once it answers. */
+  writesMayBeLost(reason: string): void {
+    if (!this.stale) this.logger.warn(`${reason}: every cache is flushed once Redis answers`);
+    this.markStale();
+  }
+
   /** Deletes keys (pipelined). Never throws. */
   async invalidate(...keys: string[]): Promise<void> {
     if (keys.length === 0) return;

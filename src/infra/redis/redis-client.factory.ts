@@ -93,6 +93,16 @@ export function createRedisClient(settings: RedisClientSettings, role: RedisRole
   return client;
 }
 
+/**
+ * Calls `listener` each time a Sentinel client reconnects after losing its connection unasked: a
+ * failover (announced by +switch-master, or a READONLY answer from the demoted master) moves it to
+ * another server, which may lack the writes of the last moments before the switch. Registered
+ * before any command reaches that server. On other topologies, a lost server already shows as `error`.
+ */
+export function onConnectionMoved(client: Redis, listener: () => void): void {
+  if (client.options.sentinels) client.on('reconnecting', listener);
+}
+
 /** Waits up to `timeoutMs` for the first connection; the service starts without Redis otherwise. */
 export function waitUntilReady(client: Redis, timeoutMs: number): Promise<boolean> {
   if (client.status === 'ready') return Promise.resolve(true);
