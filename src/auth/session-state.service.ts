@@ -1,14 +1,20 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import type { Redis } from 'ioredis';
 import type { AuthContext } from '#src/common/auth/auth-context.js';
 import type { Session } from '#src/generated/prisma/client.js';
+import type { AppConfig } from '#src/infra/config/app-config.js';
+import { onConnectionMoved } from '#src/infra/redis/redis-client.factory.js';
 import { RedisKeys } from '#src/infra/redis/redis-keys.js';
 import { together } from '#src/infra/redis/redis-nodes.js';
 import { REDIS } from '#src/infra/redis/redis.tokens.js';
 import { SessionRepository } from './session.repository.js';
 import { TokensService } from './tokens.service.js';
 
-/** Revocations committed shortly before Redis failed may not have reached it: replay that far back. */
+/**
+ * Revocations committed shortly before the last replay may not have been visible to it yet (their
+ * `revokedAt` is taken before the commit, on this instance's clock): replay that far back.
+ */
 const REPLAY_MARGIN_MS = 60_000;
 const REPLAY_RETRY_MS = 1_000;
 const TOUCH_INTERVAL_SECONDS = 60;
@@ -22,30 +28,63 @@ return redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 type TouchMirror = (key: string, field: string, value: string) => Promise<number>;
 
 /**
+ * Writes the mirror of a session unless Redis already says it is revoked: a mirror rebuilt from a
+ * Postgres read that a revocation overtook must not write `revoked=0` back over the revocation.
+ * ARGV: revoked (0/1), expiry (ms since the epoch), then field/value pairs.
+ */
+const MIRROR_SCRIPT = `
+if redis.call('HGET', KEYS[1], 'revoked') == '1' then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'revoked', ARGV[1], unpack(ARGV, 3))
+redis.call('PEXPIREAT', KEYS[1], ARGV[2])
+return 1
+`;
+
+type MirrorCommand = (key: string, revoked: string, expiresAtMs: number, ...fields: string[]) => Promise<number>;
+
+/**
  * Which sessions are revoked, answered from Redis on every request and from Postgres when Redis
  * cannot answer. Redis holds a mirror of each session (`revoked` 0/1, device, ip, times) and the
- * ids of revoked access tokens. Postgres stays the source of truth: a revocation that could not be
- * written to Redis, or that happened while it was down, is replayed from Postgres once it is back,
- * so revoked stays revoked on every instance.
+ * ids of revoked access tokens; the mirror never turns a revoked session active again. Postgres
+ * stays the source of truth: on every heartbeat each instance copies the revocations committed
+ * since its last copy from Postgres to Redis, so one whose Redis write never happened (the
+ * instance died after its commit, Redis was down or failed over) is honoured everywhere within a
+ * heartbeat. While Redis may be missing revocations, its "active" is not trusted.
  */
 @Injectable()
 export class SessionStateService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SessionStateService.name);
+  private readonly heartbeatMs: number;
+  private readonly mirrorCommand: MirrorCommand;
   private staleSince?: Date;
+  /** Revocations committed before this moment (less the margin) are in Redis. */
+  private replayedUpTo: Date;
+  private replaying?: Promise<void>;
   private replayTimer?: NodeJS.Timeout;
   private readonly touchMirror: TouchMirror;
+  private heartbeat?: NodeJS.Timeout;
+  private closed = false;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     private readonly sessions: SessionRepository,
     private readonly tokens: TokensService,
+    config: ConfigService<AppConfig, true>,
   ) {
     redis.defineCommand('sessionTouchMirror', { numberOfKeys: 1, lua: TOUCH_MIRROR_SCRIPT });
     this.touchMirror = (redis as unknown as { sessionTouchMirror: TouchMirror }).sessionTouchMirror.bind(redis);
+    this.heartbeatMs = config.get('PRESENCE_HEARTBEAT_SECONDS', { infer: true }) * 1000;
+    // A revocation older than an access token's lifetime has no token left to refuse.
+    this.replayedUpTo = new Date(Date.now() - this.tokens.accessTtlSeconds * 1000);
+    redis.defineCommand('sessionMirror', { numberOfKeys: 1, lua: MIRROR_SCRIPT });
+    this.mirrorCommand = (redis as unknown as { sessionMirror: MirrorCommand }).sessionMirror.bind(redis);
   }
 
   onModuleInit(): void {
     this.redis.on('error', () => this.markStale(new Date()));
+    // A Sentinel failover: the new master may lack the revocations written just before it.
+    onConnectionMoved(this.redis, () => this.markStale(new Date()));
     // Replay as soon as Redis is back, not only on the retry timer: until then Postgres decides.
     this.redis.on('ready', () => {
       if (!this.staleSince) return;
@@ -53,10 +92,13 @@ export class SessionStateService implements OnModuleInit, OnModuleDestroy {
       this.replayTimer = undefined;
       void this.replay();
     });
+    this.heartbeat = setInterval(() => void this.replay(), this.heartbeatMs).unref();
   }
 
   onModuleDestroy(): void {
+    this.closed = true;
     clearTimeout(this.replayTimer);
+    clearInterval(this.heartbeat);
   }
 
   /**
@@ -89,26 +131,26 @@ export class SessionStateService implements OnModuleInit, OnModuleDestroy {
     return active;
   }
 
-  /** Writes the Redis mirror of a session; a failure leaves Postgres to answer. */
+  /** Writes the Redis mirror of a session, never over a revocation; a failure leaves Postgres to answer. */
   async mirror(session: Session): Promise<void> {
-    const key = RedisKeys.session(session.id);
     const revoked = session.revokedAt !== null;
-    await this.redis
-      .multi()
-      .hset(key, {
-        userId: session.userId,
-        revoked: revoked ? '1' : '0',
-        deviceName: session.deviceName ?? '',
-        deviceType: session.deviceType ?? '',
-        deviceOs: session.deviceOs ?? '',
-        ip: session.ip ?? '',
-        userAgent: session.userAgent ?? '',
-        createdAt: session.createdAt.toISOString(),
-        lastActiveAt: session.lastActiveAt.toISOString(),
-      })
-      .pexpireat(key, revoked ? Date.now() + this.tokens.accessTtlSeconds * 1000 : session.expiresAt.getTime())
-      .exec()
-      .catch(() => undefined);
+    const expiresAtMs = revoked ? Date.now() + this.tokens.accessTtlSeconds * 1000 : session.expiresAt.getTime();
+    const fields = {
+      userId: session.userId,
+      deviceName: session.deviceName ?? '',
+      deviceType: session.deviceType ?? '',
+      deviceOs: session.deviceOs ?? '',
+      ip: session.ip ?? '',
+      userAgent: session.userAgent ?? '',
+      createdAt: session.createdAt.toISOString(),
+      lastActiveAt: session.lastActiveAt.toISOString(),
+    };
+    await this.mirrorCommand(
+      RedisKeys.session(session.id),
+      revoked ? '1' : '0',
+      expiresAtMs,
+      ...Object.entries(fields).flat(),
+    ).catch(() => undefined);
   }
 
   /**
@@ -149,23 +191,43 @@ export class SessionStateService implements OnModuleInit, OnModuleDestroy {
   }
 
   private markStale(at: Date): void {
+    if (this.closed) return;
     if (!this.staleSince || at < this.staleSince) this.staleSince = at;
     this.replayTimer ??= setTimeout(() => void this.replay(), REPLAY_RETRY_MS).unref();
   }
 
-  /** Copies every revocation since the outage began from Postgres to Redis; retries until it succeeds. */
-  private async replay(): Promise<void> {
+  /** One replay at a time: the heartbeat, the retry timer and a reconnection may all ask for one. */
+  private replay(): Promise<void> {
+    this.replaying ??= this.copyRevocations().finally(() => (this.replaying = undefined));
+    return this.replaying;
+  }
+
+  /**
+   * Copies every revocation since the last copy, or since Redis went stale if that is earlier, from
+   * Postgres to Redis; while Redis is stale, retries until it succeeds.
+   */
+  private async copyRevocations(): Promise<void> {
     this.replayTimer = undefined;
-    const since = this.staleSince;
-    if (!since) return;
+    const staleSince = this.staleSince;
+    const startedAt = new Date();
+    const from = staleSince && staleSince < this.replayedUpTo ? staleSince : this.replayedUpTo;
+    let ids: string[];
     try {
-      const ids = await this.sessions.revokedSince(new Date(since.getTime() - REPLAY_MARGIN_MS));
-      const results = await together(this.revokedMarkers(ids));
-      if (results.some(([error]) => error)) throw new Error('Redis refused a write');
-      if (this.staleSince === since) this.staleSince = undefined;
+      ids = await this.sessions.revokedSince(new Date(from.getTime() - REPLAY_MARGIN_MS));
+    } catch (error) {
+      // Postgres unavailable: the next heartbeat (or retry, while Redis is stale) covers this stretch too.
+      if (staleSince && !this.closed)
+        this.replayTimer ??= setTimeout(() => void this.replay(), REPLAY_RETRY_MS).unref();
+      this.logger.warn(`session revocations not replayed: ${(error as Error).message}`);
+      return;
+    }
+    const results = await together(this.revokedMarkers(ids));
+    // Redis may now lack some of them: its "active" is not trusted until a replay goes through.
+    if (results.some(([error]) => error)) return this.markStale(from);
+    this.replayedUpTo = startedAt;
+    if (staleSince) {
+      if (this.staleSince === staleSince) this.staleSince = undefined;
       this.logger.log(`replayed ${ids.length} session revocation(s) into Redis`);
-    } catch {
-      this.replayTimer ??= setTimeout(() => void this.replay(), REPLAY_RETRY_MS).unref();
     }
   }
 }

@@ -1,17 +1,12 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 import { MetricsService } from '#src/infra/metrics/metrics.service.js';
-import { DependencyChecks, type Dependency } from './dependency-checks.service.js';
+import { DEPENDENCIES, DependencyChecks } from './dependency-checks.service.js';
 import type { ProbeResult } from './dependency-probe.js';
 
-const DEPENDENCIES: Dependency[] = ['postgres', 'redis'];
-
-/** `dependency_up` and `dependency_latency_seconds`, measured when Prometheus scrapes. */
+/** `dependency_up` and `dependency_latency_seconds`, as of the latest probe when Prometheus scrapes. */
 @Injectable()
 export class DependencyMetrics implements OnModuleInit {
-  /** One round of probes per scrape, shared by both gauges. */
-  private inFlight?: Promise<ProbeResult[]>;
-
   constructor(
     private readonly metrics: MetricsService,
     private readonly dependencies: DependencyChecks,
@@ -30,18 +25,20 @@ export class DependencyMetrics implements OnModuleInit {
           DEPENDENCIES.forEach((dependency, index) => this.set({ dependency }, value(results[index])));
         },
       });
-    gauge('dependency_up', '1 when the dependency answered its probe at scrape time, else 0', (r) => (r.up ? 1 : 0));
+    gauge(
+      'dependency_up',
+      '1 when the dependency answered its latest probe (at most about a second old), else 0',
+      (r) => (r.up ? 1 : 0),
+    );
     gauge(
       'dependency_latency_seconds',
-      'Round-trip time of the probe (PING, SELECT 1) at scrape time',
+      'Round-trip time of the latest probe (PING, SELECT 1)',
       (r) => r.latencyMs / 1000,
     );
   }
 
+  /** Both gauges of a scrape share one round of probes (the checks reuse a result for a second). */
   private measure(): Promise<ProbeResult[]> {
-    this.inFlight ??= Promise.all(DEPENDENCIES.map((name) => this.dependencies.check(name))).finally(() => {
-      this.inFlight = undefined;
-    });
-    return this.inFlight;
+    return Promise.all(DEPENDENCIES.map((name) => this.dependencies.check(name)));
   }
 }

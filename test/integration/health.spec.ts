@@ -1,5 +1,7 @@
 import { AppLifecycle } from '#src/health/app-lifecycle.service.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { tcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { startTestApp, type HttpResponse, type TestApp } from '../support/test-app.js';
+import { testDatabaseUrl, testRedisUrl } from '../support/test-config.js';
 
 describe('health endpoints with PostgreSQL and Redis up', () => {
   let t: TestApp;
@@ -70,3 +72,102 @@ describe('health endpoints with PostgreSQL and Redis up', () => {
     expect(overview.json().status).toBe('down');
   });
 });
+
+/** `dependency_probes_total` of one dependency, read from /health/metrics. */
+async function probesSent(t: TestApp, dependency: 'postgres' | 'redis'): Promise<number> {
+  const text = (await t.request('GET', '/health/metrics')).text;
+  const match = new RegExp(`^dependency_probes_total\\{dependency="${dependency}"\\} (\\d+)$`, 'm').exec(text);
+  if (!match) throw new Error(`no dependency_probes_total for ${dependency}`);
+  return Number(match[1]);
+}
+
+/** The URL with its port replaced by the proxy's. */
+function through(proxy: TcpProxy, url: string): string {
+  const proxied = new URL(url);
+  proxied.port = String(proxy.port);
+  return proxied.href;
+}
+
+describe('health endpoints as an anonymous client sees them, with Postgres and Redis behind proxies', () => {
+  let postgres: TcpProxy;
+  let redis: TcpProxy;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    const [database, cache] = [new URL(testDatabaseUrl()), new URL(testRedisUrl())];
+    postgres = await tcpProxy(database.hostname, Number(database.port || 5432));
+    redis = await tcpProxy(cache.hostname, Number(cache.port || 6379));
+    t = await startTestApp({ DATABASE_URL: through(postgres, database.href), REDIS_URL: through(redis, cache.href) });
+  }, 30_000);
+  afterAll(async () => {
+    await t.close();
+    await Promise.all([postgres.close(), redis.close()]);
+  });
+
+  it('answers a flood of /health and /health/metrics calls from about one probe per dependency a second', async () => {
+    const before = { postgres: await probesSent(t, 'postgres'), redis: await probesSent(t, 'redis') };
+    const started = performance.now();
+    const answers = await Promise.all([
+      ...Array.from({ length: 50 }, () => t.request('GET', '/health')),
+      ...Array.from({ length: 10 }, () => t.request('GET', '/health/metrics')),
+    ]);
+    const seconds = (performance.now() - started) / 1000;
+    expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 200));
+    // One probe per dependency per started second of the flood, plus the one of the reading above.
+    const allowed = Math.ceil(seconds) + 1;
+    for (const dependency of ['postgres', 'redis'] as const) {
+      expect((await probesSent(t, dependency)) - before[dependency]).toBeLessThanOrEqual(allowed);
+    }
+  });
+
+  it('names no host, port or driver message while Postgres is unreachable, and readiness turns 503', async () => {
+    await postgres.cut();
+    try {
+      // A result of the last second may answer first: the outage shows within about a second.
+      const health = await untilStatus(t, '/health', 503);
+      expect(health.json().components.postgres).toMatchObject({ status: 'down', error: expect.any(String) });
+      expect(['timeout', 'unavailable']).toContain(health.json().components.postgres.error);
+      expectNothingRaw(health.text, postgres);
+
+      const readiness = await untilStatus(t, '/health/readiness', 503);
+      expect(readiness.json().details).toEqual(
+        expect.arrayContaining([{ field: 'postgres', message: expect.stringMatching(/^(timeout|unavailable)$/) }]),
+      );
+      expectNothingRaw(readiness.text, postgres);
+    } finally {
+      await postgres.restore();
+    }
+    await untilStatus(t, '/health/readiness', 200);
+  });
+
+  it('names no host, port or driver message while Redis is unreachable', async () => {
+    await redis.cut();
+    try {
+      const health = await until(t, '/health', (answer) => answer.json().components.redis.status !== 'up');
+      expect(health.status).toBe(200);
+      expect(health.json()).toMatchObject({ status: 'degraded', components: { redis: { status: 'degraded' } } });
+      expect(['timeout', 'unavailable']).toContain(health.json().components.redis.error);
+      expectNothingRaw(health.text, redis);
+    } finally {
+      await redis.restore();
+    }
+  });
+});
+
+function expectNothingRaw(body: string, proxy: TcpProxy): void {
+  expect(body).not.toContain(String(proxy.port));
+  expect(body).not.toMatch(/127\.0\.0\.1|localhost|ECONN|connect|terminated|prisma|ioredis|stream/i);
+}
+
+/** The first answer of `path` that passes `done`, asked every 100 ms for up to 10 s. */
+async function until(t: TestApp, path: string, done: (answer: HttpResponse) => boolean): Promise<HttpResponse> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const answer = await t.request('GET', path);
+    if (done(answer)) return answer;
+    if (Date.now() > deadline) throw new Error(`${path} still answers ${answer.status} ${answer.text}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const untilStatus = (t: TestApp, path: string, status: number) => until(t, path, (answer) => answer.status === status);

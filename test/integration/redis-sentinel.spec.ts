@@ -1,5 +1,7 @@
 import { Redis } from 'ioredis';
-import { freshAddress, login, register } from '../support/auth-client.js';
+import { unpack } from 'msgpackr';
+import { RedisKeys } from '#src/infra/redis/redis-keys.js';
+import { bearer, freshAddress, login, me, register } from '../support/auth-client.js';
 import { chat, expectStatus } from '../support/chat-client.js';
 import { redisSentinel, SENTINEL_MASTER_NAME, type RedisSentinel } from '../support/redis-sentinel.js';
 import { collect, connectSocket, type ClientSocket } from '../support/socket-client.js';
@@ -86,6 +88,94 @@ describe('through a Redis Sentinel', () => {
         expect((await promoted.keys('ratelimit:login-ip:*')).length).toBeGreaterThan(0);
       } finally {
         promoted.disconnect();
+      }
+    }, 60_000);
+
+    it('honours a revocation and a cache invalidation that reached only the old master', async () => {
+      const ann = await register(one);
+      const laptop = expectStatus<{ accessToken: string }>(
+        await login(one, ann.user.username, 'correct horse battery', freshAddress()),
+        200,
+      );
+      const profile = (t: TestApp) =>
+        t.request('GET', `/api/v1/users/${ann.user.id}`, { headers: bearer(laptop.accessToken) });
+      // The profile is cached, and the session mirrored as active, on the master and its replica.
+      for (const t of [one, two]) {
+        expect((await me(t, ann.accessToken)).status).toBe(200);
+        expect((await profile(t)).status).toBe(200);
+      }
+      const master = new Redis(await sentinel.masterPort(), '127.0.0.1');
+      // After the failover above, the demoted master rejoins as a replica of the promoted one.
+      const rejoined = Date.now() + 20_000;
+      let replicaPort: number | undefined;
+      while (!replicaPort) {
+        const [, , replicas] = (await master.call('ROLE')) as [string, number, [string, string, string][]];
+        if (replicas.length > 0) replicaPort = Number(replicas[0][1]);
+        else if (Date.now() > rejoined) throw new Error('the master has no replica');
+        else await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const replica = new Redis(replicaPort, '127.0.0.1');
+      try {
+        const [sessionKey, profileKey] = [RedisKeys.session(ann.sessionId), RedisKeys.userProfile(ann.user.id)];
+        const staleProfile = await master.dumpBuffer(profileKey);
+        expect(staleProfile).not.toBeNull();
+
+        // The phone's session is revoked from the laptop and the profile changes, both through the master.
+        expectStatus(
+          await one.request('DELETE', `/api/v1/auth/sessions/${ann.sessionId}`, {
+            headers: bearer(laptop.accessToken),
+          }),
+          204,
+        );
+        expectStatus(
+          await one.request('PATCH', '/api/v1/users/me', {
+            headers: bearer(laptop.accessToken),
+            body: { displayName: 'After the change' },
+          }),
+          200,
+        );
+        // The replica is made to have missed both writes, as when the master fails before sending them.
+        const replicated = Date.now() + 10_000;
+        while ((await replica.hget(sessionKey, 'revoked')) !== '1' || (await replica.exists(profileKey)) === 1) {
+          if (Date.now() > replicated) throw new Error('the writes did not reach the replica');
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        await replica.config('SET', 'replica-read-only', 'no');
+        await replica.hset(sessionKey, 'revoked', '0');
+        await replica.restore(profileKey, 0, staleProfile, 'REPLACE');
+
+        const newMaster = await sentinel.failover();
+        expect(newMaster).toBe(replicaPort);
+        // Wait until both instances' command connections are on the promoted replica.
+        const moved = Date.now() + 15_000;
+        for (;;) {
+          const clients = String(await replica.client('LIST'));
+          if ((clients.match(/name=chat-command/g) ?? []).length >= 2) break;
+          if (Date.now() > moved) throw new Error(`the instances did not move to the new master:\n${clients}`);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+
+        for (const t of [one, two]) {
+          expect((await me(t, ann.accessToken)).status).toBe(401);
+          const answer = await profile(t);
+          expect(answer.status).toBe(200);
+          expect(answer.json()).toMatchObject({ displayName: 'After the change' });
+        }
+        // Both were made good on the new master: the revocation replayed, the stale entry dropped (and
+        // the next read stored the new profile).
+        const storedName = async () => {
+          const packed = await replica.getBuffer(profileKey);
+          return packed ? (unpack(packed) as { displayName?: string }).displayName : undefined;
+        };
+        const madeGood = Date.now() + 10_000;
+        while ((await replica.hget(sessionKey, 'revoked')) !== '1' || (await storedName()) !== 'After the change') {
+          if (Date.now() > madeGood) throw new Error('the new master still holds what it missed');
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          await profile(one);
+        }
+      } finally {
+        master.disconnect();
+        replica.disconnect();
       }
     }, 60_000);
   });

@@ -19,13 +19,19 @@ export interface AppProcess {
   kill(): void;
 }
 
+export interface SpawnOptions {
+  /** Modules node loads before the app (`--import`), e.g. test/support/fault-hooks.mjs. */
+  preload?: string[];
+}
+
 /**
  * Starts `node dist/main.js` as its own process with exactly `env` (plus PATH and HOME), on a free
  * port unless `env.PORT` is given.
  */
-export async function spawnApp(env: Record<string, string>): Promise<AppProcess> {
+export async function spawnApp(env: Record<string, string>, options: SpawnOptions = {}): Promise<AppProcess> {
   const port = env.PORT ?? String(await freePort());
-  const child = spawn(process.execPath, [MAIN], {
+  const preload = (options.preload ?? []).flatMap((module) => ['--import', module]);
+  const child = spawn(process.execPath, [...preload, MAIN], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', PORT: port, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -71,9 +77,13 @@ export async function spawnApp(env: Record<string, string>): Promise<AppProcess>
  * tries in all) when it does not become ready, as on a busy machine. Each one started is pushed to
  * `started`, for the caller to kill afterwards.
  */
-export async function spawnReadyApp(env: Record<string, string>, started: AppProcess[]): Promise<AppProcess> {
+export async function spawnReadyApp(
+  env: Record<string, string>,
+  started: AppProcess[],
+  options: SpawnOptions = {},
+): Promise<AppProcess> {
   for (let tries = 1; ; tries++) {
-    const app = await spawnApp(env);
+    const app = await spawnApp(env, options);
     started.push(app);
     try {
       await app.waitUntilReady(20_000);

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { CacheFailoverWatch } from './cache-failover.watch.js';
 import { CacheMetrics } from './cache.metrics.js';
 import { CacheService } from './cache.service.js';
 import { CachedResponseInterceptor } from './cached-response.interceptor.js';
@@ -6,7 +7,7 @@ import { RebuildLock } from './rebuild-lock.js';
 
 @Global()
 @Module({
-  providers: [CacheService, CacheMetrics, RebuildLock, CachedResponseInterceptor],
+  providers: [CacheService, CacheMetrics, RebuildLock, CachedResponseInterceptor, CacheFailoverWatch],
   exports: [CacheService, CacheMetrics, CachedResponseInterceptor],
 })
 export class CacheModule {}

@@ -4,7 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import type { Redis } from 'ioredis';
 import { pack, unpack } from 'msgpackr';
 import type { AppConfig } from '#src/infra/config/app-config.js';
-import { RedisKeys, areaPatternOf } from '#src/infra/redis/redis-keys.js';
+import { CACHE_AREA_PATTERNS, RedisKeys, areaPatternOf } from '#src/infra/redis/redis-keys.js';
 import { dataNodes, together } from '#src/infra/redis/redis-nodes.js';
 import { REDIS } from '#src/infra/redis/redis.tokens.js';
 import { CacheMetrics } from './cache.metrics.js';
@@ -113,6 +113,11 @@ export class CacheService implements OnModuleDestroy {
   /** For caches kept outside `getOrLoad` (sorted sets): a failed update leaves `key` to be invalidated. */
   updateFailed(key: string, error: unknown): void {
     this.invalidationsMissed([key], error);
+  }
+
+  /** Redis may have lost any write (a Sentinel failover): every cache area is bypassed until it is invalidated. */
+  writesMayBeLost(reason: string): void {
+    this.areasMissed(CACHE_AREA_PATTERNS, new Error(reason));
   }
 
   /** Invalidates keys: moves each one's fence and deletes it. Never throws; what fails is retried. */

@@ -26,6 +26,12 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     pool.on('error', (error) => this.logger.warn(`idle PostgreSQL connection failed: ${error.message}`));
   }
 
+  /** Tells `listener` when a pooled connection is lost while idle, and when a new one is opened. */
+  watchConnections(listener: (event: 'lost' | 'opened') => void): void {
+    this.pool.on('error', () => listener('lost'));
+    this.pool.on('connect', () => listener('opened'));
+  }
+
   /** Round-trips `SELECT 1`; rejects when Postgres does not answer. */
   async ping(): Promise<void> {
     await this.$queryRaw`SELECT 1`;

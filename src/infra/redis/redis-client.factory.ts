@@ -10,6 +10,13 @@ export interface RedisClientSettings {
 
 export type RedisRole = 'command' | 'publisher' | 'subscriber';
 
+/**
+ * How long `disconnect()` lets a socket close by itself before destroying it. ioredis also starts
+ * this timer when the socket had already closed (a client still reconnecting at shutdown), and then
+ * nothing clears it: kept short, it does not hold a stopping process (ioredis' default is 2 s).
+ */
+const DISCONNECT_TIMEOUT_MS = 200;
+
 /** Reconnect forever, backing off to one attempt every 2 s. */
 const retryStrategy = (attempt: number): number => Math.min(attempt * 200, 2000);
 
@@ -73,6 +80,7 @@ export function createRedisClient(settings: RedisClientSettings, role: RedisRole
   const options: RedisOptions = {
     connectionName: `chat-${role}`,
     connectTimeout: settings.connectTimeoutMs,
+    disconnectTimeout: DISCONNECT_TIMEOUT_MS,
     retryStrategy,
     enableAutoPipelining: role === 'command',
     ...(role !== 'subscriber'
@@ -91,6 +99,16 @@ export function createRedisClient(settings: RedisClientSettings, role: RedisRole
     down = false;
   });
   return client;
+}
+
+/**
+ * Calls `listener` each time a Sentinel client reconnects after losing its connection unasked: a
+ * failover (announced by +switch-master, or a READONLY answer from the demoted master) moves it to
+ * another server, which may lack the writes of the last moments before the switch. Registered
+ * before any command reaches that server. On other topologies, a lost server already shows as `error`.
+ */
+export function onConnectionMoved(client: Redis, listener: () => void): void {
+  if (client.options.sentinels) client.on('reconnecting', listener);
 }
 
 /** Waits up to `timeoutMs` for the first connection; the service starts without Redis otherwise. */
@@ -112,6 +130,9 @@ export function waitUntilReady(client: Redis, timeoutMs: number): Promise<boolea
  * QUIT politely and wait for the socket to close; drop it if Redis does not answer within 1 s. Then
  * `disconnect()` in any case: only that stops what a connector keeps beside the connection (a
  * Sentinel client's failover watch on the sentinels, which would otherwise keep the process alive).
+ * It is called as soon as QUIT is answered, while the socket is still open: called after the socket
+ * closed, it leaves ioredis' 2 s disconnect timer running (only a later `close` clears it), which
+ * holds the process that long after everything else has stopped.
  */
 export async function closeRedisClient(client: Redis): Promise<void> {
   if (client.status === 'end') {
@@ -120,7 +141,13 @@ export async function closeRedisClient(client: Redis): Promise<void> {
   }
   const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
   const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 1000).unref());
-  const outcome = await Promise.race([client.quit().then(() => ended), timeout]).catch(() => 'timeout' as const);
-  client.disconnect();
-  if (outcome === 'timeout') await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 100))]);
+  const quit = client.quit().then(() => {
+    client.disconnect();
+    return ended;
+  });
+  const outcome = await Promise.race([quit, timeout]).catch(() => 'timeout' as const);
+  if (outcome === 'timeout') {
+    client.disconnect();
+    await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 100))]);
+  }
 }

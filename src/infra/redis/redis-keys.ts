@@ -86,6 +86,17 @@ export const RedisKeys = {
   rateLimitHits: (limit: string, subject: string) => redisKey('ratelimit', limit, digest(subject), 'window'),
 };
 
+/** Every cache area: what a Redis failover may have left stale. */
+export const CACHE_AREA_PATTERNS = [
+  redisKeyPattern('user', 'profile'),
+  redisKeyPattern('user', 'me'),
+  redisKeyPattern('conv', 'list-json'),
+  redisKeyPattern('conv', 'unread'),
+  redisKeyPattern('conv', 'meta'),
+  redisKeyPattern('conv', 'messages'),
+  redisKeyPattern('notif', 'unread'),
+];
+
 /** The SCAN pattern of the area a cached key belongs to (`user:profile:*` for `user:profile:<id>`). */
 export function areaPatternOf(key: string): string {
   const [area, entity] = key.split(':');

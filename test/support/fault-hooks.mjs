@@ -1,0 +1,26 @@
+// Faults at chosen points of an instance process, for process tests. Loaded only by them, with
+// `node --import <this file> dist/main.js` (spawnApp's `preload`); the service itself never loads
+// it, so nothing here exists in production. Each fault is switched on by an environment variable.
+import { SessionStateService } from '../../dist/auth/session-state.service.js';
+
+const say = (line) => process.stdout.write(`fault-hook: ${line}\n`);
+
+// After a revocation's Postgres commit, never write it to Redis: the test SIGKILLs the process here.
+if (process.env.FAULT_HANG_BEFORE_REVOCATION_MARKERS === 'true') {
+  SessionStateService.prototype.markRevoked = function (sessionIds) {
+    say(`revocation committed ${sessionIds.join(',')}`);
+    return new Promise(() => undefined);
+  };
+}
+
+// Write a session's Redis mirror this long after reading it from Postgres, so that a revocation
+// can be committed (and written to Redis) in between.
+const mirrorDelayMs = Number(process.env.FAULT_SESSION_MIRROR_DELAY_MS ?? 0);
+if (mirrorDelayMs > 0) {
+  const mirror = SessionStateService.prototype.mirror;
+  SessionStateService.prototype.mirror = async function (session) {
+    await new Promise((resolve) => setTimeout(resolve, mirrorDelayMs));
+    await mirror.call(this, session);
+    say(`mirrored ${session.id} revoked=${session.revokedAt !== null}`);
+  };
+}
