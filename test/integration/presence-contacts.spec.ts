@@ -3,7 +3,7 @@ import { jest } from '@jest/globals';
 import pg from 'pg';
 import { bearer, register, type SignedIn } from '../support/auth-client.js';
 import { chat, expectStatus } from '../support/chat-client.js';
-import { collect, connectSocket, request, type ClientSocket } from '../support/socket-client.js';
+import { collect, socketsClosedAfterEach, request } from '../support/socket-client.js';
 import { startTwoTestApps, type TestApp } from '../support/test-app.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -16,16 +16,10 @@ const hidden = (userId: string) => ({ userId, online: false, status: 'offline', 
 describe('presence, for contacts only', () => {
   let one: TestApp;
   let two: TestApp;
-  const sockets: ClientSocket[] = [];
-  const connect = async (t: TestApp, who: SignedIn) => {
-    const socket = await connectSocket(t.baseUrl, who.accessToken);
-    sockets.push(socket);
-    return socket;
-  };
+  const { connect } = socketsClosedAfterEach();
 
   // Quiet heartbeats: a query count below must see only the request's own queries.
   beforeAll(async () => ([one, two] = await startTwoTestApps({ PRESENCE_HEARTBEAT_SECONDS: 600 })));
-  afterEach(() => sockets.splice(0).forEach((socket) => socket.close()));
   afterAll(() => Promise.all([one.close(), two.close()]));
 
   const restPresence = async (viewer: SignedIn, userId: string) =>

@@ -4,7 +4,14 @@ import { io } from 'socket.io-client';
 import { bearer, freshAddress, login, register, type SignedIn } from '../support/auth-client.js';
 import { chat, expectStatus } from '../support/chat-client.js';
 import { cutHandshake } from '../support/raw-socket.js';
-import { collect, connectSocket, refusedWith, request, type ClientSocket } from '../support/socket-client.js';
+import {
+  collect,
+  connectSocket,
+  socketsClosedAfterEach,
+  refusedWith,
+  request,
+  type ClientSocket,
+} from '../support/socket-client.js';
 import { startTwoTestApps, type TestApp } from '../support/test-app.js';
 
 const range = (count: number) => Array.from({ length: count }, (_, i) => i);
@@ -24,15 +31,9 @@ function abandonedClient(baseUrl: string, token: string, afterMs: number): Promi
 describe('socket lifecycle', () => {
   let one: TestApp;
   let two: TestApp;
-  const sockets: ClientSocket[] = [];
-  const connect = async (t: TestApp, who: SignedIn) => {
-    const socket = await connectSocket(t.baseUrl, who.accessToken);
-    sockets.push(socket);
-    return socket;
-  };
+  const { connect, track } = socketsClosedAfterEach();
 
   beforeAll(async () => ([one, two] = await startTwoTestApps()));
-  afterEach(() => sockets.splice(0).forEach((socket) => socket.close()));
   afterAll(() => Promise.all([one.close(), two.close()]));
 
   const pair = async () => {
@@ -101,14 +102,14 @@ describe('socket lifecycle', () => {
     it('closes a socket whose access token expires unrenewed, with token.expired first', async () => {
       const { ann } = await pair();
       const socket = await connectSocket(two.baseUrl, shortToken(ann, 2));
-      sockets.push(socket);
+      track(socket);
       expect(await closing(socket)).toEqual([`token.expired ${ann.sessionId}`, 'disconnect: io server disconnect']);
     });
 
     it('keeps a socket whose client sends a fresh token of the same session, and still closes it at logout', async () => {
       const { ann } = await pair();
       const socket = await connectSocket(two.baseUrl, shortToken(ann, 3));
-      sockets.push(socket);
+      track(socket);
       const closed = closing(socket);
       const renewed = await request(socket, 'auth', { accessToken: ann.accessToken });
       expect(renewed).toEqual({ ok: true, data: { expiresAt: expect.any(String) } });
@@ -135,7 +136,7 @@ describe('socket lifecycle', () => {
           { jwtid: randomUUID() },
         );
       const socket = await connectSocket(one.baseUrl, shortToken(ann, 5));
-      sockets.push(socket);
+      track(socket);
       const closed = closing(socket);
       const unauthorized = { ok: false, error: expect.objectContaining({ statusCode: 401, code: 'UNAUTHORIZED' }) };
       for (const accessToken of [

@@ -1,6 +1,6 @@
 import { bearer, register, type SignedIn } from '../support/auth-client.js';
 import { chat, expectStatus } from '../support/chat-client.js';
-import { collect, connectSocket, request, type ClientSocket } from '../support/socket-client.js';
+import { collect, socketsClosedAfterEach, request } from '../support/socket-client.js';
 import { startTwoTestApps, type TestApp } from '../support/test-app.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -12,15 +12,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('typing across a block', () => {
   let one: TestApp;
   let two: TestApp;
-  const sockets: ClientSocket[] = [];
-  const connect = async (t: TestApp, who: SignedIn) => {
-    const socket = await connectSocket(t.baseUrl, who.accessToken);
-    sockets.push(socket);
-    return socket;
-  };
+  const { connect } = socketsClosedAfterEach();
 
   beforeAll(async () => ([one, two] = await startTwoTestApps()));
-  afterEach(() => sockets.splice(0).forEach((socket) => socket.close()));
   afterAll(() => Promise.all([one.close(), two.close()]));
 
   const block = async (blocker: SignedIn, blocked: SignedIn) =>

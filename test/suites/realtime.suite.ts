@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { bearer, register, type SignedIn } from '../support/auth-client.js';
+import { bearer, register } from '../support/auth-client.js';
 import { chat, expectStatus } from '../support/chat-client.js';
-import { collect, connectSocket, refusedWith, request, type ClientSocket } from '../support/socket-client.js';
+import { collect, socketsClosedAfterEach, refusedWith, request, type ClientSocket } from '../support/socket-client.js';
 import type { AppConfig } from '#src/infra/config/app-config.js';
 import { startTwoTestApps, type TestApp } from '../support/test-app.js';
 
@@ -15,15 +15,9 @@ export function realTimeAcrossInstances(config: () => Partial<AppConfig> = () =>
   describe('real time across two instances', () => {
     let one: TestApp;
     let two: TestApp;
-    const sockets: ClientSocket[] = [];
-    const connect = async (t: TestApp, who: SignedIn) => {
-      const socket = await connectSocket(t.baseUrl, who.accessToken);
-      sockets.push(socket);
-      return socket;
-    };
+    const { connect } = socketsClosedAfterEach();
 
     beforeAll(async () => ([one, two] = await startTwoTestApps(config())));
-    afterEach(() => sockets.splice(0).forEach((socket) => socket.close()));
     afterAll(() => Promise.all([one.close(), two.close()]));
 
     const pair = async () => {

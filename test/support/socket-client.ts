@@ -59,3 +59,19 @@ export function collect<E extends keyof ServerEvents>(socket: ClientSocket, even
     },
   };
 }
+
+/**
+ * The sockets a test file opens, each closed after its test: `connect` opens one for a user on an
+ * app, `track` adds one opened some other way.
+ */
+export function socketsClosedAfterEach() {
+  const open: ClientSocket[] = [];
+  afterEach(() => open.splice(0).forEach((socket) => socket.close()));
+  const track = (socket: ClientSocket) => {
+    open.push(socket);
+    return socket;
+  };
+  const connect = async (app: { baseUrl: string }, who: { accessToken: string }) =>
+    track(await connectSocket(app.baseUrl, who.accessToken));
+  return { connect, track };
+}
