@@ -1,17 +1,14 @@
 import pg from 'pg';
 import { LOST_CHANGE_MS } from '#src/messages/latest-messages.cache.js';
-import { spawnReadyApp, type AppProcess } from '../support/app-process.js';
+import { FAULT_HOOKS, spawnReadyApp, untilOutput, type AppProcess } from '../support/app-process.js';
 import { bearer, register, type SignedIn } from '../support/auth-client.js';
 import { chat, expectStatus } from '../support/chat-client.js';
-import { tcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { httpRequest, startTestApp, type TestApp } from '../support/test-app.js';
 import { TEST_JWT_SECRET, testDatabaseUrl, testRedisUrl } from '../support/test-config.js';
 
 // An instance process changes a message and dies (SIGKILL) after PostgreSQL committed the change and
 // before its Redis write reached the cached latest-messages window. The window must then not be served.
-// The change is held on a row lock the test takes, so the kill lands exactly in that gap: the
-// instance's Redis is cut while the change waits, the lock is released, the commit is seen, the
-// process is killed.
+// A fault hook holds the instance right after the commit, so the kill lands exactly in that gap.
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -19,19 +16,10 @@ interface Page {
   items: { id: string; body: string; deletedAt: string | null }[];
 }
 
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
 describe('the latest-messages window after an instance died between commit and Redis write', () => {
   let reader: TestApp;
   let db: pg.Client;
   const started: AppProcess[] = [];
-  const proxies: TcpProxy[] = [];
 
   beforeAll(async () => {
     reader = await startTestApp();
@@ -42,50 +30,32 @@ describe('the latest-messages window after an instance died between commit and R
   afterAll(async () => {
     started.forEach((app) => app.kill());
     await Promise.all(started.map((app) => app.exited));
-    await Promise.all(proxies.map((proxy) => proxy.close()));
     await db.end();
     await reader.close();
   }, 20_000);
 
-  /** An instance process whose Redis goes through a proxy the test can cut. */
-  async function doomedInstance(): Promise<{ app: AppProcess; proxy: TcpProxy }> {
-    const url = new URL(testRedisUrl());
-    const proxy = await tcpProxy(url.hostname, Number(url.port));
-    proxies.push(proxy);
-    url.port = String(proxy.port);
-    const app = await spawnReadyApp(
-      {
-        DATABASE_URL: testDatabaseUrl(),
-        REDIS_URL: url.toString(),
-        JWT_SECRET: TEST_JWT_SECRET,
-        NODE_ENV: 'production',
-        LOG_LEVEL: 'warn',
-        TRUST_PROXY: 'true',
-      },
-      started,
-    );
-    return { app, proxy };
-  }
-
-  /** Runs `change` on a doomed instance and kills it once PostgreSQL shows `committed`, its Redis cut. */
+  /** Runs `change` on an instance that hangs once PostgreSQL committed it, checks `committed`, and kills it. */
   async function changeAndDie(
     conversationId: string,
     change: (app: AppProcess) => Promise<unknown>,
     committed: () => Promise<boolean>,
   ): Promise<void> {
-    const { app, proxy } = await doomedInstance();
-    await db.query('BEGIN');
-    await db.query('SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE', [conversationId]);
+    const app = await spawnReadyApp(
+      {
+        DATABASE_URL: testDatabaseUrl(),
+        REDIS_URL: testRedisUrl(),
+        JWT_SECRET: TEST_JWT_SECRET,
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+        TRUST_PROXY: 'true',
+        FAULT_HANG_BEFORE_WINDOW_WRITE: 'true',
+      },
+      started,
+      { preload: [FAULT_HOOKS] },
+    );
     const request = change(app).catch(() => undefined);
-    await until(async () => {
-      const { rows } = await db.query(
-        `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database() AND pid <> pg_backend_pid()`,
-      );
-      return rows.length > 0;
-    }, 'the change to wait on the lock');
-    await proxy.cut();
-    await db.query('COMMIT');
-    await until(committed, 'the change to commit');
+    await untilOutput(app, `message change committed in ${conversationId}`, 20_000);
+    expect(await committed()).toBe(true);
     app.kill();
     await app.exited;
     await request;

@@ -1,7 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { RedisKeys } from '#src/infra/redis/redis-keys.js';
-import { spawnReadyApp, type AppProcess } from '../support/app-process.js';
+import { FAULT_HOOKS, spawnReadyApp, untilOutput, type AppProcess } from '../support/app-process.js';
 import { bearer, freshAddress, newAccount, type SignedIn } from '../support/auth-client.js';
 import { httpRequest, type HttpResponse } from '../support/test-app.js';
 import { TEST_JWT_SECRET, testDatabaseUrl, testRedisUrl } from '../support/test-config.js';
@@ -9,7 +8,6 @@ import { TEST_JWT_SECRET, testDatabaseUrl, testRedisUrl } from '../support/test-
 // Real `node dist/main.js` processes on the test Postgres and Redis. A fault hook loaded only into
 // these processes (test/support/fault-hooks.mjs) stops or delays one at the exact point under test.
 
-const FAULT_HOOKS = fileURLToPath(new URL('../support/fault-hooks.mjs', import.meta.url));
 const HEARTBEAT_SECONDS = 2;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -57,14 +55,6 @@ async function signIn(app: AppProcess, account: SignedIn): Promise<SignedIn> {
 
 const me = (app: AppProcess, token: string): Promise<HttpResponse> =>
   httpRequest(app.baseUrl, 'GET', '/api/v1/users/me', { headers: bearer(token) });
-
-async function untilOutput(app: AppProcess, line: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!app.stdout().includes(line)) {
-    if (Date.now() > deadline) throw new Error(`no "${line}" within ${timeoutMs} ms:\n${app.stdout()}`);
-    await sleep(50);
-  }
-}
 
 /** Polls until `token` is refused (401) by `app`, for at most `timeoutMs`. */
 async function untilRefused(app: AppProcess, token: string, timeoutMs: number): Promise<void> {

@@ -4,6 +4,8 @@ import { freePort } from '#src/infra/embedded/free-port.js';
 import { httpRequest, type HttpResponse } from './test-app.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+/** Faults at chosen points of an instance process, for `preload` (see the file). */
+export const FAULT_HOOKS = fileURLToPath(new URL('./fault-hooks.mjs', import.meta.url));
 
 export interface AppProcess {
   child: ChildProcess;
@@ -93,5 +95,14 @@ export async function spawnReadyApp(
       if (tries >= 3) throw error;
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
+  }
+}
+
+/** Waits until `app` has written `line` to its standard output. */
+export async function untilOutput(app: AppProcess, line: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!app.stdout().includes(line)) {
+    if (Date.now() > deadline) throw new Error(`no "${line}" within ${timeoutMs} ms:\n${app.stdout()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

@@ -2,6 +2,7 @@
 // `node --import <this file> dist/main.js` (spawnApp's `preload`); the service itself never loads
 // it, so nothing here exists in production. Each fault is switched on by an environment variable.
 import { SessionStateService } from '../../dist/auth/session-state.service.js';
+import { LatestMessagesCache } from '../../dist/messages/latest-messages.cache.js';
 
 const say = (line) => process.stdout.write(`fault-hook: ${line}\n`);
 
@@ -22,5 +23,19 @@ if (mirrorDelayMs > 0) {
     await new Promise((resolve) => setTimeout(resolve, mirrorDelayMs));
     await mirror.call(this, session);
     say(`mirrored ${session.id} revoked=${session.revokedAt !== null}`);
+  };
+}
+
+// After a message change's Postgres commit, never write it to the cached latest-messages window
+// (the window stays marked as changing): the test SIGKILLs the process here.
+if (process.env.FAULT_HANG_BEFORE_WINDOW_WRITE === 'true') {
+  const change = LatestMessagesCache.prototype.change;
+  LatestMessagesCache.prototype.change = function (conversationId, write, changed) {
+    const committedThenHang = async () => {
+      await write();
+      say(`message change committed in ${conversationId}`);
+      return new Promise(() => undefined);
+    };
+    return change.call(this, conversationId, committedThenHang, changed);
   };
 }
