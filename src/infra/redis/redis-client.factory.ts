@@ -145,6 +145,9 @@ export async function closeRedisClient(client: Redis): Promise<void> {
     client.disconnect();
     return ended;
   });
+  // QUIT may still fail after the timeout won the race (the connection closed under it): handled here,
+  // or it would surface as an unhandled rejection.
+  quit.catch(() => undefined);
   const outcome = await Promise.race([quit, timeout]).catch(() => 'timeout' as const);
   if (outcome === 'timeout') {
     client.disconnect();
