@@ -7,9 +7,6 @@ import { hiddenPresence, toPresenceView, type PresenceView } from './presence.pr
 import { PresenceRepository } from './presence.repository.js';
 import { PresenceStore } from './presence.store.js';
 
-/** How stale the list of live instances may be when counting a socket. */
-const LIVE_LIST_MAX_AGE_MS = 1000;
-
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -23,9 +20,8 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
   readonly instanceId: string = randomUUID();
   /** Sockets per user on this instance. */
   private readonly local = new Map<string, number>();
-  /** Live instances, as last read from Redis, and when. */
-  private live: string[] = [];
-  private liveReadAt = 0;
+  /** Connects and disconnects under way here, per user. */
+  private readonly inFlight = new Map<string, number>();
   private readonly ttlMs: number;
   private readonly heartbeatMs: number;
   private readonly maxSockets: number;
@@ -56,39 +52,61 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
    * Counts a new socket of the user. False when the user already has SOCKETS_MAX_PER_USER. Without
    * Redis the cap cannot be checked and the socket is let in.
    */
-  async connect(userId: string): Promise<boolean> {
-    const here = this.local.get(userId) ?? 0;
-    let before = here;
-    try {
-      before = await this.store.connect(
-        userId,
-        this.instanceId,
-        this.maxSockets,
-        this.ttlSeconds(),
-        await this.liveIds(),
-      );
-      if (before < 0) return false;
-      if (here === 0) await this.store.addToInstance(this.instanceId, userId, this.ttlSeconds());
-    } catch (error) {
-      this.logger.warn(`presence not recorded in Redis: ${errorMessage(error)}`);
-    }
-    this.local.set(userId, here + 1);
-    if (before === 0) await this.changed(userId, true);
-    return true;
+  connect(userId: string): Promise<boolean> {
+    return this.changing(userId, async () => {
+      let before: number | undefined;
+      try {
+        before = await this.store.connect(
+          userId,
+          this.instanceId,
+          this.maxSockets,
+          this.ttlSeconds(),
+          await this.liveIds(),
+        );
+      } catch (error) {
+        this.logger.warn(`presence not recorded in Redis: ${errorMessage(error)}`);
+      }
+      if (before !== undefined && before < 0) return false;
+      // Read and written with no await between: concurrent sockets of one user each count.
+      const here = this.local.get(userId) ?? 0;
+      this.local.set(userId, here + 1);
+      if (here === 0) await this.store.addToInstance(this.instanceId, userId, this.ttlSeconds()).catch(() => undefined);
+      if ((before ?? here) === 0) await this.changed(userId, true);
+      return true;
+    });
   }
 
-  async disconnect(userId: string): Promise<void> {
-    const here = (this.local.get(userId) ?? 1) - 1;
-    if (here > 0) this.local.set(userId, here);
-    else this.local.delete(userId);
-    let remaining = here;
+  disconnect(userId: string): Promise<void> {
+    return this.changing(userId, async () => {
+      const here = (this.local.get(userId) ?? 1) - 1;
+      if (here > 0) this.local.set(userId, here);
+      else this.local.delete(userId);
+      let remaining = here;
+      try {
+        remaining = await this.store.disconnect(userId, this.instanceId, await this.liveIds());
+        // Unless a socket of the user was counted here meanwhile.
+        if (!this.local.has(userId)) await this.store.removeFromInstance(this.instanceId, userId);
+      } catch (error) {
+        this.logger.warn(`presence not recorded in Redis: ${errorMessage(error)}`);
+      }
+      if (remaining === 0) await this.changed(userId, false);
+    });
+  }
+
+  /**
+   * Runs a change of the user's count here. While one is under way the heartbeat does not write
+   * the user's count: it would overwrite an increment Redis has applied and this map not yet (or
+   * the reverse), and the user would keep a wrong count until the next beat.
+   */
+  private async changing<T>(userId: string, change: () => Promise<T>): Promise<T> {
+    this.inFlight.set(userId, (this.inFlight.get(userId) ?? 0) + 1);
     try {
-      remaining = await this.store.disconnect(userId, this.instanceId, await this.liveIds());
-      if (here === 0) await this.store.removeFromInstance(this.instanceId, userId);
-    } catch (error) {
-      this.logger.warn(`presence not recorded in Redis: ${errorMessage(error)}`);
+      return await change();
+    } finally {
+      const left = (this.inFlight.get(userId) ?? 1) - 1;
+      if (left > 0) this.inFlight.set(userId, left);
+      else this.inFlight.delete(userId);
     }
-    if (remaining === 0) await this.changed(userId, false);
   }
 
   /**
@@ -129,24 +147,28 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * Live instances (this one included), read again when the last read is over a second old: an
-   * instance that just started must count at once, or the socket cap and presence events would
-   * miss its sockets.
+   * Live instances, this one included, read at each count: an instance that started a moment ago
+   * already has sockets, and a list kept even a second would leave them out of the socket cap and
+   * tell contacts a user is offline while one of them is open.
    */
   private async liveIds(): Promise<string[]> {
-    if (Date.now() - this.liveReadAt > LIVE_LIST_MAX_AGE_MS) {
-      this.live = await this.store.liveInstances(this.ttlMs);
-      this.liveReadAt = Date.now();
-    }
-    return this.live.includes(this.instanceId) ? this.live : [...this.live, this.instanceId];
+    const live = await this.store.liveInstances(this.ttlMs);
+    return live.includes(this.instanceId) ? live : [...live, this.instanceId];
   }
 
-  /** Renews this instance, refreshes the live list, and sweeps dead instances. */
+  /**
+   * The counts the heartbeat re-asserts: those of users with no change under way. Redis runs one
+   * connection's commands in order, so each of these is what Redis holds once what was sent before
+   * has run, and any later change is applied on top of it.
+   */
+  private settledCounts(): Map<string, number> {
+    return new Map([...this.local].filter(([userId]) => !this.inFlight.has(userId)));
+  }
+
+  /** Renews this instance and sweeps dead instances. */
   private async beat(): Promise<void> {
     try {
-      await this.store.heartbeat(this.instanceId, this.local, this.ttlSeconds());
-      this.live = await this.store.liveInstances(this.ttlMs);
-      this.liveReadAt = Date.now();
+      await this.store.heartbeat(this.instanceId, this.settledCounts(), this.ttlSeconds());
       for (const dead of await this.store.deadInstances(this.ttlMs)) await this.sweep(dead.instanceId, dead.lastBeat);
     } catch (error) {
       this.logger.warn(`presence heartbeat skipped: ${errorMessage(error)}`);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
+import { Redis } from 'ioredis';
 import { io } from 'socket.io-client';
 import { bearer, freshAddress, login, register, type SignedIn } from '../support/auth-client.js';
 import { chat, expectStatus } from '../support/chat-client.js';
@@ -13,6 +14,12 @@ import {
   type ClientSocket,
 } from '../support/socket-client.js';
 import { startTwoTestApps, type TestApp } from '../support/test-app.js';
+import { testRedisUrl } from '../support/test-config.js';
+import { RedisKeys } from '#src/infra/redis/redis-keys.js';
+import { PresenceService } from '#src/presence/presence.service.js';
+
+/** The instances renew their presence every second here, so a test sees heartbeats happen. */
+const HEARTBEAT_MS = 1000;
 
 const range = (count: number) => Array.from({ length: count }, (_, i) => i);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -33,7 +40,7 @@ describe('socket lifecycle', () => {
   let two: TestApp;
   const { connect, track } = socketsClosedAfterEach();
 
-  beforeAll(async () => ([one, two] = await startTwoTestApps()));
+  beforeAll(async () => ([one, two] = await startTwoTestApps({ PRESENCE_HEARTBEAT_SECONDS: HEARTBEAT_MS / 1000 })));
   afterAll(() => Promise.all([one.close(), two.close()]));
 
   const pair = async () => {
@@ -81,6 +88,55 @@ describe('socket lifecycle', () => {
       const query = await request(annSocket, 'presence.query', { userIds: [bob.user.id] });
       expect(query).toMatchObject({ ok: true, data: { items: [{ userId: bob.user.id, online: false }] } });
     }, 30_000);
+  });
+
+  describe('the socket count', () => {
+    it('holds for sockets opened and closed at once on one instance, across heartbeats', async () => {
+      const { ann, bob } = await pair();
+      const presence = collect(await connect(one, ann), 'presence');
+      const open = await Promise.all(range(10).map(() => connect(one, bob)));
+      await sleep(HEARTBEAT_MS * 1.5); // a heartbeat re-asserts the instance's counts
+      expect(await refusedWith(two.baseUrl, bob.accessToken)).toBe('RATE_LIMITED');
+
+      open.splice(0, 3).forEach((socket) => socket.close());
+      await sleep(HEARTBEAT_MS * 1.5);
+      open.push(...(await Promise.all(range(3).map(() => connect(two, bob)))));
+      expect(await refusedWith(one.baseUrl, bob.accessToken)).toBe('RATE_LIMITED');
+
+      open.forEach((socket) => socket.close());
+      await presence.until((items) => items.some((item) => item.userId === bob.user.id && !item.online));
+      await sleep(HEARTBEAT_MS * 1.5);
+      expect(await onlineAsSeenBy(ann, bob.user.id)).toBe(false);
+    });
+
+    it('takes in the sockets of an instance that started a moment ago', async () => {
+      const { ann, bob } = await pair();
+      const presence = collect(await connect(one, ann), 'presence');
+      const bobHere = await connect(one, bob);
+      await presence.until((items) => items.some((item) => item.userId === bob.user.id && item.online));
+
+      // An instance starts now and counts nine sockets of Bob, as its heartbeat and handshakes do.
+      const redis = new Redis(testRedisUrl());
+      const newcomer = randomUUID();
+      try {
+        await redis.zadd(RedisKeys.presenceInstances(), Date.now(), newcomer);
+        await redis.hset(RedisKeys.presenceUser(bob.user.id), newcomer, 9);
+        expect(await refusedWith(one.baseUrl, bob.accessToken)).toBe('RATE_LIMITED');
+
+        // His socket here closes: he is still online there, and his contacts are not told otherwise.
+        bobHere.close();
+        const here = one.app.get(PresenceService).instanceId;
+        while (await redis.hget(RedisKeys.presenceUser(bob.user.id), here)) await sleep(20);
+        await sleep(300);
+        expect(presence.received.filter((item) => item.userId === bob.user.id).map((item) => item.online)).toEqual([
+          true,
+        ]);
+        expect(await onlineAsSeenBy(ann, bob.user.id)).toBe(true);
+      } finally {
+        await redis.zrem(RedisKeys.presenceInstances(), newcomer);
+        redis.disconnect();
+      }
+    });
   });
 
   describe('access token expiry', () => {
