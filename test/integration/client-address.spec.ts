@@ -40,7 +40,7 @@ describe('client address behind appending proxies (TRUST_PROXY)', () => {
 
   /** Registers from `client` through `url` with a forged X-Forwarded-For, and returns the session's recorded ip. */
   async function sessionIp(client: string, url: string, forwardedFor?: string): Promise<string> {
-    const headers = forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor };
+    const headers: Record<string, string> = forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor };
     const registered = await requestFrom(client, `${url}/api/v1/auth/register`, {
       method: 'POST',
       headers,

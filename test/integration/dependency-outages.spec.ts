@@ -2,11 +2,11 @@ import { toErrorBody } from '#src/common/errors/error-body.js';
 import { freePort } from '#src/infra/embedded/free-port.js';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
 import { startPrivatePostgres, startPrivateRedis, type EmbeddedServer } from '../support/embedded.js';
-import { spawnApp } from '../support/app-process.js';
+import { instanceEnv, spawnApp } from '../support/app-process.js';
 import { bearer, freshAddress, newAccount, register } from '../support/auth-client.js';
 import { tcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { TEST_JWT_SECRET, testDatabaseUrl, testRedisUrl } from '../support/test-config.js';
+import { testDatabaseUrl } from '../support/test-config.js';
 import { httpRequest } from '../support/test-app.js';
 
 /** Runs `call` and returns its result with how long it took. */
@@ -176,14 +176,7 @@ describe('PostgreSQL lost and back, for an instance process', () => {
     const proxy = await tcpProxy(target.hostname, Number(target.port || 5432));
     const url = new URL(target.href);
     url.port = String(proxy.port);
-    const app = await spawnApp({
-      DATABASE_URL: url.href,
-      REDIS_URL: testRedisUrl(),
-      JWT_SECRET: TEST_JWT_SECRET,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      TRUST_PROXY: 'true',
-    });
+    const app = await spawnApp(instanceEnv({ DATABASE_URL: url.href }));
     try {
       await app.waitUntilReady();
       const registered = await httpRequest(app.baseUrl, 'POST', '/api/v1/auth/register', {

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { MessageView } from '#src/conversations/message.presenter.js';
 import type { AckReply } from '#src/realtime/server-events.js';
-import { spawnReadyApp, type AppProcess } from '../support/app-process.js';
+import { instanceEnv, spawnReadyApp, type AppProcess } from '../support/app-process.js';
 import { bearer, freshAddress, newAccount, type SignedIn } from '../support/auth-client.js';
 import { connectSocket, request, type ClientSocket } from '../support/socket-client.js';
 import { httpRequest } from '../support/test-app.js';
-import { TEST_JWT_SECRET, testDatabaseUrl, testRedisUrl } from '../support/test-config.js';
 
 // Two real `node dist/main.js` processes on the test Postgres and Redis, a steady message load across
 // them, and one of them killed (SIGKILL) or rolled (SIGTERM) in the middle of it.
@@ -19,20 +18,15 @@ const SEND_INTERVAL_MS = 400;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const childEnv = (): Record<string, string> => ({
-  DATABASE_URL: testDatabaseUrl(),
-  REDIS_URL: testRedisUrl(),
-  JWT_SECRET: TEST_JWT_SECRET,
-  NODE_ENV: 'production',
-  LOG_LEVEL: 'warn',
-  TRUST_PROXY: 'true',
-  PRESENCE_TTL_SECONDS: String(PRESENCE_TTL_SECONDS),
-  PRESENCE_HEARTBEAT_SECONDS: '1',
-  SHUTDOWN_DRAIN_MS: String(DRAIN_MS),
-  SHUTDOWN_TIMEOUT_MS: '15000',
-  // Senders keep sending until the test has seen what it waits for, past the default send limit.
-  MESSAGES_PER_MINUTE_PER_USER: '1000',
-});
+const childEnv = () =>
+  instanceEnv({
+    PRESENCE_TTL_SECONDS: String(PRESENCE_TTL_SECONDS),
+    PRESENCE_HEARTBEAT_SECONDS: '1',
+    SHUTDOWN_DRAIN_MS: String(DRAIN_MS),
+    SHUTDOWN_TIMEOUT_MS: '15000',
+    // Senders keep sending until the test has seen what it waits for, past the default send limit.
+    MESSAGES_PER_MINUTE_PER_USER: '1000',
+  });
 
 const spawned: AppProcess[] = [];
 

@@ -1,10 +1,10 @@
 import pg from 'pg';
 import { LOST_CHANGE_MS } from '#src/messages/latest-messages.cache.js';
-import { FAULT_HOOKS, spawnReadyApp, untilOutput, type AppProcess } from '../support/app-process.js';
+import { instanceEnv, FAULT_HOOKS, spawnReadyApp, untilOutput, type AppProcess } from '../support/app-process.js';
 import { bearer, register, type SignedIn } from '../support/auth-client.js';
 import { chat, expectStatus } from '../support/chat-client.js';
 import { httpRequest, startTestApp, type TestApp } from '../support/test-app.js';
-import { TEST_JWT_SECRET, testDatabaseUrl, testRedisUrl } from '../support/test-config.js';
+import { testDatabaseUrl } from '../support/test-config.js';
 
 // An instance process changes a message and dies (SIGKILL) after PostgreSQL committed the change and
 // before its Redis write reached the cached latest-messages window. The window must then not be served.
@@ -40,19 +40,9 @@ describe('the latest-messages window after an instance died between commit and R
     change: (app: AppProcess) => Promise<unknown>,
     committed: () => Promise<boolean>,
   ): Promise<void> {
-    const app = await spawnReadyApp(
-      {
-        DATABASE_URL: testDatabaseUrl(),
-        REDIS_URL: testRedisUrl(),
-        JWT_SECRET: TEST_JWT_SECRET,
-        NODE_ENV: 'production',
-        LOG_LEVEL: 'warn',
-        TRUST_PROXY: 'true',
-        FAULT_HANG_BEFORE_WINDOW_WRITE: 'true',
-      },
-      started,
-      { preload: [FAULT_HOOKS] },
-    );
+    const app = await spawnReadyApp(instanceEnv({ FAULT_HANG_BEFORE_WINDOW_WRITE: 'true' }), started, {
+      preload: [FAULT_HOOKS],
+    });
     const request = change(app).catch(() => undefined);
     await untilOutput(app, `message change committed in ${conversationId}`, 20_000);
     expect(await committed()).toBe(true);

@@ -1,19 +1,12 @@
-import { spawnApp, type AppProcess } from '../support/app-process.js';
+import { instanceEnv, spawnApp, type AppProcess } from '../support/app-process.js';
 import { freshAddress, newAccount } from '../support/auth-client.js';
 import { httpRequest } from '../support/test-app.js';
-import { TEST_JWT_SECRET, testDatabaseUrl, testRedisUrl } from '../support/test-config.js';
+import { TEST_JWT_SECRET } from '../support/test-config.js';
 
 describe('log lines', () => {
   let app: AppProcess;
   beforeAll(async () => {
-    app = await spawnApp({
-      DATABASE_URL: testDatabaseUrl(),
-      REDIS_URL: testRedisUrl(),
-      JWT_SECRET: TEST_JWT_SECRET,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'trace',
-      TRUST_PROXY: 'true',
-    });
+    app = await spawnApp(instanceEnv({ LOG_LEVEL: 'trace' }));
     await app.waitUntilReady();
   }, 60_000);
   afterAll(() => app.kill());

@@ -1,9 +1,8 @@
 import { register } from '../support/auth-client.js';
-import { spawnApp, type AppProcess } from '../support/app-process.js';
+import { instanceEnv, spawnApp, type AppProcess } from '../support/app-process.js';
 import { chat, expectStatus } from '../support/chat-client.js';
 import { collect, connectSocket, request, type ClientSocket } from '../support/socket-client.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { TEST_JWT_SECRET, testDatabaseUrl, testRedisUrl } from '../support/test-config.js';
 
 // Short presence timings, so a crash shows within seconds rather than the production 90 s.
 const PRESENCE = { PRESENCE_TTL_SECONDS: 3, PRESENCE_HEARTBEAT_SECONDS: 1 };
@@ -15,15 +14,12 @@ describe('an instance killed without shutting down', () => {
 
   beforeAll(async () => {
     survivor = await startTestApp(PRESENCE);
-    doomed = await spawnApp({
-      DATABASE_URL: testDatabaseUrl(),
-      REDIS_URL: testRedisUrl(),
-      JWT_SECRET: TEST_JWT_SECRET,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      PRESENCE_TTL_SECONDS: String(PRESENCE.PRESENCE_TTL_SECONDS),
-      PRESENCE_HEARTBEAT_SECONDS: String(PRESENCE.PRESENCE_HEARTBEAT_SECONDS),
-    });
+    doomed = await spawnApp(
+      instanceEnv({
+        PRESENCE_TTL_SECONDS: String(PRESENCE.PRESENCE_TTL_SECONDS),
+        PRESENCE_HEARTBEAT_SECONDS: String(PRESENCE.PRESENCE_HEARTBEAT_SECONDS),
+      }),
+    );
     await doomed.waitUntilReady();
   }, 60_000);
 

@@ -2,15 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnApp, type AppProcess } from '../support/app-process.js';
-import { TEST_JWT_SECRET, testDatabaseUrl, testRedisUrl } from '../support/test-config.js';
-
-const externalEnv = () => ({
-  DATABASE_URL: testDatabaseUrl(),
-  REDIS_URL: testRedisUrl(),
-  JWT_SECRET: TEST_JWT_SECRET,
-  NODE_ENV: 'production',
-});
+import { instanceEnv, spawnApp, type AppProcess } from '../support/app-process.js';
 
 describe('configuration errors stop the process with one line', () => {
   it.each([
@@ -35,7 +27,7 @@ describe('configuration errors stop the process with one line', () => {
 describe('configuration errors never print a secret', () => {
   it('names each bad secret and what is expected, without its value', async () => {
     const app = await spawnApp({
-      ...externalEnv(),
+      ...instanceEnv(),
       JWT_SECRET: 'hunter2-jwt',
       DATABASE_URL: 'postgresql://chat:hunter2-db@db:port/chat',
       REDIS_URL: 'redis://:hunter2-redis@[cache]:6379',
@@ -61,7 +53,7 @@ describe('a port already in use', () => {
     const address = blocker.address();
     const port = String(typeof address === 'object' && address ? address.port : 0);
     try {
-      const app = await spawnApp({ ...externalEnv(), PORT: port });
+      const app = await spawnApp(instanceEnv({ PORT: port }));
       const { code } = await app.exited;
       expect(code).toBe(1);
       const fatal = app
@@ -81,7 +73,7 @@ describe('a running instance against external PostgreSQL and Redis', () => {
   let app: AppProcess;
 
   beforeAll(async () => {
-    app = await spawnApp({ ...externalEnv(), SHUTDOWN_DRAIN_MS: '1500', LOG_LEVEL: 'info' });
+    app = await spawnApp(instanceEnv({ SHUTDOWN_DRAIN_MS: '1500', LOG_LEVEL: 'info' }));
     await app.waitUntilReady(30_000);
   }, 40_000);
   afterAll(() => app.kill());

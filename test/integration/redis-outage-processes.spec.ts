@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { MessageView } from '#src/conversations/message.presenter.js';
-import { spawnReadyApp, type AppProcess } from '../support/app-process.js';
+import { instanceEnv, spawnReadyApp, type AppProcess } from '../support/app-process.js';
 import { bearer, freshAddress, newAccount, type SignedIn } from '../support/auth-client.js';
 import { collect, connectSocket, request, type ClientSocket } from '../support/socket-client.js';
 import { redisProcess, type RedisProcess } from '../support/redis-process.js';
 import { httpRequest } from '../support/test-app.js';
-import { TEST_JWT_SECRET, testDatabaseUrl } from '../support/test-config.js';
 
 // Two real `node dist/main.js` processes on the test Postgres and on a redis-server of this file's own,
 // which is stopped for a few seconds in the middle of a steady load of reads and sends across both.
@@ -27,17 +26,7 @@ const spawned: AppProcess[] = [];
 const sockets: ClientSocket[] = [];
 
 async function startInstance(redisUrl: string): Promise<AppProcess> {
-  return spawnReadyApp(
-    {
-      DATABASE_URL: testDatabaseUrl(),
-      REDIS_URL: redisUrl,
-      JWT_SECRET: TEST_JWT_SECRET,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      TRUST_PROXY: 'true',
-    },
-    spawned,
-  );
+  return spawnReadyApp(instanceEnv({ REDIS_URL: redisUrl }), spawned);
 }
 
 interface Endpoint {

@@ -1,9 +1,9 @@
 import { Redis } from 'ioredis';
 import { RedisKeys } from '#src/infra/redis/redis-keys.js';
-import { FAULT_HOOKS, spawnReadyApp, untilOutput, type AppProcess } from '../support/app-process.js';
+import { instanceEnv, FAULT_HOOKS, spawnReadyApp, untilOutput, type AppProcess } from '../support/app-process.js';
 import { bearer, freshAddress, newAccount, type SignedIn } from '../support/auth-client.js';
 import { httpRequest, type HttpResponse } from '../support/test-app.js';
-import { TEST_JWT_SECRET, testDatabaseUrl, testRedisUrl } from '../support/test-config.js';
+import { testRedisUrl } from '../support/test-config.js';
 
 // Real `node dist/main.js` processes on the test Postgres and Redis. A fault hook loaded only into
 // these processes (test/support/fault-hooks.mjs) stops or delays one at the exact point under test.
@@ -12,16 +12,8 @@ const HEARTBEAT_SECONDS = 2;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const childEnv = (heartbeatSeconds: number, faults: Record<string, string> = {}): Record<string, string> => ({
-  DATABASE_URL: testDatabaseUrl(),
-  REDIS_URL: testRedisUrl(),
-  JWT_SECRET: TEST_JWT_SECRET,
-  NODE_ENV: 'production',
-  LOG_LEVEL: 'warn',
-  TRUST_PROXY: 'true',
-  PRESENCE_HEARTBEAT_SECONDS: String(heartbeatSeconds),
-  ...faults,
-});
+const childEnv = (heartbeatSeconds: number, faults: Record<string, string> = {}) =>
+  instanceEnv({ PRESENCE_HEARTBEAT_SECONDS: String(heartbeatSeconds), ...faults });
 
 const spawned: AppProcess[] = [];
 let redis: Redis;

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '#src/infra/embedded/free-port.js';
 import { httpRequest, type HttpResponse } from './test-app.js';
+import { TEST_JWT_SECRET, testDatabaseUrl, testRedisUrl } from './test-config.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 /** Faults at chosen points of an instance process, for `preload` (see the file). */
@@ -19,6 +20,22 @@ export interface AppProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGKILL if still running (for cleanup). */
   kill(): void;
+}
+
+/**
+ * The environment of an instance process on the test servers, run as in production behind one proxy
+ * hop (a test's X-Forwarded-For plays that proxy), with `overrides` on top.
+ */
+export function instanceEnv(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    DATABASE_URL: testDatabaseUrl(),
+    REDIS_URL: testRedisUrl(),
+    JWT_SECRET: TEST_JWT_SECRET,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    TRUST_PROXY: 'true',
+    ...overrides,
+  };
 }
 
 export interface SpawnOptions {
