@@ -28,9 +28,16 @@ export async function startEmbeddedPostgres(options: { dataDir?: string } = {}):
   return {
     url: `postgresql://postgres@${host}:${port}/postgres?sslmode=disable`,
     async stop() {
-      const stopped = new Promise<void>((resolve) => worker.once('message', () => resolve()));
+      // A worker that does not answer within 5 s is terminated anyway; the timer is cleared once it
+      // answers, or it would keep the process alive for the rest of the 5 s.
+      let timer: NodeJS.Timeout | undefined;
+      const stopped = new Promise<void>((resolve) => {
+        worker.once('message', () => resolve());
+        timer = setTimeout(resolve, 5000);
+      });
       worker.postMessage('stop');
-      await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 5000))]);
+      await stopped;
+      clearTimeout(timer);
       await worker.terminate();
     },
   };

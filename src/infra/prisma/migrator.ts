@@ -41,6 +41,20 @@ const { WebAssembly } = globalThis as unknown as { WebAssembly: WasmRuntime };
 let engineClass: Promise<SchemaEngineClass> | undefined;
 let lastPanic: string | undefined;
 
+/**
+ * The engine's imports with its timers unreferenced. It arms a ten-second timer that it never clears
+ * (its bindings have no clearTimeout), so a process that has migrated would otherwise stay up ten
+ * seconds after its work is done. What the engine waits on (its database connections) holds the
+ * process open by itself.
+ */
+function withUnrefTimers(bindings: Record<string, unknown>): Record<string, unknown> {
+  const imports = { ...bindings };
+  for (const name of Object.keys(imports).filter((key) => key.startsWith('__wbg_setTimeout_'))) {
+    imports[name] = (callback: () => void, ms: number) => setTimeout(callback, ms >>> 0).unref();
+  }
+  return imports;
+}
+
 /** Instantiates the engine's WebAssembly module once; no `--experimental-wasm-modules` needed. */
 function loadSchemaEngine(): Promise<SchemaEngineClass> {
   engineClass ??= (async () => {
@@ -56,7 +70,7 @@ function loadSchemaEngine(): Promise<SchemaEngineClass> {
       .resolve('@prisma/schema-engine-wasm/schema_engine_bg')
       .replace(/\.js$/, '.wasm');
     const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), {
-      './schema_engine_bg.js': bindings,
+      './schema_engine_bg.js': withUnrefTimers(bindings),
     });
     bindings.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
