@@ -3,9 +3,14 @@ import { ConfigService } from '@nestjs/config';
 import { CacheService } from '#src/infra/cache/cache.service.js';
 import type { AppConfig } from '#src/infra/config/app-config.js';
 import { RedisKeys } from '#src/infra/redis/redis-keys.js';
+import { ProfileWatchers } from '#src/users/profile-watchers.js';
 import type { ConversationMeta } from './conversation-meta.js';
+import { MembersRepository } from './members.repository.js';
 
-/** The cached views of conversations: who reads them, and which writes make them stale. */
+/**
+ * The cached views of conversations, and what each kind of write makes stale. Services say what
+ * happened, once per write; the keys are decided here and nowhere else.
+ */
 @Injectable()
 export class ConversationCache {
   private readonly listTtlSeconds: number;
@@ -13,10 +18,13 @@ export class ConversationCache {
 
   constructor(
     private readonly cache: CacheService,
+    private readonly members: MembersRepository,
+    profiles: ProfileWatchers,
     config: ConfigService<AppConfig, true>,
   ) {
     this.listTtlSeconds = config.get('CONVERSATION_LIST_CACHE_TTL_SECONDS', { infer: true });
     this.metaTtlSeconds = config.get('CONVERSATION_CACHE_TTL_SECONDS', { infer: true });
+    profiles.add((userId) => this.profileChanged(userId));
   }
 
   list<T>(userId: string, load: () => Promise<T>): Promise<{ value: T; hit: boolean }> {
@@ -36,14 +44,52 @@ export class ConversationCache {
     );
   }
 
-  /** After a change to what these users see in their lists (a message, a read mark, a member change). */
-  forgetLists(userIds: Iterable<string>): Promise<void> {
-    const keys = [...userIds].flatMap((id) => [RedisKeys.conversationList(id), RedisKeys.conversationUnread(id)]);
-    return this.cache.invalidate(...keys);
+  /** A new conversation: it enters its members' lists (nothing has cached its metadata yet). */
+  conversationCreated(memberIds: string[]): Promise<void> {
+    return this.forget({ listsOf: memberIds });
   }
 
-  /** After a change to members, roles, statuses, titles or a member's own settings. */
-  forgetMeta(conversationId: string): Promise<void> {
-    return this.cache.invalidate(RedisKeys.conversationMeta(conversationId));
+  /** Its title changed: every member's list shows it. */
+  conversationChanged(conversationId: string, memberIds: string[]): Promise<void> {
+    return this.forget({ metaOf: conversationId, listsOf: memberIds });
+  }
+
+  /** Members joined, left, or changed role or status (a request accepted, declined, reopened). */
+  membershipChanged(conversationId: string, userIds: string[]): Promise<void> {
+    return this.forget({ metaOf: conversationId, listsOf: userIds });
+  }
+
+  /** One member's own setting (muted, hidden): only their list shows it. */
+  memberSettingChanged(conversationId: string, userId: string): Promise<void> {
+    return this.forget({ metaOf: conversationId, listsOf: [userId] });
+  }
+
+  /** A new message: every member's list moves it up, with new unread counts. */
+  messageStored(memberIds: string[]): Promise<void> {
+    return this.forget({ listsOf: memberIds });
+  }
+
+  /** A message was edited, deleted or reacted to: lists show only the last message. */
+  async messageChanged(memberIds: string[], change: { isLast: boolean }): Promise<void> {
+    if (change.isLast) await this.forget({ listsOf: memberIds });
+  }
+
+  /** The user's read mark moved: their unread counts. */
+  readMarkMoved(userId: string): Promise<void> {
+    return this.forget({ listsOf: [userId] });
+  }
+
+  /** Lists embed members' names and avatars: the lists of everyone who shares a conversation with the user. */
+  async profileChanged(userId: string): Promise<void> {
+    await this.forget({ listsOf: await this.members.coMemberIds(userId) });
+  }
+
+  private forget(what: { metaOf?: string; listsOf: Iterable<string> }): Promise<void> {
+    const keys = [...new Set(what.listsOf)].flatMap((id) => [
+      RedisKeys.conversationList(id),
+      RedisKeys.conversationUnread(id),
+    ]);
+    if (what.metaOf) keys.unshift(RedisKeys.conversationMeta(what.metaOf));
+    return this.cache.invalidate(...keys);
   }
 }

@@ -51,11 +51,12 @@ export class ConversationStarter {
         if (id === null) throw error;
       }
     }
-    if (!created) {
+    if (created) {
+      await this.cache.conversationCreated([callerId, otherId]);
+    } else {
       await this.members.reopen(id, callerId);
-      await this.cache.forgetMeta(id);
+      await this.cache.membershipChanged(id, [callerId, otherId]);
     }
-    await this.cache.forgetLists([callerId, otherId]);
     const conversation = await this.reader.detail(callerId, id);
     if (created) {
       this.events.publish('conversation.created', {
@@ -76,7 +77,7 @@ export class ConversationStarter {
     if (unknown.length > 0) throw invalidField('memberIds', `no user with id ${unknown.slice(0, 5).join(', ')}`);
     if (await this.blocks.blockedWithin([ownerId, ...others], [])) throw blocked();
     const id = await this.conversations.createGroup(title.trim(), ownerId, others);
-    await this.cache.forgetLists([ownerId, ...others]);
+    await this.cache.conversationCreated([ownerId, ...others]);
     const conversation = await this.reader.detail(ownerId, id);
     this.events.publish('conversation.created', {
       conversation: toSummary(conversation),

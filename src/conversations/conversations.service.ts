@@ -71,9 +71,9 @@ export class ConversationsService {
         : await this.access.requireManager(userId, conversationId);
     if (changes.title !== undefined) await this.conversations.updateTitle(conversationId, changes.title.trim());
     if (changes.muted !== undefined) await this.members.setMuted(conversationId, userId, changes.muted);
-    await this.cache.forgetMeta(conversationId);
     const memberIds = conversation.members.map((member) => member.userId);
-    await this.cache.forgetLists(changes.title === undefined ? [userId] : memberIds);
+    if (changes.title === undefined) await this.cache.memberSettingChanged(conversationId, userId);
+    else await this.cache.conversationChanged(conversationId, memberIds);
     const view = await this.detail(userId, conversationId);
     if (changes.title !== undefined)
       this.events.publish('conversation.updated', { conversation: toSummary(view), memberIds });
@@ -84,7 +84,6 @@ export class ConversationsService {
   async hide(userId: string, conversationId: string): Promise<void> {
     await this.access.requireMember(userId, conversationId);
     await this.members.hide(conversationId, userId);
-    await this.cache.forgetMeta(conversationId);
-    await this.cache.forgetLists([userId]);
+    await this.cache.memberSettingChanged(conversationId, userId);
   }
 }

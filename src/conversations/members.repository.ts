@@ -13,6 +13,16 @@ export interface ReadMark {
 export class MembersRepository {
   constructor(private readonly prisma: PrismaService) {}
 
+  /** Everyone who shares a conversation with the user, in any state, the user included: whose lists show them. */
+  async coMemberIds(userId: string): Promise<string[]> {
+    const rows = await this.prisma.$queryRaw<{ userId: string }[]>`
+      SELECT DISTINCT theirs.user_id AS "userId"
+      FROM conversation_members mine
+      JOIN conversation_members theirs ON theirs.conversation_id = mine.conversation_id
+      WHERE mine.user_id = ${userId}::uuid`;
+    return rows.map((row) => row.userId);
+  }
+
   /** Adds those of `userIds` who are not members yet, unless the group would pass `max`; null when it is gone. */
   add(conversationId: string, userIds: string[], max: number): Promise<{ added: string[]; full: boolean } | null> {
     return this.prisma.$transaction(async (tx) => {

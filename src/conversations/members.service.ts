@@ -49,7 +49,7 @@ export class MembersService {
     }
     if (added.length > 0) {
       const everyone = [...memberIds(conversation), ...added];
-      await this.forget(conversationId, everyone);
+      await this.cache.membershipChanged(conversationId, everyone);
       this.events.publish('member.added', { conversationId, userIds: added, memberIds: everyone, actorId: callerId });
     }
     return this.conversations.detail(callerId, conversationId);
@@ -69,7 +69,7 @@ export class MembersService {
       }
     }
     if (await this.members.remove(conversationId, userId)) {
-      await this.forget(conversationId, memberIds(conversation));
+      await this.cache.membershipChanged(conversationId, memberIds(conversation));
       // The removed member hears it too.
       this.events.publish('member.removed', { conversationId, userId, memberIds: memberIds(conversation) });
     }
@@ -84,7 +84,7 @@ export class MembersService {
     if (!target) throw memberNotFound();
     if (target.role === 'owner') throw new AppError(409, 'OWNER_ROLE_FIXED', "The owner's role cannot be changed");
     await this.members.setRole(conversationId, userId, role);
-    await this.forget(conversationId, memberIds(conversation));
+    await this.cache.membershipChanged(conversationId, memberIds(conversation));
     return this.conversations.detail(callerId, conversationId);
   }
 
@@ -93,7 +93,7 @@ export class MembersService {
     const { conversation, member } = await this.access.requireMember(callerId, conversationId);
     if (member.status !== 'accepted') {
       await this.members.setStatus(conversationId, callerId, 'accepted');
-      await this.forget(conversationId, memberIds(conversation));
+      await this.cache.membershipChanged(conversationId, memberIds(conversation));
     }
     return this.conversations.detail(callerId, conversationId);
   }
@@ -106,12 +106,7 @@ export class MembersService {
     }
     if (member.status === 'pending') {
       await this.members.setStatus(conversationId, callerId, 'declined');
-      await this.forget(conversationId, memberIds(conversation));
+      await this.cache.membershipChanged(conversationId, memberIds(conversation));
     }
-  }
-
-  private async forget(conversationId: string, userIds: string[]): Promise<void> {
-    await this.cache.forgetMeta(conversationId);
-    await this.cache.forgetLists(userIds);
   }
 }

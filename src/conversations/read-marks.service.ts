@@ -38,7 +38,7 @@ export class ReadMarksService {
     }
     const lastReadSeq = Math.max(mark.lastReadSeq, mark.hiddenBeforeSeq);
     if (mark.moved) {
-      await this.cache.forgetLists([userId]);
+      await this.cache.readMarkMoved(userId);
       const memberIds = conversation.members.map((member) => member.userId);
       this.events.publish('read', { conversationId, userId, seq: lastReadSeq, memberIds });
     }

@@ -105,8 +105,7 @@ export class MessageChangesService {
   /** Updates the lists a change affects (the window was updated with the change); returns who must hear of it. */
   private async changed(membership: Membership, change: MessageChange): Promise<string[]> {
     const memberIds = membership.conversation.members.map((member) => member.userId);
-    // Lists show the last message only: other changes leave them as they are.
-    if (change.isLast) await this.conversations.forgetLists(memberIds);
+    await this.conversations.messageChanged(memberIds, change);
     return memberIds;
   }
 }

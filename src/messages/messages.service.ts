@@ -76,7 +76,7 @@ export class MessagesService {
     if (!stored.created) return this.replay(stored.record, conversationId);
     const { record } = stored;
     const memberIds = membership.conversation.members.map((member) => member.userId);
-    await this.conversations.forgetLists(memberIds);
+    await this.conversations.messageStored(memberIds);
     const message = toMessageView(record);
     this.events.publish('message.created', { conversationId, message, memberIds });
     return { message, created: true };

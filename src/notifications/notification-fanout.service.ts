@@ -7,7 +7,7 @@ import { MetricsService } from '#src/infra/metrics/metrics.service.js';
 import { PresenceService } from '#src/presence/presence.service.js';
 import { mentionedUsernames } from './mentions.js';
 import { toNotificationView } from './notification.presenter.js';
-import { NotificationsService } from './notifications.service.js';
+import { NotificationCache } from './notification-cache.js';
 import { NotificationsRepository, PREVIEW_LENGTH, type NewNotification } from './notifications.repository.js';
 
 /** Rows per insert: a 500-member group is one batch. */
@@ -32,7 +32,7 @@ export class NotificationFanout implements OnModuleInit {
     private readonly access: ConversationAccess,
     private readonly presence: PresenceService,
     private readonly notifications: NotificationsRepository,
-    private readonly service: NotificationsService,
+    private readonly cache: NotificationCache,
     metrics: MetricsService,
   ) {
     this.failures = new Counter({
@@ -115,7 +115,7 @@ export class NotificationFanout implements OnModuleInit {
   private async store(rows: NewNotification[]): Promise<void> {
     for (let i = 0; i < rows.length; i += BATCH) {
       const created = await this.notifications.create(rows.slice(i, i + BATCH));
-      await this.service.forgetCounts(created.map((row) => row.userId));
+      await this.cache.notificationsStored(created.map((row) => row.userId));
       for (const row of created) {
         this.events.publish('notification.created', { userId: row.userId, notification: toNotificationView(row) });
       }

@@ -4,11 +4,12 @@ import { PresenceModule } from '#src/presence/presence.module.js';
 import { NotificationFanout } from './notification-fanout.service.js';
 import { NotificationsController } from './notifications.controller.js';
 import { NotificationsRepository } from './notifications.repository.js';
+import { NotificationCache } from './notification-cache.js';
 import { NotificationsService } from './notifications.service.js';
 
 @Module({
   imports: [ConversationsModule, PresenceModule],
   controllers: [NotificationsController],
-  providers: [NotificationsRepository, NotificationsService, NotificationFanout],
+  providers: [NotificationsRepository, NotificationCache, NotificationsService, NotificationFanout],
 })
 export class NotificationsModule {}

@@ -1,10 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { decodeCursor, isCursorId, isCursorTime, toPage, type Page } from '#src/common/pagination/pagination.js';
-import { CacheService } from '#src/infra/cache/cache.service.js';
-import type { AppConfig } from '#src/infra/config/app-config.js';
-import { RedisKeys } from '#src/infra/redis/redis-keys.js';
 import type { NotificationListDto } from './dto/notification-list.dto.js';
+import { NotificationCache } from './notification-cache.js';
 import { toNotificationView, type NotificationView } from './notification.presenter.js';
 import { NotificationsRepository, type NotificationPosition } from './notifications.repository.js';
 
@@ -14,15 +11,10 @@ const isPosition = (value: unknown): value is NotificationPosition =>
 /** A user's own notifications: listed, counted (cached) and marked read. */
 @Injectable()
 export class NotificationsService {
-  private readonly countTtlSeconds: number;
-
   constructor(
     private readonly notifications: NotificationsRepository,
-    private readonly cache: CacheService,
-    config: ConfigService<AppConfig, true>,
-  ) {
-    this.countTtlSeconds = config.get('CONVERSATION_LIST_CACHE_TTL_SECONDS', { infer: true });
-  }
+    private readonly cache: NotificationCache,
+  ) {}
 
   async list(userId: string, query: NotificationListDto): Promise<Page<NotificationView>> {
     const after = decodeCursor(query.cursor, isPosition);
@@ -34,22 +26,11 @@ export class NotificationsService {
   }
 
   unreadCount(userId: string): Promise<{ value: { count: number }; hit: boolean }> {
-    return this.cache.getOrLoad(
-      'notification-unread',
-      RedisKeys.notificationUnread(userId),
-      this.countTtlSeconds,
-      async () => ({
-        count: await this.notifications.unreadCount(userId),
-      }),
-    );
+    return this.cache.unread(userId, async () => ({ count: await this.notifications.unreadCount(userId) }));
   }
 
   async markRead(userId: string, ids?: string[]): Promise<void> {
     await this.notifications.markRead(userId, ids);
-    await this.forgetCounts([userId]);
-  }
-
-  forgetCounts(userIds: string[]): Promise<void> {
-    return this.cache.invalidate(...[...new Set(userIds)].map((id) => RedisKeys.notificationUnread(id)));
+    await this.cache.notificationsRead(userId);
   }
 }

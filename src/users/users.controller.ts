@@ -8,10 +8,10 @@ import { uuidParam } from '#src/common/validation/uuid-param.pipe.js';
 import { CachedResponse } from '#src/infra/cache/cached-response.decorator.js';
 import { RateLimit } from '#src/infra/rate-limit/rate-limit.decorator.js';
 import { WRITE_LIMITS } from '#src/infra/rate-limit/write-limits.js';
-import { RedisKeys } from '#src/infra/redis/redis-keys.js';
 import { BlocksService } from './blocks.service.js';
 import { UserSearchDto } from './dto/user-search.dto.js';
 import { UserUpdateDto } from './dto/user-update.dto.js';
+import { meResponse } from './user-cache.js';
 import { UsersService } from './users.service.js';
 
 @ApiTags('users')
@@ -24,11 +24,7 @@ export class UsersController {
   ) {}
 
   @Get('me')
-  @CachedResponse({
-    cache: 'user-me',
-    ttlSeconds: (config) => config.get('USER_PROFILE_CACHE_TTL_SECONDS', { infer: true }),
-    key: (request) => RedisKeys.userMe(request.auth!.userId),
-  })
+  @CachedResponse({ ...meResponse, key: (request) => meResponse.key(request.auth!.userId) })
   @ApiOperation({
     summary:
       'The signed-in account: id, email, username, displayName, bio, avatarUrl, createdAt. Cached per user (X-Cache).',

@@ -1,15 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { AppError, invalidField } from '#src/common/errors/app-error.js';
 import { decodeCursor, toPage, type Page } from '#src/common/pagination/pagination.js';
 import { codePointLength } from '#src/common/validation/text-length.js';
 import type { User } from '#src/generated/prisma/client.js';
-import { CacheService } from '#src/infra/cache/cache.service.js';
-import type { AppConfig } from '#src/infra/config/app-config.js';
-import { RedisKeys } from '#src/infra/redis/redis-keys.js';
 import { isUniqueViolation } from '#src/infra/prisma/prisma-errors.js';
 import type { UserSearchDto } from './dto/user-search.dto.js';
 import { searchKey } from './search-key.js';
+import { UserCache } from './user-cache.js';
 import { toPublicProfile, toUserMe, type PublicProfile, type UserMe } from './user.presenter.js';
 import { UsersRepository, type NewUser, type ProfileChanges } from './users.repository.js';
 
@@ -22,15 +19,10 @@ export const userNotFound = () => new AppError(404, 'USER_NOT_FOUND', 'No user w
 
 @Injectable()
 export class UsersService {
-  private readonly profileTtlSeconds: number;
-
   constructor(
     private readonly users: UsersRepository,
-    private readonly cache: CacheService,
-    config: ConfigService<AppConfig, true>,
-  ) {
-    this.profileTtlSeconds = config.get('USER_PROFILE_CACHE_TTL_SECONDS', { infer: true });
-  }
+    private readonly cache: UserCache,
+  ) {}
 
   async me(userId: string): Promise<UserMe> {
     const user = await this.users.findById(userId);
@@ -40,22 +32,17 @@ export class UsersService {
 
   /** A public profile, from the `user:profile:{id}` cache; `hit` tells whether Postgres was spared. */
   async profile(userId: string): Promise<{ value: PublicProfile; hit: boolean }> {
-    const { value, hit } = await this.cache.getOrLoad(
-      'user-profile',
-      RedisKeys.userProfile(userId),
-      this.profileTtlSeconds,
-      async () => {
-        const user = await this.users.findProfile(userId);
-        return user && toPublicProfile(user);
-      },
-    );
+    const { value, hit } = await this.cache.profile(userId, async () => {
+      const user = await this.users.findProfile(userId);
+      return user && toPublicProfile(user);
+    });
     if (!value) throw userNotFound();
     return { value, hit };
   }
 
   async update(userId: string, changes: ProfileChanges): Promise<UserMe> {
     const user = await this.users.update(userId, changes);
-    await this.forget(userId);
+    await this.cache.profileChanged(userId);
     return toUserMe(user);
   }
 
@@ -80,7 +67,7 @@ export class UsersService {
   /** Anonymises the account (its sessions are the caller's business: see the auth feature). */
   async delete(userId: string): Promise<void> {
     await this.users.anonymise(userId);
-    await this.forget(userId);
+    await this.cache.profileChanged(userId);
   }
 
   /** Creates the account; 409 `EMAIL_TAKEN` / `USERNAME_TAKEN` when either is in use, in any case. */
@@ -97,11 +84,6 @@ export class UsersService {
       if (isUniqueViolation(error)) await this.assertAvailable(normalized.email, normalized.username);
       throw error;
     }
-  }
-
-  /** Every cached view of the user. */
-  private forget(userId: string): Promise<void> {
-    return this.cache.invalidate(RedisKeys.userProfile(userId), RedisKeys.userMe(userId));
   }
 
   private async assertAvailable(email: string, username: string): Promise<void> {
