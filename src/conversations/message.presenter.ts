@@ -6,7 +6,7 @@ export interface Attachment {
   name: string;
 }
 
-/** A message as clients see it (API.md). A deleted message stays as a tombstone: empty body, `deletedAt` set. */
+/** A message as clients see it (docs/api.md). A deleted message stays as a tombstone: empty body, `deletedAt` set. */
 export interface MessageView {
   id: string;
   conversationId: string;

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '#src/common/errors/app-error.js';
 import { toErrorBody } from '#src/common/errors/error-body.js';
 
-/** Renders every error of every HTTP route, including unknown routes, as the API.md error body. */
+/** Renders every error of every HTTP route, including unknown routes, as the docs/api.md error body. */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpExceptionFilter');

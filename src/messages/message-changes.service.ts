@@ -18,7 +18,7 @@ export interface ReactionsView {
 
 const messageDeleted = () => new AppError(409, 'MESSAGE_DELETED', 'This message was deleted');
 
-/** Distinct reactions one message can carry (API.md); more people may add any of them. */
+/** Distinct reactions one message can carry (docs/api.md); more people may add any of them. */
 export const MAX_DISTINCT_REACTIONS = 50;
 
 /** Edits, deletions and reactions: each updates the Redis window, and the lists when it is the last message. */

@@ -1,7 +1,7 @@
 /** `online | offline` until users can set a status of their own. */
 export type PresenceStatus = 'online' | 'offline';
 
-/** A user's presence as API.md shows it, on REST and in `presence` events. */
+/** A user's presence as docs/api.md shows it, on REST and in `presence` events. */
 export interface PresenceView {
   userId: string;
   online: boolean;

@@ -30,7 +30,7 @@ import { sessionRoom, userRoom, type ChatServer, type ChatSocket } from './socke
 
 type AckFn = Parameters<SocketEventRunner['run']>[2];
 
-/** The Socket.IO side of API.md: thin handlers, each one call into the services REST uses. */
+/** The Socket.IO side of docs/api.md: thin handlers, each one call into the services REST uses. */
 @WebSocketGateway()
 export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
   private server?: ChatServer;

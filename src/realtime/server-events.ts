@@ -5,7 +5,7 @@ import type { SyncView } from '#src/messages/sync.service.js';
 import type { NotificationView } from '#src/notifications/notification.presenter.js';
 import type { PresenceView } from '#src/presence/presence.presenter.js';
 
-/** Every event the server sends to clients, with its payload (API.md, "Real time"). */
+/** Every event the server sends to clients, with its payload (docs/api.md, "Real time"). */
 export interface ServerEvents {
   'message.created': (payload: { conversationId: string; message: MessageView }) => void;
   'message.updated': (payload: { conversationId: string; message: MessageView }) => void;

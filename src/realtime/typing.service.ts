@@ -6,7 +6,7 @@ import { REDIS } from '#src/infra/redis/redis.tokens.js';
 import { BlocksService } from '#src/users/blocks.service.js';
 import type { ConversationMeta } from '#src/conversations/conversation-meta.js';
 
-/** Typing expires by itself this long after the last `typing.start` (API.md). */
+/** Typing expires by itself this long after the last `typing.start` (docs/api.md). */
 const TYPING_TTL_SECONDS = 5;
 /** Repeated `typing.start`s from one socket in one conversation are passed on at most this often. */
 const START_EVERY_MS = 2000;

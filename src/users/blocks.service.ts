@@ -46,7 +46,7 @@ export class BlocksService {
 
   /**
    * Whether bringing `newcomers` into a group of `members` would put two users who block each
-   * other (either way) in one conversation: nobody may do that (API.md).
+   * other (either way) in one conversation: nobody may do that (docs/api.md).
    */
   blockedWithin(newcomers: string[], members: string[]): Promise<boolean> {
     if (newcomers.length === 0) return Promise.resolve(false);

@@ -7,7 +7,7 @@ import { connectSocket, request } from '../support/socket-client.js';
 import { startTwoTestApps, type TestApp } from '../support/test-app.js';
 import { testRedisUrl } from '../support/test-config.js';
 
-/** The one key kept without a TTL (README): live instances, each removed when it leaves or is swept. */
+/** The one key kept without a TTL (docs/realtime.md): live instances, each removed when it leaves or is swept. */
 const PERMANENT = [RedisKeys.presenceInstances()];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

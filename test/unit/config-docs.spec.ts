@@ -32,9 +32,9 @@ describe('every environment variable the code reads is documented', () => {
     expect(settings).toEqual(expect.arrayContaining(['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS']));
   });
 
-  it.each(variables)('%s is in .env.example and in the README configuration table', (name) => {
+  it.each(variables)('%s is in .env.example and in the configuration table of docs/configuration.md', (name) => {
     expect(documentedInExample).toContain(name);
-    expect(read('README.md')).toMatch(new RegExp(`^\\| \`${name}\` `, 'm'));
+    expect(read('docs/configuration.md')).toMatch(new RegExp(`^\\| \`${name}\` `, 'm'));
   });
 
   it('.env.example documents nothing the code does not read', () => {

@@ -1,4 +1,4 @@
-/** Stable UPPER_SNAKE codes clients switch on (API.md). Features add their own. */
+/** Stable UPPER_SNAKE codes clients switch on (docs/api.md). Features add their own. */
 export type ErrorCode =
   | 'BAD_REQUEST'
   | 'VALIDATION_FAILED'

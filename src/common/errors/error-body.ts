@@ -3,7 +3,7 @@ import { AppError, type ErrorCode, type ErrorDetail } from './app-error.js';
 import { databaseRefusal } from './database-refusal.js';
 import { isDatabaseUnavailable } from './database-unavailable.js';
 
-/** The one error body of API.md, on REST and in Socket.IO acks. */
+/** The one error body of docs/api.md, on REST and in Socket.IO acks. */
 export interface ErrorBody {
   statusCode: number;
   code: ErrorCode;

@@ -12,7 +12,7 @@ import {
 } from 'class-validator';
 import { TextLength } from '#src/common/validation/text-length.js';
 
-/** A group holds at most this many members, its owner included (API.md). */
+/** A group holds at most this many members, its owner included (docs/api.md). */
 export const GROUP_MAX_MEMBERS = 500;
 
 /** A title needs something besides spaces. */

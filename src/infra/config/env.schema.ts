@@ -147,7 +147,7 @@ export class EnvSchema {
   @IntegerSetting(1, 10000, 'count')
   SOCKET_EVENTS_PER_SECOND = 20;
 
-  /** Messages one user may send per minute, over REST and sockets together (API.md: 30). */
+  /** Messages one user may send per minute, over REST and sockets together (docs/api.md: 30). */
   @IntegerSetting(1, 1000000, 'count')
   MESSAGES_PER_MINUTE_PER_USER = 30;
 
