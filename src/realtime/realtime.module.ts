@@ -4,10 +4,10 @@ import { ConversationsModule } from '#src/conversations/conversations.module.js'
 import { MessagesModule } from '#src/messages/messages.module.js';
 import { PresenceModule } from '#src/presence/presence.module.js';
 import { UsersModule } from '#src/users/users.module.js';
+import { ClientEventsGateway } from './client-events.gateway.js';
 import { RealtimeBroadcaster } from './realtime.broadcaster.js';
 import { RealtimeGateway } from './realtime.gateway.js';
 import { RealtimeMetrics } from './realtime.metrics.js';
-import { RealtimeServices } from './realtime.services.js';
 import { SessionCloser } from './session-closer.js';
 import { SessionWatch } from './session-watch.js';
 import { SocketEventRunner } from './socket-event.runner.js';
@@ -19,9 +19,9 @@ import { TypingService } from './typing.service.js';
   imports: [AuthModule, ConversationsModule, MessagesModule, PresenceModule, UsersModule],
   providers: [
     RealtimeGateway,
+    ClientEventsGateway,
     RealtimeBroadcaster,
     RealtimeMetrics,
-    RealtimeServices,
     SocketEventRunner,
     SocketHandshake,
     SocketTokens,

@@ -1,28 +1,29 @@
 import type { ErrorBody } from '#src/common/errors/error-body.js';
-import type { ConversationSummary } from '#src/common/events/chat-events.js';
-import type { MessageView } from '#src/conversations/message.presenter.js';
-import type { SyncView } from '#src/messages/sync.service.js';
-import type { NotificationView } from '#src/notifications/notification.presenter.js';
-import type { PresenceView } from '#src/presence/presence.presenter.js';
+import type { ChatEventMap, ChatEventName } from '#src/common/events/chat-events.js';
 
-/** Every event the server sends to clients, with its payload (docs/api.md, "Real time"). */
+/** A conversation event as its members receive it: the in-process event without its audience. */
+type ToMembers<K extends ChatEventName> = (payload: Omit<ChatEventMap[K], 'memberIds'>) => void;
+
+/**
+ * Every event the server sends to clients, with its payload (docs/api.md, "Real time"). Those that
+ * pass on what happened take their payload from the in-process event (ChatEventMap), so the two
+ * cannot drift apart.
+ */
 export interface ServerEvents {
-  'message.created': (payload: { conversationId: string; message: MessageView }) => void;
-  'message.updated': (payload: { conversationId: string; message: MessageView }) => void;
-  'message.deleted': (payload: { conversationId: string; messageId: string; seq: number }) => void;
-  'reaction.updated': (payload: {
-    conversationId: string;
-    messageId: string;
-    reactions: Record<string, number>;
-  }) => void;
-  'conversation.created': (payload: { conversation: ConversationSummary }) => void;
-  'conversation.updated': (payload: { conversation: ConversationSummary }) => void;
-  'member.added': (payload: { conversationId: string; userId: string }) => void;
-  'member.removed': (payload: { conversationId: string; userId: string }) => void;
-  typing: (payload: { conversationId: string; userId: string; isTyping: boolean }) => void;
-  read: (payload: { conversationId: string; userId: string; seq: number }) => void;
-  presence: (payload: PresenceView) => void;
-  notification: (payload: { notification: NotificationView }) => void;
+  'message.created': ToMembers<'message.created'>;
+  'message.updated': ToMembers<'message.updated'>;
+  'message.deleted': ToMembers<'message.deleted'>;
+  'reaction.updated': ToMembers<'reaction.updated'>;
+  'conversation.created': ToMembers<'conversation.created'>;
+  'conversation.updated': ToMembers<'conversation.updated'>;
+  /** One per member added (the in-process event lists them all). */
+  'member.added': (payload: Pick<ChatEventMap['member.added'], 'conversationId'> & { userId: string }) => void;
+  'member.removed': ToMembers<'member.removed'>;
+  typing: ToMembers<'typing'>;
+  read: ToMembers<'read'>;
+  presence: (payload: Omit<ChatEventMap['presence.changed'], 'contactIds'>) => void;
+  notification: (payload: Omit<ChatEventMap['notification.created'], 'userId'>) => void;
+  /** To the sockets of one revoked session (the in-process event names all of a user's). */
   'session.revoked': (payload: { sessionId: string }) => void;
   /** The socket's access token expired without a renewal (`auth`); the server disconnects right after. */
   'token.expired': (payload: { sessionId: string }) => void;
@@ -30,25 +31,6 @@ export interface ServerEvents {
 
 /** The answer to every client event's ack callback. */
 export type AckReply<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
-type Ack<T> = (reply: AckReply<T>) => void;
-
-/** Every event clients send, with its payload and what its ack answers. */
-export interface ClientEvents {
-  'message.send': (
-    payload: { conversationId: string; clientMessageId: string; body: string; replyToId?: string },
-    ack: Ack<MessageView>,
-  ) => void;
-  'typing.start': (payload: { conversationId: string }, ack: Ack<null>) => void;
-  'typing.stop': (payload: { conversationId: string }, ack: Ack<null>) => void;
-  'conversation.read': (
-    payload: { conversationId: string; seq: number },
-    ack: Ack<{ conversationId: string; lastReadSeq: number; unreadCount: number }>,
-  ) => void;
-  sync: (payload: { conversationId: string; since: number; cursor?: string }, ack: Ack<SyncView>) => void;
-  'presence.query': (payload: { userIds: string[] }, ack: Ack<{ items: PresenceView[] }>) => void;
-  /** A fresh access token of the same session, before the current one expires; answers the new expiry. */
-  auth: (payload: { accessToken: string }, ack: Ack<{ expiresAt: string }>) => void;
-}
 
 /** What instances ask of each other through the adapter (Socket.IO server-side emits). */
 export interface InterServerEvents {

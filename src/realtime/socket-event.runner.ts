@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger, type Type, type ValidationPipe } from '@nestjs/common';
+import { Injectable, Logger, type ValidationPipe } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { AppError, invalidField } from '#src/common/errors/app-error.js';
 import { toErrorBody } from '#src/common/errors/error-body.js';
@@ -8,14 +8,15 @@ import { createValidationPipe } from '#src/common/validation/validation.pipe.js'
 import type { AppConfig } from '#src/infra/config/app-config.js';
 import { rateLimited } from '#src/infra/rate-limit/rate-limit.guard.js';
 import { RateLimitMetrics } from '#src/infra/rate-limit/rate-limit.metrics.js';
-import type { RateLimitRule } from '#src/infra/rate-limit/rate-limit.rule.js';
 import { RateLimiter } from '#src/infra/rate-limit/rate-limiter.service.js';
 import { userSubject } from '#src/infra/rate-limit/write-limits.js';
+import { CLIENT_EVENTS, type ClientEventDto, type ClientEventName, type ClientEventResults } from './client-events.js';
 import { RealtimeMetrics } from './realtime.metrics.js';
 import type { AckReply } from './server-events.js';
 import type { ChatSocket } from './socket-types.js';
 
-type AckFn = ((reply: AckReply<unknown>) => void) | undefined;
+/** The ack callback a client may pass with an event (none when it did not ask for an answer). */
+export type AckFn = ((reply: AckReply<unknown>) => void) | undefined;
 
 interface Bucket {
   tokens: number;
@@ -45,15 +46,14 @@ export class SocketEventRunner {
     this.perSecond = config.get('SOCKET_EVENTS_PER_SECOND', { infer: true });
   }
 
-  async run<D extends object, R>(
-    event: string,
+  async run<E extends ClientEventName>(
+    event: E,
     socket: ChatSocket,
-    ack: AckFn,
     payload: unknown,
-    dto: Type<D>,
-    limit: RateLimitRule,
-    handler: (dto: D) => Promise<R>,
+    ack: AckFn,
+    handler: (dto: ClientEventDto<E>) => Promise<ClientEventResults[E]>,
   ): Promise<void> {
+    const { dto, limit } = CLIENT_EVENTS[event];
     const reply = typeof ack === 'function' ? ack : () => undefined;
     if (!this.take(socket)) {
       this.metrics.received(event, 'rate_limited');
@@ -70,13 +70,16 @@ export class SocketEventRunner {
     try {
       const problem = payloadProblem(payload);
       if (problem) throw invalidField('payload', `the payload is not accepted: ${problem}`);
-      const valid = (await this.validation.transform(payload, { type: 'body', metatype: dto })) as D;
+      const valid = (await this.validation.transform(payload, { type: 'body', metatype: dto })) as ClientEventDto<E>;
       const data = await handler(valid);
       this.metrics.received(event, 'ok');
       reply({ ok: true, data: data ?? null });
     } catch (error) {
       const body = toErrorBody(error, randomUUID());
-      if (body.statusCode === 500) this.logger.error({ err: error, event }, `${event} failed`);
+      // The requestId the client got, with whose socket it was: how a client's report is found in the logs.
+      const context = { event, requestId: body.requestId, socketId: socket.id, userId: socket.data.userId };
+      if (body.statusCode === 500) this.logger.error({ err: error, ...context }, `${event} failed`);
+      else this.logger.log({ ...context, statusCode: body.statusCode, code: body.code }, `${event} refused`);
       this.metrics.received(event, 'error');
       reply({ ok: false, error: body });
     }

@@ -1,5 +1,6 @@
 import type { Server, Socket } from 'socket.io';
-import type { ClientEvents, InterServerEvents, ServerEvents, SocketData } from './server-events.js';
+import type { ClientEvents } from './client-events.js';
+import type { InterServerEvents, ServerEvents, SocketData } from './server-events.js';
 
 export type ChatServer = Server<ClientEvents, ServerEvents, InterServerEvents, SocketData>;
 export type ChatSocket = Socket<ClientEvents, ServerEvents, InterServerEvents, SocketData>;

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { ChatEvents } from '#src/common/events/chat-events.js';
 import { ConversationAccess } from '#src/conversations/conversation-access.service.js';
 import { RedisKeys } from '#src/infra/redis/redis-keys.js';
 import { REDIS } from '#src/infra/redis/redis.tokens.js';
@@ -21,31 +22,32 @@ export class TypingService {
     @Inject(REDIS) private readonly redis: Redis,
     private readonly access: ConversationAccess,
     private readonly blocks: BlocksService,
+    private readonly events: ChatEvents,
   ) {}
 
   /**
-   * The members to tell, or none when this start repeats one passed on moments ago. Only a member
-   * who may write can signal typing (not in an unanswered request, and in a direct conversation not
+   * Tells the other members, unless this start repeats one passed on moments ago. Only a member who
+   * may write can signal typing (not in an unanswered request, and in a direct conversation not
    * across a block: 403 BLOCKED).
    */
-  async start(socketId: string, userId: string, conversationId: string): Promise<string[]> {
+  async start(socketId: string, userId: string, conversationId: string): Promise<void> {
     const { conversation } = await this.access.requireWriter(userId, conversationId);
     const starts = this.lastStart.get(socketId) ?? new Map<string, number>();
     this.lastStart.set(socketId, starts);
     const now = Date.now();
-    if (now - (starts.get(conversationId) ?? 0) < START_EVERY_MS) return [];
+    if (now - (starts.get(conversationId) ?? 0) < START_EVERY_MS) return;
     starts.set(conversationId, now);
     await this.redis
       .set(RedisKeys.typing(conversationId, userId), '1', 'EX', TYPING_TTL_SECONDS)
       .catch(() => undefined);
-    return this.audience(conversation, userId);
+    await this.tell(conversation, userId, true);
   }
 
-  async stop(socketId: string, userId: string, conversationId: string): Promise<string[]> {
+  async stop(socketId: string, userId: string, conversationId: string): Promise<void> {
     const { conversation } = await this.access.requireMember(userId, conversationId);
     this.lastStart.get(socketId)?.delete(conversationId);
     await this.redis.del(RedisKeys.typing(conversationId, userId)).catch(() => undefined);
-    return this.audience(conversation, userId);
+    await this.tell(conversation, userId, false);
   }
 
   forgetSocket(socketId: string): void {
@@ -56,9 +58,12 @@ export class TypingService {
    * The other members, less those with a block either way with the typist: in a group the typist
    * still types to the others, never to someone who blocked them or whom they blocked.
    */
-  private async audience(conversation: ConversationMeta, userId: string): Promise<string[]> {
+  private async tell(conversation: ConversationMeta, userId: string, isTyping: boolean): Promise<void> {
     const others = conversation.members.map((member) => member.userId).filter((id) => id !== userId);
     const blocked = await this.blocks.blockedEitherWayAmong(userId, others);
-    return others.filter((id) => !blocked.has(id));
+    const memberIds = others.filter((id) => !blocked.has(id));
+    if (memberIds.length > 0) {
+      this.events.publish('typing', { conversationId: conversation.id, userId, isTyping, memberIds });
+    }
   }
 }

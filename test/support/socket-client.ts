@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
-import type { AckReply, ClientEvents, ServerEvents } from '#src/realtime/server-events.js';
+import type { ClientEvents } from '#src/realtime/client-events.js';
+import type { AckReply, ServerEvents } from '#src/realtime/server-events.js';
 
 export type ClientSocket = Socket<ServerEvents, ClientEvents>;
 

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { ConversationAccess, Membership } from '#src/conversations/conversation-access.service.js';
 import type { ConversationMeta } from '#src/conversations/conversation-meta.js';
+import { ChatEvents, type ChatEventMap } from '#src/common/events/chat-events.js';
 import { TypingService } from '#src/realtime/typing.service.js';
 import type { BlocksService } from '#src/users/blocks.service.js';
 
@@ -34,21 +35,33 @@ function typing() {
       ),
   } as BlocksService;
   const redis = { set: () => Promise.resolve('OK'), del: () => Promise.resolve(1) } as unknown as Redis;
-  return new TypingService(redis, access, blocksService);
+  const events = new ChatEvents();
+  const heard: ChatEventMap['typing'][] = [];
+  events.on('typing', (event) => void heard.push(event));
+  const service = new TypingService(redis, access, blocksService, events);
+  /** Who is told of one start or stop. */
+  const told = async (change: Promise<void>) => {
+    heard.length = 0;
+    await change;
+    return heard.flatMap((event) => event.memberIds);
+  };
+  return { service, told, heard };
 }
 
 describe('who hears someone typing in a group', () => {
   it('is every other member but those with a block either way with the typist', async () => {
-    const service = typing();
-    expect(await service.start('s1', 'ann', 'g')).toEqual(['cid']);
-    expect(await service.stop('s1', 'ann', 'g')).toEqual(['cid']);
-    expect(await service.start('s2', 'bob', 'g')).toEqual(['cid', 'dan']);
-    expect(await service.start('s3', 'cid', 'g')).toEqual(['ann', 'bob', 'dan']);
+    const { service, told, heard } = typing();
+    expect(await told(service.start('s1', 'ann', 'g'))).toEqual(['cid']);
+    expect(heard).toEqual([{ conversationId: 'g', userId: 'ann', isTyping: true, memberIds: ['cid'] }]);
+    expect(await told(service.stop('s1', 'ann', 'g'))).toEqual(['cid']);
+    expect(heard).toEqual([{ conversationId: 'g', userId: 'ann', isTyping: false, memberIds: ['cid'] }]);
+    expect(await told(service.start('s2', 'bob', 'g'))).toEqual(['cid', 'dan']);
+    expect(await told(service.start('s3', 'cid', 'g'))).toEqual(['ann', 'bob', 'dan']);
   });
 
   it('is no one for a start repeated moments later from the same socket', async () => {
-    const service = typing();
-    expect(await service.start('s1', 'cid', 'g')).toHaveLength(3);
-    expect(await service.start('s1', 'cid', 'g')).toEqual([]);
+    const { service, told } = typing();
+    expect(await told(service.start('s1', 'cid', 'g'))).toHaveLength(3);
+    expect(await told(service.start('s1', 'cid', 'g'))).toEqual([]);
   });
 });

@@ -34,6 +34,8 @@ export interface ChatEventMap {
   'member.added': Audience & { conversationId: string; userIds: string[]; actorId: string };
   'member.removed': Audience & { conversationId: string; userId: string };
   read: Audience & { conversationId: string; userId: string; seq: number };
+  /** `memberIds`: the members the typist may reach (blocks left out). */
+  typing: Audience & { conversationId: string; userId: string; isTyping: boolean };
   /** A direct conversation opened as a message request to `recipientId`. */
   'request.created': { conversationId: string; senderId: string; recipientId: string };
   /** A notification was stored for `userId`. */
