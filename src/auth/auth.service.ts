@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '#src/common/errors/app-error.js';
+import { unauthorized } from '#src/common/errors/common.errors.js';
 import type { AuthContext } from '#src/common/auth/auth-context.js';
 import type { User } from '#src/generated/prisma/client.js';
 import { toUserMe, type UserMe } from '#src/users/user.presenter.js';
@@ -10,7 +11,7 @@ import type { AuthRegisterDto } from './dto/auth-register.dto.js';
 import { LoginAttempts } from './login-attempts.js';
 import { PasswordHasher } from './password-hasher.js';
 import { SessionsService } from './sessions.service.js';
-import { TokensService, unauthorized } from './tokens.service.js';
+import { TokensService } from './tokens.service.js';
 
 /** Where a request came from, recorded on the session it opens. */
 export interface ClientInfo {

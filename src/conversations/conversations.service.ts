@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { invalidField } from '#src/common/errors/app-error.js';
+import { invalidField } from '#src/common/errors/common.errors.js';
 import { JsonText } from '#src/common/pagination/json-text.js';
 import { decodeCursor, encodeCursor, isCursorId, isCursorTime } from '#src/common/pagination/pagination.js';
 import { ChatEvents } from '#src/common/events/chat-events.js';

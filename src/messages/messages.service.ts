@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, invalidField } from '#src/common/errors/app-error.js';
+import { AppError } from '#src/common/errors/app-error.js';
+import { invalidField } from '#src/common/errors/common.errors.js';
 import { JsonText } from '#src/common/pagination/json-text.js';
 import { ChatEvents } from '#src/common/events/chat-events.js';
 import { ConversationAccess, conversationNotFound } from '#src/conversations/conversation-access.service.js';

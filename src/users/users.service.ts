@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { AppError, invalidField } from '#src/common/errors/app-error.js';
+import { AppError } from '#src/common/errors/app-error.js';
+import { invalidField, unauthorized } from '#src/common/errors/common.errors.js';
 import { decodeCursor, toPage, type Page } from '#src/common/pagination/pagination.js';
 import { codePointLength } from '#src/common/validation/text-length.js';
 import type { User } from '#src/generated/prisma/client.js';
@@ -34,7 +35,7 @@ export class UsersService {
 
   async me(userId: string): Promise<UserMe> {
     const user = await this.users.findById(userId);
-    if (!user) throw new AppError(401, 'UNAUTHORIZED', 'The account no longer exists');
+    if (!user) throw unauthorized('The account no longer exists');
     return toUserMe(user);
   }
 

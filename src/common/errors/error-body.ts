@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { AppError, type ErrorCode, type ErrorDetail } from './app-error.js';
+import { internalError, serviceUnavailable } from './common.errors.js';
 import { databaseRefusal } from './database-refusal.js';
 import { isDatabaseUnavailable } from './database-unavailable.js';
 
@@ -71,7 +72,7 @@ export function toErrorBody(error: unknown, requestId: string): ErrorBody {
   if (error instanceof AppError) return fromAppError(error, requestId);
   if (error instanceof HttpException) return { ...fromHttpException(error), requestId };
   if (isDatabaseUnavailable(error)) {
-    return { statusCode: 503, code: 'SERVICE_UNAVAILABLE', message: 'The database is unavailable', requestId };
+    return fromAppError(serviceUnavailable('The database is unavailable'), requestId);
   }
   const refusal = databaseRefusal(error);
   if (refusal) return fromAppError(refusal, requestId);
@@ -82,5 +83,5 @@ export function toErrorBody(error: unknown, requestId: string): ErrorBody {
     const message = FASTIFY_MESSAGES[layerCode] ?? (error instanceof Error ? error.message : 'Bad request');
     return { statusCode: clientStatus, code: fastifyCode ?? codeForStatus(clientStatus), message, requestId };
   }
-  return { statusCode: 500, code: 'INTERNAL_ERROR', message: 'Internal server error', requestId };
+  return fromAppError(internalError(), requestId);
 }
