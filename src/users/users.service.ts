@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { AppError } from '#src/common/errors/app-error.js';
 import { invalidField, unauthorized } from '#src/common/errors/common.errors.js';
 import { decodeCursor, toPage, type Page } from '#src/common/pagination/pagination.js';
 import { codePointLength } from '#src/common/validation/text-length.js';
@@ -12,14 +11,13 @@ import { isUniqueViolation } from '#src/infra/prisma/prisma-errors.js';
 import type { UserSearchDto } from './dto/user-search.dto.js';
 import { searchKey } from './search-key.js';
 import { toPublicProfile, toUserMe, type PublicProfile, type UserMe } from './user.presenter.js';
+import { emailTaken, userNotFound, usernameTaken } from './users.errors.js';
 import { UsersRepository, type NewUser, type ProfileChanges } from './users.repository.js';
 
 /** Search pages follow usernames (deleted accounts' included): 1–32 of [a-z0-9_]. */
 const isUsername = (value: unknown): value is string => typeof value === 'string' && /^[a-z0-9_]{1,32}$/.test(value);
 /** The length of `users.email`: an address lower-cased past it belongs to nobody and cannot be stored. */
 const EMAIL_MAX_LENGTH = 254;
-
-export const userNotFound = () => new AppError(404, 'USER_NOT_FOUND', 'No user with this id');
 
 @Injectable()
 export class UsersService {
@@ -107,7 +105,7 @@ export class UsersService {
 
   private async assertAvailable(email: string, username: string): Promise<void> {
     const taken = await this.users.takenFields(email, username);
-    if (taken.email) throw new AppError(409, 'EMAIL_TAKEN', 'This email is already registered');
-    if (taken.username) throw new AppError(409, 'USERNAME_TAKEN', 'This username is taken');
+    if (taken.email) throw emailTaken();
+    if (taken.username) throw usernameTaken();
   }
 }
