@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '#src/common/errors/app-error.js';
 import { invalidField } from '#src/common/errors/common.errors.js';
 import { JsonText } from '#src/common/pagination/json-text.js';
 import { ChatEvents } from '#src/common/events/chat-events.js';
@@ -12,7 +11,7 @@ import type { MessageCreateDto } from './dto/message-create.dto.js';
 import type { MessageListDto } from './dto/message-list.dto.js';
 import { LATEST_WINDOW, LatestMessagesCache, messagePage } from './latest-messages.cache.js';
 import type { MessageRecord } from './message-record.js';
-import { messageNotFound } from './messages.errors.js';
+import { clientMessageIdReused, messageNotFound } from './messages.errors.js';
 import { MessagesRepository } from './messages.repository.js';
 
 /** Sending and reading messages. */
@@ -118,12 +117,7 @@ export class MessagesService {
 
   private replay(previous: MessageRecord, conversationId: string): { message: MessageView; created: boolean } {
     if (previous.conversationId !== conversationId) {
-      throw new AppError(
-        409,
-        'CLIENT_MESSAGE_ID_REUSED',
-        'You already used this clientMessageId in another conversation',
-        [{ field: 'clientMessageId', message: 'clientMessageId is already used by another of your messages' }],
-      );
+      throw clientMessageIdReused();
     }
     return { message: toMessageView(previous), created: false };
   }
