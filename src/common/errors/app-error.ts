@@ -11,7 +11,7 @@ export interface ErrorCodes {
 }
 
 /** Stable UPPER_SNAKE codes clients switch on (API.md). */
-export type ErrorCode = ErrorCodes[keyof ErrorCodes] | (string & {});
+export type ErrorCode = ErrorCodes[keyof ErrorCodes];
 
 export interface ErrorDetail {
   field?: string;

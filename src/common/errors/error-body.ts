@@ -53,7 +53,9 @@ function fromHttpException(error: HttpException): Omit<ErrorBody, 'requestId'> {
   const message = Array.isArray(raw) ? raw.join('; ') : typeof raw === 'string' ? raw : error.message;
   // Nest wraps the HTTP layer's own errors (body parsing) and keeps them as the cause.
   const layerCode = FASTIFY_CODES[(error.cause as { code?: string } | undefined)?.code ?? ''];
-  const code = typeof payload.code === 'string' ? payload.code : (layerCode ?? codeForStatus(statusCode));
+  // An HttpException that names its own code is taken at its word.
+  const code =
+    typeof payload.code === 'string' ? (payload.code as ErrorCode) : (layerCode ?? codeForStatus(statusCode));
   return { statusCode, code, message };
 }
 
