@@ -4,7 +4,7 @@ import fastifyHelmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from '#src/app.module.js';
 import type { AppConfig } from '#src/infra/config/app-config.js';
@@ -17,6 +17,7 @@ import { MetricsService } from '#src/infra/metrics/metrics.service.js';
 import { REDIS_PUBLISHER, REDIS_SUBSCRIBER } from '#src/infra/redis/redis.tokens.js';
 import { RealtimeIoAdapter } from '#src/realtime/realtime-io.adapter.js';
 import { RealtimeMetrics } from '#src/realtime/realtime.metrics.js';
+import { createOpenApiDocument } from '#src/openapi.js';
 
 /** Routes outside any known route share one label, so scanners cannot blow up metric cardinality. */
 const UNMATCHED_ROUTE = 'unmatched';
@@ -77,15 +78,7 @@ export async function createApp(
     metrics.observeHttp(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
   });
 
-  const openApi = new DocumentBuilder()
-    .setTitle('Chat backend')
-    .setDescription(
-      'REST API of the real-time chat service. Errors share one body: { statusCode, code, message, details?, requestId }.',
-    )
-    .setVersion('1')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
+  SwaggerModule.setup('docs', app, () => createOpenApiDocument(app));
 
   app.useWebSocketAdapter(
     new RealtimeIoAdapter(app, {

@@ -2,8 +2,8 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { AuthenticatedRequest } from '#src/common/auth/auth-context.js';
 import { IS_PUBLIC } from '#src/common/decorators/public.decorator.js';
+import { unauthorized } from '#src/common/errors/common.errors.js';
 import { AccessTokenVerifier } from './access-token.verifier.js';
-import { unauthorized } from './tokens.service.js';
 
 /**
  * Global: every route needs a valid, unrevoked access token unless marked `@Public()`. Socket

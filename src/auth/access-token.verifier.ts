@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthContext } from '#src/common/auth/auth-context.js';
+import { unauthorized } from '#src/common/errors/common.errors.js';
 import { SessionStateService } from './session-state.service.js';
-import { TokensService, unauthorized } from './tokens.service.js';
+import { TokensService } from './tokens.service.js';
 
 /** Checks an access token end to end: signature and expiry, then that neither it nor its session is revoked. */
 @Injectable()

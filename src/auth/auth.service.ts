@@ -1,16 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '#src/common/errors/app-error.js';
+import { unauthorized } from '#src/common/errors/common.errors.js';
 import type { AuthContext } from '#src/common/auth/auth-context.js';
 import type { User } from '#src/generated/prisma/client.js';
 import { toUserMe, type UserMe } from '#src/users/user.presenter.js';
 import { UsersService } from '#src/users/users.service.js';
+import { invalidCredentials, refreshTokenAlreadyUsed, refreshTokenReused } from './auth.errors.js';
 import { AuthMetrics } from './auth.metrics.js';
 import type { AuthDeviceDto, AuthLoginDto } from './dto/auth-login.dto.js';
 import type { AuthRegisterDto } from './dto/auth-register.dto.js';
 import { LoginAttempts } from './login-attempts.js';
 import { PasswordHasher } from './password-hasher.js';
 import { SessionsService } from './sessions.service.js';
-import { TokensService, unauthorized } from './tokens.service.js';
+import { TokensService } from './tokens.service.js';
 
 /** Where a request came from, recorded on the session it opens. */
 export interface ClientInfo {
@@ -24,8 +25,6 @@ export interface SignedIn {
   refreshToken: string;
   sessionId: string;
 }
-
-const invalidCredentials = () => new AppError(401, 'INVALID_CREDENTIALS', 'Wrong login or password');
 
 @Injectable()
 export class AuthService {
@@ -77,15 +76,11 @@ export class AuthService {
     const rotation = await this.sessions.rotate(parts.sessionId, parts.generation);
     if (rotation.outcome === 'ended') throw unauthorized('This session has ended; sign in again');
     if (rotation.outcome === 'already-used') {
-      throw new AppError(
-        401,
-        'REFRESH_TOKEN_ALREADY_USED',
-        'This refresh token was just used by another request, which received the new pair; use that pair',
-      );
+      throw refreshTokenAlreadyUsed();
     }
     if (rotation.outcome === 'reused') {
       this.metrics.refreshReused();
-      throw new AppError(401, 'REFRESH_TOKEN_REUSED', 'This refresh token was already used; the session is revoked');
+      throw refreshTokenReused();
     }
     return {
       accessToken: this.tokens.signAccess(rotation.userId, parts.sessionId),

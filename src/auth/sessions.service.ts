@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ChatEvents } from '#src/common/events/chat-events.js';
-import { AppError } from '#src/common/errors/app-error.js';
 import type { AuthContext } from '#src/common/auth/auth-context.js';
 import type { AppConfig } from '#src/infra/config/app-config.js';
 import type { Session } from '#src/generated/prisma/client.js';
+import { sessionNotFound } from './auth.errors.js';
 import { SessionRepository, type NewSession } from './session.repository.js';
 import { SessionStateService } from './session-state.service.js';
 
@@ -122,7 +122,7 @@ export class SessionsService {
   /** Revokes one of the caller's sessions; 404 when it is not theirs or not active. */
   async revokeOne(caller: AuthContext, sessionId: string): Promise<void> {
     const revoked = await this.revoke(caller.userId, [sessionId], caller);
-    if (revoked.length === 0) throw new AppError(404, 'SESSION_NOT_FOUND', 'No active session with this id');
+    if (revoked.length === 0) throw sessionNotFound();
   }
 
   /** Those of `ids` that are no longer active, from Postgres: open sockets of these must close. */

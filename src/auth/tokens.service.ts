@@ -2,7 +2,7 @@ import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
-import { AppError } from '#src/common/errors/app-error.js';
+import { unauthorized } from '#src/common/errors/common.errors.js';
 import type { AuthContext } from '#src/common/auth/auth-context.js';
 import type { AppConfig } from '#src/infra/config/app-config.js';
 
@@ -20,9 +20,6 @@ export interface RefreshTokenParts {
 
 const REFRESH_PREFIX = 'rt1';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-export const unauthorized = (message = 'Missing, invalid, expired or revoked access token') =>
-  new AppError(401, 'UNAUTHORIZED', message);
 
 /**
  * Access tokens are HS256 JWTs (`sub`, `sid`, `jti`, short-lived). Refresh tokens are

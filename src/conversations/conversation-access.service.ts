@@ -1,18 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '#src/common/errors/app-error.js';
 import { BlocksService } from '#src/users/blocks.service.js';
 import { ConversationCache } from './conversation-cache.js';
 import { isManager, memberOf, type ConversationMeta, type MemberMeta } from './conversation-meta.js';
+import {
+  blocked,
+  conversationNotFound,
+  notAGroup,
+  notGroupAdmin,
+  requestDeclined,
+  requestPending,
+} from './conversations.errors.js';
 import { ConversationsRepository } from './conversations.repository.js';
 
 export interface Membership {
   conversation: ConversationMeta;
   member: MemberMeta;
 }
-
-/** 404 whether the conversation does not exist or the caller is not in it: its existence is not revealed. */
-export const conversationNotFound = () =>
-  new AppError(404, 'CONVERSATION_NOT_FOUND', 'No conversation with this id among yours');
 
 /**
  * Who may do what in a conversation. Every conversation and message route starts here, from the
@@ -49,15 +52,15 @@ export class ConversationAccess {
   /** The rules of `requireWriter`, for a membership already checked. */
   async assertWriter(userId: string, { conversation, member }: Membership): Promise<void> {
     if (member.status === 'pending') {
-      throw new AppError(403, 'REQUEST_PENDING', 'Accept this message request before writing in it');
+      throw requestPending();
     }
     if (member.status === 'declined') {
-      throw new AppError(403, 'REQUEST_DECLINED', 'You declined this message request; accept it to write in it');
+      throw requestDeclined('You declined this message request; accept it to write in it');
     }
     if (conversation.type === 'direct') {
       const other = conversation.members.find((candidate) => candidate.userId !== userId);
       if (other?.status === 'declined') {
-        throw new AppError(403, 'REQUEST_DECLINED', 'The recipient declined this message request');
+        throw requestDeclined('The recipient declined this message request');
       }
     }
     await this.assertNotBlocked(userId, conversation);
@@ -75,14 +78,12 @@ export class ConversationAccess {
     const membership = await this.requireMember(userId, conversationId);
     requireGroup(membership.conversation);
     if (!isManager(membership.member)) {
-      throw new AppError(403, 'NOT_GROUP_ADMIN', 'Only the group owner or an admin can do this');
+      throw notGroupAdmin('Only the group owner or an admin can do this');
     }
     return membership;
   }
 }
 
-export const blocked = () => new AppError(403, 'BLOCKED', 'A block between you and this user prevents it');
-
 export function requireGroup(conversation: ConversationMeta): void {
-  if (conversation.type !== 'group') throw new AppError(400, 'NOT_A_GROUP', 'Only group conversations allow this');
+  if (conversation.type !== 'group') throw notAGroup();
 }

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { invalidField } from '#src/common/errors/app-error.js';
+import { invalidField } from '#src/common/errors/common.errors.js';
 import { ChatEvents } from '#src/common/events/chat-events.js';
 import { isUniqueViolation } from '#src/infra/prisma/prisma-errors.js';
 import { BlocksService } from '#src/users/blocks.service.js';
-import { UsersService, userNotFound } from '#src/users/users.service.js';
-import { blocked } from './conversation-access.service.js';
+import { userNotFound } from '#src/users/users.errors.js';
+import { UsersService } from '#src/users/users.service.js';
+import { blocked } from './conversations.errors.js';
 import { ConversationCache } from './conversation-cache.js';
 import { directKeyOf } from './conversation-meta.js';
 import { toSummary, type ConversationView } from './conversation.presenter.js';

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { invalidField } from '#src/common/errors/app-error.js';
+import { invalidField } from '#src/common/errors/common.errors.js';
 import { JsonText } from '#src/common/pagination/json-text.js';
 import { decodeCursor, encodeCursor, isCursorId, isCursorTime } from '#src/common/pagination/pagination.js';
 import { ChatEvents } from '#src/common/events/chat-events.js';
-import { ConversationAccess, conversationNotFound } from './conversation-access.service.js';
+import { ConversationAccess } from './conversation-access.service.js';
+import { conversationNotFound } from './conversations.errors.js';
 import { ConversationCache } from './conversation-cache.js';
 import { toSummary, type ConversationView } from './conversation.presenter.js';
 import { ConversationViews } from './conversation-views.js';

@@ -1,17 +1,26 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '#src/common/errors/app-error.js';
 import { ChatEvents } from '#src/common/events/chat-events.js';
 import { BlocksService } from '#src/users/blocks.service.js';
+import { userNotFound } from '#src/users/users.errors.js';
 import { UsersService } from '#src/users/users.service.js';
-import { blocked, ConversationAccess, conversationNotFound, requireGroup } from './conversation-access.service.js';
+import { ConversationAccess, requireGroup } from './conversation-access.service.js';
 import { ConversationCache } from './conversation-cache.js';
 import { isManager, memberOf, type ConversationMeta } from './conversation-meta.js';
 import type { ConversationView } from './conversation.presenter.js';
+import {
+  blocked,
+  conversationNotFound,
+  groupFull,
+  memberNotFound,
+  notARequest,
+  notGroupAdmin,
+  notGroupOwner,
+  ownerRoleFixed,
+} from './conversations.errors.js';
 import { ConversationsService } from './conversations.service.js';
 import { GROUP_MAX_MEMBERS } from './dto/conversation-create.dto.js';
 import { MembersRepository } from './members.repository.js';
 
-const memberNotFound = () => new AppError(404, 'MEMBER_NOT_FOUND', 'This user is not a member of the conversation');
 const memberIds = (conversation: ConversationMeta) => conversation.members.map((member) => member.userId);
 
 /** Who is in a group and with which role, and the answers to message requests. */
@@ -33,9 +42,7 @@ export class MembersService {
     const known = await this.users.activeIds(userIds);
     const unknown = userIds.filter((id) => !known.has(id));
     if (unknown.length > 0) {
-      throw new AppError(404, 'USER_NOT_FOUND', 'No user with this id', [
-        { field: 'userIds', message: `no user with id ${unknown.slice(0, 5).join(', ')}` },
-      ]);
+      throw userNotFound([{ field: 'userIds', message: `no user with id ${unknown.slice(0, 5).join(', ')}` }]);
     }
     const newcomers = userIds.filter((id) => !memberOf(conversation, id));
     if (await this.blocks.blockedWithin(newcomers, memberIds(conversation))) throw blocked();
@@ -43,9 +50,7 @@ export class MembersService {
     if (!result) throw conversationNotFound();
     const { added, full } = result;
     if (full) {
-      throw new AppError(409, 'GROUP_FULL', `A group holds at most ${GROUP_MAX_MEMBERS} members`, [
-        { field: 'userIds', message: `the group would pass ${GROUP_MAX_MEMBERS} members` },
-      ]);
+      throw groupFull(GROUP_MAX_MEMBERS);
     }
     if (added.length > 0) {
       const everyone = [...memberIds(conversation), ...added];
@@ -61,11 +66,10 @@ export class MembersService {
     requireGroup(conversation);
     if (userId !== callerId) {
       const target = memberOf(conversation, userId);
-      if (!isManager(caller))
-        throw new AppError(403, 'NOT_GROUP_ADMIN', 'Only the owner or an admin can remove members');
+      if (!isManager(caller)) throw notGroupAdmin('Only the owner or an admin can remove members');
       if (!target) throw memberNotFound();
       if (target.role === 'owner' || (target.role === 'admin' && caller.role !== 'owner')) {
-        throw new AppError(403, 'NOT_GROUP_ADMIN', 'Only the owner can remove an admin, and nobody the owner');
+        throw notGroupAdmin('Only the owner can remove an admin, and nobody the owner');
       }
     }
     if (await this.members.remove(conversationId, userId)) {
@@ -79,10 +83,10 @@ export class MembersService {
   async setRole(callerId: string, conversationId: string, userId: string, role: 'admin' | 'member') {
     const { conversation, member: caller } = await this.access.requireMember(callerId, conversationId);
     requireGroup(conversation);
-    if (caller.role !== 'owner') throw new AppError(403, 'NOT_GROUP_OWNER', 'Only the group owner can change roles');
+    if (caller.role !== 'owner') throw notGroupOwner();
     const target = memberOf(conversation, userId);
     if (!target) throw memberNotFound();
-    if (target.role === 'owner') throw new AppError(409, 'OWNER_ROLE_FIXED', "The owner's role cannot be changed");
+    if (target.role === 'owner') throw ownerRoleFixed();
     await this.members.setRole(conversationId, userId, role);
     await this.cache.membershipChanged(conversationId, memberIds(conversation));
     return this.conversations.detail(callerId, conversationId);
@@ -102,7 +106,7 @@ export class MembersService {
   async decline(callerId: string, conversationId: string): Promise<void> {
     const { conversation, member } = await this.access.requireMember(callerId, conversationId);
     if (member.status === 'accepted') {
-      throw new AppError(409, 'NOT_A_REQUEST', 'This conversation is not a message request waiting for you');
+      throw notARequest();
     }
     if (member.status === 'pending') {
       await this.members.setStatus(conversationId, callerId, 'declined');

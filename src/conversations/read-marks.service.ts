@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { invalidField } from '#src/common/errors/app-error.js';
+import { invalidField } from '#src/common/errors/common.errors.js';
 import { ChatEvents } from '#src/common/events/chat-events.js';
 import { ConversationAccess } from './conversation-access.service.js';
 import { ConversationCache } from './conversation-cache.js';

@@ -5,7 +5,7 @@ import {
   type HealthCheckResult,
   type HealthIndicatorResult,
 } from '@nestjs/terminus';
-import { AppError } from '#src/common/errors/app-error.js';
+import { serviceUnavailable } from '#src/common/errors/common.errors.js';
 import { AppLifecycle } from './app-lifecycle.service.js';
 import { DependencyChecks, type Dependency } from './dependency-checks.service.js';
 
@@ -45,7 +45,7 @@ export class HealthService {
       const { error, phase } = value as { error?: string; phase?: string };
       return { field, message: String(error ?? phase) };
     });
-    throw new AppError(503, 'SERVICE_UNAVAILABLE', 'This instance is not ready to serve', details);
+    throw serviceUnavailable('This instance is not ready to serve', details);
   }
 
   async overview(): Promise<HealthOverview> {

@@ -1,5 +1,5 @@
 import type { PipeTransform } from '@nestjs/common';
-import { invalidField } from '#src/common/errors/app-error.js';
+import { invalidField } from '#src/common/errors/common.errors.js';
 
 /** One emoji as Unicode recommends it for general interchange (ZWJ sequences, skin tones, flags, keycaps…). */
 const RGI_EMOJI = new RegExp('^\\p{RGI_Emoji}$', 'v');

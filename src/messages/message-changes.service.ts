@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '#src/common/errors/app-error.js';
 import { ChatEvents } from '#src/common/events/chat-events.js';
 import { ConversationAccess, type Membership } from '#src/conversations/conversation-access.service.js';
 import { ConversationCache } from '#src/conversations/conversation-cache.js';
@@ -7,6 +6,7 @@ import { isManager } from '#src/conversations/conversation-meta.js';
 import { toMessageView, type MessageView } from '#src/conversations/message.presenter.js';
 import { LatestMessagesCache } from './latest-messages.cache.js';
 import type { MessageChange } from './message-record.js';
+import { messageDeleted, notMessageAuthor, reactionLimit } from './messages.errors.js';
 import { MessagesRepository } from './messages.repository.js';
 import { MessagesService } from './messages.service.js';
 
@@ -15,8 +15,6 @@ export interface ReactionsView {
   messageId: string;
   reactions: Record<string, number>;
 }
-
-const messageDeleted = () => new AppError(409, 'MESSAGE_DELETED', 'This message was deleted');
 
 /** Distinct reactions one message can carry (docs/api.md); more people may add any of them. */
 export const MAX_DISTINCT_REACTIONS = 50;
@@ -36,7 +34,7 @@ export class MessageChangesService {
   /** New body; the author only. */
   async edit(userId: string, conversationId: string, messageId: string, body: string): Promise<MessageView> {
     const { membership, record } = await this.reader.findVisible(userId, conversationId, messageId);
-    if (record.senderId !== userId) throw new AppError(403, 'NOT_MESSAGE_AUTHOR', 'Only the author can edit a message');
+    if (record.senderId !== userId) throw notMessageAuthor('Only the author can edit a message');
     // An edit shows in the other member's view as much as a new message does.
     await this.access.assertNotBlocked(userId, membership.conversation);
     if (record.deletedAt) throw messageDeleted();
@@ -57,7 +55,7 @@ export class MessageChangesService {
     const { membership, record } = await this.reader.findVisible(userId, conversationId, messageId);
     const moderator = membership.conversation.type === 'group' && isManager(membership.member);
     if (record.senderId !== userId && !moderator) {
-      throw new AppError(403, 'NOT_MESSAGE_AUTHOR', 'Only the author or a group admin can delete a message');
+      throw notMessageAuthor('Only the author or a group admin can delete a message');
     }
     if (record.deletedAt) return;
     const change = await this.latest.change(
@@ -88,11 +86,7 @@ export class MessageChangesService {
     );
     if (!result) throw messageDeleted();
     if (result === 'full') {
-      throw new AppError(
-        409,
-        'REACTION_LIMIT',
-        `A message carries at most ${MAX_DISTINCT_REACTIONS} different reactions; add one of those already there`,
-      );
+      throw reactionLimit(MAX_DISTINCT_REACTIONS);
     }
     const view = { conversationId, messageId, reactions: toMessageView(result.message).reactions };
     if (result.changed) {

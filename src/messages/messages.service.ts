@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, invalidField } from '#src/common/errors/app-error.js';
+import { invalidField } from '#src/common/errors/common.errors.js';
 import { JsonText } from '#src/common/pagination/json-text.js';
 import { ChatEvents } from '#src/common/events/chat-events.js';
-import { ConversationAccess, conversationNotFound } from '#src/conversations/conversation-access.service.js';
+import { ConversationAccess } from '#src/conversations/conversation-access.service.js';
+import { conversationNotFound } from '#src/conversations/conversations.errors.js';
 import { ConversationCache } from '#src/conversations/conversation-cache.js';
 import { toMessageView, type MessageView } from '#src/conversations/message.presenter.js';
 import { isUniqueViolation } from '#src/infra/prisma/prisma-errors.js';
@@ -10,7 +11,7 @@ import type { MessageCreateDto } from './dto/message-create.dto.js';
 import type { MessageListDto } from './dto/message-list.dto.js';
 import { LATEST_WINDOW, LatestMessagesCache, messagePage } from './latest-messages.cache.js';
 import type { MessageRecord } from './message-record.js';
-import { messageNotFound } from './messages.errors.js';
+import { clientMessageIdReused, messageNotFound } from './messages.errors.js';
 import { MessagesRepository } from './messages.repository.js';
 
 /** Sending and reading messages. */
@@ -116,12 +117,7 @@ export class MessagesService {
 
   private replay(previous: MessageRecord, conversationId: string): { message: MessageView; created: boolean } {
     if (previous.conversationId !== conversationId) {
-      throw new AppError(
-        409,
-        'CLIENT_MESSAGE_ID_REUSED',
-        'You already used this clientMessageId in another conversation',
-        [{ field: 'clientMessageId', message: 'clientMessageId is already used by another of your messages' }],
-      );
+      throw clientMessageIdReused();
     }
     return { message: toMessageView(previous), created: false };
   }

@@ -3,7 +3,7 @@ import { decodeCursor, encodeCursor } from '#src/common/pagination/pagination.js
 import { ConversationAccess } from '#src/conversations/conversation-access.service.js';
 import { toMessageView, type MessageView } from '#src/conversations/message.presenter.js';
 import type { SyncQueryDto } from './dto/message-list.dto.js';
-import { invalidField } from '#src/common/errors/app-error.js';
+import { invalidField } from '#src/common/errors/common.errors.js';
 import { MessagesRepository } from './messages.repository.js';
 
 export interface SyncView {

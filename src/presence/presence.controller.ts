@@ -5,7 +5,7 @@ import { Caller, type AuthContext } from '#src/common/auth/auth-context.js';
 import { uuidParam } from '#src/common/validation/uuid-param.pipe.js';
 import { RateLimit } from '#src/infra/rate-limit/rate-limit.decorator.js';
 import { WRITE_LIMITS } from '#src/infra/rate-limit/write-limits.js';
-import { userNotFound } from '#src/users/users.service.js';
+import { userNotFound } from '#src/users/users.errors.js';
 import { PresenceQueryDto } from './dto/presence-query.dto.js';
 import { PresenceService } from './presence.service.js';
 

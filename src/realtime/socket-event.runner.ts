@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type ValidationPipe } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { AppError, invalidField } from '#src/common/errors/app-error.js';
+import { invalidField, tooManyRequests } from '#src/common/errors/common.errors.js';
 import { toErrorBody } from '#src/common/errors/error-body.js';
 import { payloadProblem } from '#src/common/validation/payload-problem.js';
 import { createValidationPipe } from '#src/common/validation/validation.pipe.js';
@@ -99,4 +99,4 @@ export class SocketEventRunner {
   }
 }
 
-const tooFast = () => new AppError(429, 'RATE_LIMITED', 'Too many events on this connection; slow down');
+const tooFast = () => tooManyRequests('Too many events on this connection; slow down');

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AccessTokenVerifier } from '#src/auth/access-token.verifier.js';
 import { AppError } from '#src/common/errors/app-error.js';
+import { serviceUnavailable, tooManyRequests, unauthorized } from '#src/common/errors/common.errors.js';
 import { RateLimiter } from '#src/infra/rate-limit/rate-limiter.service.js';
 import { PresenceService } from '#src/presence/presence.service.js';
 import { RealtimeMetrics } from './realtime.metrics.js';
@@ -11,7 +12,7 @@ import type { ChatSocket } from './socket-types.js';
 const CONNECTS_PER_MINUTE = 60;
 
 /** A refused handshake: the client's `connect_error` carries `message` (the code) and `data`. */
-function refusal(code: 'UNAUTHORIZED' | 'RATE_LIMITED' | 'SERVICE_UNAVAILABLE', message: string): Error {
+function refusal({ code, message }: AppError): Error {
   return Object.assign(new Error(code), { data: { code, message } });
 }
 
@@ -53,7 +54,7 @@ export class SocketHandshake {
   private async admit(socket: ChatSocket): Promise<SocketData> {
     const token: unknown = socket.handshake.auth?.token;
     if (typeof token !== 'string' || token.length === 0 || token.length > 4096) {
-      throw this.refused('UNAUTHORIZED', 'An access token is required in auth.token');
+      throw this.refused(unauthorized('An access token is required in auth.token'));
     }
     let userId: string;
     let sessionId: string;
@@ -61,21 +62,21 @@ export class SocketHandshake {
     try {
       ({ userId, sessionId, expiresAt: tokenExpiresAt } = await this.verifier.verify(token));
     } catch (error) {
-      if (error instanceof AppError && error.status === 401) throw this.refused('UNAUTHORIZED', error.message);
-      throw refusal('SERVICE_UNAVAILABLE', 'The service cannot check tokens right now');
+      if (error instanceof AppError && error.status === 401) throw this.refused(unauthorized(error.message));
+      throw refusal(serviceUnavailable('The service cannot check tokens right now'));
     }
     const rate = await this.limiter.hit('socket-connect', `user:${userId}`, CONNECTS_PER_MINUTE, 60_000);
-    if (!rate.allowed) throw this.refused('RATE_LIMITED', 'Too many connections in a minute');
+    if (!rate.allowed) throw this.refused(tooManyRequests('Too many connections in a minute'));
     // Already gone: nothing to count (and no online-then-offline flicker for the user's contacts).
     if (closed(socket)) throw gone();
     if (!(await this.presence.connect(userId))) {
-      throw this.refused('RATE_LIMITED', 'Too many open connections for this user');
+      throw this.refused(tooManyRequests('Too many open connections for this user'));
     }
     return { userId, sessionId, tokenExpiresAt };
   }
 
-  private refused(code: 'UNAUTHORIZED' | 'RATE_LIMITED', message: string): Error {
-    this.metrics.refusedConnections.inc({ reason: code.toLowerCase() });
-    return refusal(code, message);
+  private refused(error: AppError): Error {
+    this.metrics.refusedConnections.inc({ reason: error.code.toLowerCase() });
+    return refusal(error);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { AccessTokenVerifier } from '#src/auth/access-token.verifier.js';
-import { unauthorized } from '#src/auth/tokens.service.js';
+import { unauthorized } from '#src/common/errors/common.errors.js';
 import { RealtimeMetrics } from './realtime.metrics.js';
 import type { ChatSocket } from './socket-types.js';
 

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '#src/common/errors/app-error.js';
 import {
   decodeCursor,
   isCursorId,
@@ -10,8 +9,8 @@ import {
 } from '#src/common/pagination/pagination.js';
 import { BlocksRepository } from './blocks.repository.js';
 import { toPublicProfile, type PublicProfile } from './user.presenter.js';
+import { cannotBlockSelf, userNotFound } from './users.errors.js';
 import { UsersRepository } from './users.repository.js';
-import { userNotFound } from './users.service.js';
 
 export interface BlockView {
   user: PublicProfile;
@@ -30,7 +29,7 @@ export class BlocksService {
   ) {}
 
   async block(blockerId: string, blockedId: string): Promise<void> {
-    if (blockerId === blockedId) throw new AppError(400, 'CANNOT_BLOCK_SELF', 'You cannot block yourself');
+    if (blockerId === blockedId) throw cannotBlockSelf();
     if (!(await this.users.findById(blockedId))) throw userNotFound();
     await this.blocks.add(blockerId, blockedId);
   }

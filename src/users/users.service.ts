@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, invalidField } from '#src/common/errors/app-error.js';
+import { invalidField, unauthorized } from '#src/common/errors/common.errors.js';
 import { decodeCursor, toPage, type Page } from '#src/common/pagination/pagination.js';
 import { codePointLength } from '#src/common/validation/text-length.js';
 import type { User } from '#src/generated/prisma/client.js';
@@ -8,14 +8,13 @@ import type { UserSearchDto } from './dto/user-search.dto.js';
 import { searchKey } from './search-key.js';
 import { UserCache } from './user-cache.js';
 import { toPublicProfile, toUserMe, type PublicProfile, type UserMe } from './user.presenter.js';
+import { emailTaken, userNotFound, usernameTaken } from './users.errors.js';
 import { UsersRepository, type NewUser, type ProfileChanges } from './users.repository.js';
 
 /** Search pages follow usernames (deleted accounts' included): 1–32 of [a-z0-9_]. */
 const isUsername = (value: unknown): value is string => typeof value === 'string' && /^[a-z0-9_]{1,32}$/.test(value);
 /** The length of `users.email`: an address lower-cased past it belongs to nobody and cannot be stored. */
 const EMAIL_MAX_LENGTH = 254;
-
-export const userNotFound = () => new AppError(404, 'USER_NOT_FOUND', 'No user with this id');
 
 @Injectable()
 export class UsersService {
@@ -26,7 +25,7 @@ export class UsersService {
 
   async me(userId: string): Promise<UserMe> {
     const user = await this.users.findById(userId);
-    if (!user) throw new AppError(401, 'UNAUTHORIZED', 'The account no longer exists');
+    if (!user) throw unauthorized('The account no longer exists');
     return toUserMe(user);
   }
 
@@ -88,7 +87,7 @@ export class UsersService {
 
   private async assertAvailable(email: string, username: string): Promise<void> {
     const taken = await this.users.takenFields(email, username);
-    if (taken.email) throw new AppError(409, 'EMAIL_TAKEN', 'This email is already registered');
-    if (taken.username) throw new AppError(409, 'USERNAME_TAKEN', 'This username is taken');
+    if (taken.email) throw emailTaken();
+    if (taken.username) throw usernameTaken();
   }
 }

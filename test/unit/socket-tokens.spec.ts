@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import type { AccessTokenVerifier } from '#src/auth/access-token.verifier.js';
-import { unauthorized } from '#src/auth/tokens.service.js';
+import { unauthorized } from '#src/common/errors/common.errors.js';
 import type { AuthContext } from '#src/common/auth/auth-context.js';
 import type { RealtimeMetrics } from '#src/realtime/realtime.metrics.js';
 import { SocketTokens } from '#src/realtime/socket-tokens.js';

@@ -1,19 +1,17 @@
-/** Stable UPPER_SNAKE codes clients switch on (docs/api.md). Features add their own. */
-export type ErrorCode =
-  | 'BAD_REQUEST'
-  | 'VALIDATION_FAILED'
-  | 'MALFORMED_JSON'
-  | 'UNAUTHORIZED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'METHOD_NOT_ALLOWED'
-  | 'CONFLICT'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'RATE_LIMITED'
-  | 'INTERNAL_ERROR'
-  | 'SERVICE_UNAVAILABLE'
-  | (string & {});
+import type { CommonErrorCode } from './common.errors.js';
+
+/**
+ * The error codes of each feature, by feature. Each `<feature>.errors.ts` adds its own entry by
+ * declaration merging (`declare module '#src/common/errors/app-error.js'`), so common/ never imports a
+ * feature: the dependency runs features → common only, while `ErrorCode` stays exactly the union
+ * of the lists the features declare. src/error-catalogue.ts joins those lists for OpenAPI and the tests.
+ */
+export interface ErrorCodes {
+  common: CommonErrorCode;
+}
+
+/** Stable UPPER_SNAKE codes clients switch on (docs/api.md). */
+export type ErrorCode = ErrorCodes[keyof ErrorCodes];
 
 export interface ErrorDetail {
   field?: string;
@@ -34,7 +32,3 @@ export class AppError extends Error {
     this.name = 'AppError';
   }
 }
-
-/** 400 `VALIDATION_FAILED` for one field, for the rules a DTO cannot express. */
-export const invalidField = (field: string, message: string): AppError =>
-  new AppError(400, 'VALIDATION_FAILED', 'Validation failed', [{ field, message }]);

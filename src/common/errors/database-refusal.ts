@@ -1,4 +1,5 @@
-import { AppError } from './app-error.js';
+import type { AppError } from './app-error.js';
+import { conflict, notFound, serviceUnavailable, validationFailed } from './common.errors.js';
 
 /** Prisma's codes for a value the column or type cannot take: too long, out of range, not parsable. */
 const BAD_VALUE_CODES = new Set(['P2000', 'P2006', 'P2007', 'P2009', 'P2020', 'P2023', 'P2033']);
@@ -28,13 +29,10 @@ interface AdapterCause {
 }
 
 const badValue = () =>
-  new AppError(400, 'VALIDATION_FAILED', 'Validation failed', [
-    { message: 'a value is too long, out of range or not valid where it is used' },
-  ]);
-const gone = () => new AppError(404, 'NOT_FOUND', 'It no longer exists');
-const contended = () =>
-  new AppError(503, 'SERVICE_UNAVAILABLE', 'A concurrent change got in the way; nothing was written, try again');
-const referenceGone = () => new AppError(409, 'CONFLICT', 'Something this refers to no longer exists');
+  validationFailed([{ message: 'a value is too long, out of range or not valid where it is used' }]);
+const gone = () => notFound('It no longer exists');
+const contended = () => serviceUnavailable('A concurrent change got in the way; nothing was written, try again');
+const referenceGone = () => conflict('Something this refers to no longer exists');
 
 /** The adapter's description of a raw query's failure: from a P2010, or thrown by the adapter itself. */
 function adapterCause(error: PrismaLikeError): AdapterCause | undefined {

@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { AppError, type ErrorCode, type ErrorDetail } from './app-error.js';
+import { internalError, serviceUnavailable } from './common.errors.js';
 import { databaseRefusal } from './database-refusal.js';
 import { isDatabaseUnavailable } from './database-unavailable.js';
 
@@ -52,7 +53,9 @@ function fromHttpException(error: HttpException): Omit<ErrorBody, 'requestId'> {
   const message = Array.isArray(raw) ? raw.join('; ') : typeof raw === 'string' ? raw : error.message;
   // Nest wraps the HTTP layer's own errors (body parsing) and keeps them as the cause.
   const layerCode = FASTIFY_CODES[(error.cause as { code?: string } | undefined)?.code ?? ''];
-  const code = typeof payload.code === 'string' ? payload.code : (layerCode ?? codeForStatus(statusCode));
+  // An HttpException that names its own code is taken at its word.
+  const code =
+    typeof payload.code === 'string' ? (payload.code as ErrorCode) : (layerCode ?? codeForStatus(statusCode));
   return { statusCode, code, message };
 }
 
@@ -71,7 +74,7 @@ export function toErrorBody(error: unknown, requestId: string): ErrorBody {
   if (error instanceof AppError) return fromAppError(error, requestId);
   if (error instanceof HttpException) return { ...fromHttpException(error), requestId };
   if (isDatabaseUnavailable(error)) {
-    return { statusCode: 503, code: 'SERVICE_UNAVAILABLE', message: 'The database is unavailable', requestId };
+    return fromAppError(serviceUnavailable('The database is unavailable'), requestId);
   }
   const refusal = databaseRefusal(error);
   if (refusal) return fromAppError(refusal, requestId);
@@ -82,5 +85,5 @@ export function toErrorBody(error: unknown, requestId: string): ErrorBody {
     const message = FASTIFY_MESSAGES[layerCode] ?? (error instanceof Error ? error.message : 'Bad request');
     return { statusCode: clientStatus, code: fastifyCode ?? codeForStatus(clientStatus), message, requestId };
   }
-  return { statusCode: 500, code: 'INTERNAL_ERROR', message: 'Internal server error', requestId };
+  return fromAppError(internalError(), requestId);
 }

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, isUUID, Max, Min } from 'class-validator';
-import { invalidField } from '#src/common/errors/app-error.js';
+import { invalidField } from '#src/common/errors/common.errors.js';
 import { payloadProblem } from '#src/common/validation/payload-problem.js';
 import { TextLength } from '#src/common/validation/text-length.js';
 

@@ -1,5 +1,5 @@
 import { ParseUUIDPipe } from '@nestjs/common';
-import { invalidField } from '#src/common/errors/app-error.js';
+import { invalidField } from '#src/common/errors/common.errors.js';
 
 /** A path parameter that must be a UUID; otherwise 400 `VALIDATION_FAILED` naming it. */
 export const uuidParam = (name: string) =>

@@ -1,5 +1,6 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
-import { AppError, invalidField, type ErrorDetail } from '#src/common/errors/app-error.js';
+import type { ErrorDetail } from '#src/common/errors/app-error.js';
+import { invalidField, validationFailed } from '#src/common/errors/common.errors.js';
 
 /** One detail per failed constraint, with the field's dotted path (`device.name`, `attachments.0.url`). */
 function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
@@ -43,6 +44,6 @@ export function createValidationPipe(): ValidationPipe {
     forbidUnknownValues: true,
     transform: true,
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) => new AppError(400, 'VALIDATION_FAILED', 'Validation failed', flatten(errors)),
+    exceptionFactory: (errors) => validationFailed(flatten(errors)),
   });
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { invalidField } from '#src/common/errors/app-error.js';
+import { invalidField } from '#src/common/errors/common.errors.js';
 import { payloadProblem } from '#src/common/validation/payload-problem.js';
 
 /**

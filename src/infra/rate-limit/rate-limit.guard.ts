@@ -1,7 +1,8 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '#src/common/errors/app-error.js';
+import type { AppError } from '#src/common/errors/app-error.js';
+import { tooManyRequests } from '#src/common/errors/common.errors.js';
 import { RATE_LIMIT_RULES, type RateLimitRule } from './rate-limit.rule.js';
 import { RateLimitMetrics } from './rate-limit.metrics.js';
 import { resetSeconds, retryAfterSeconds, type RateLimitResult } from './rate-limit-result.js';
@@ -42,7 +43,5 @@ export function setRateLimitHeaders(reply: FastifyReply, result: RateLimitResult
 }
 
 export function rateLimited(result: RateLimitResult): AppError {
-  return new AppError(429, 'RATE_LIMITED', 'Too many requests; retry later', undefined, {
-    'retry-after': String(retryAfterSeconds(result)),
-  });
+  return tooManyRequests('Too many requests; retry later', retryAfterSeconds(result));
 }

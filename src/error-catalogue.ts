@@ -1,0 +1,17 @@
+import { AUTH_ERROR_CODES } from '#src/auth/auth.errors.js';
+import { COMMON_ERROR_CODES } from '#src/common/errors/common.errors.js';
+import { CONVERSATION_ERROR_CODES } from '#src/conversations/conversations.errors.js';
+import { MESSAGE_ERROR_CODES } from '#src/messages/messages.errors.js';
+import { USER_ERROR_CODES } from '#src/users/users.errors.js';
+
+/**
+ * Every error code of the API: the generic list and each feature's, joined. Only the OpenAPI
+ * document and the tests need them all; `ErrorCode` itself is formed in common/errors/app-error.ts.
+ */
+export const ERROR_CODES = [
+  ...COMMON_ERROR_CODES,
+  ...AUTH_ERROR_CODES,
+  ...USER_ERROR_CODES,
+  ...CONVERSATION_ERROR_CODES,
+  ...MESSAGE_ERROR_CODES,
+] as const;
