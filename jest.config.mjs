@@ -10,7 +10,7 @@ const swc = {
   module: { type: 'es6' },
 };
 
-export default {
+const shared = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
@@ -18,10 +18,22 @@ export default {
     '^#src/(.*)\\.js$': '<rootDir>/src/$1',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
-  testMatch: ['<rootDir>/test/**/*.spec.ts'],
-  globalSetup: '<rootDir>/test/support/global-setup.mjs',
-  globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
-  setupFilesAfterEnv: ['<rootDir>/test/support/clean-state-per-file.ts'],
+};
+
+// Two projects: Jest runs a project's global setup only when one of its tests runs, so
+// `jest test/unit` starts no PostgreSQL or Redis and needs no TEST_* variables.
+export default {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.mjs',
+      globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
+      setupFilesAfterEnv: ['<rootDir>/test/support/clean-state-per-file.ts'],
+    },
+  ],
   reporters: ['default', '<rootDir>/test/support/summary-reporter.mjs'],
   testTimeout: 30_000,
 };

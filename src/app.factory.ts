@@ -1,4 +1,4 @@
-import type { DynamicModule, Type } from '@nestjs/common';
+import type { DynamicModule, NestApplicationOptions, Type } from '@nestjs/common';
 import fastifyCors from '@fastify/cors';
 import fastifyHelmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
@@ -23,14 +23,11 @@ import { createOpenApiDocument } from '#src/openapi.js';
 const UNMATCHED_ROUTE = 'unmatched';
 
 /**
- * Builds and initialises the application (not yet listening). `main.ts` and the tests both use it,
- * so what the tests exercise is what runs. `extraModules` lets a test mount routes of its own.
+ * The Fastify adapter with the production limits and request ids. An adapter serves one
+ * application: every application gets a new one.
  */
-export async function createApp(
-  config: AppConfig,
-  extraModules: (Type | DynamicModule)[] = [],
-): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({
+export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
+  return new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
     // Fastify's `request.ip` stays the peer's address: the client address is `request.clientAddress`
     // (registerClientAddress), which applies TRUST_PROXY and never takes a client-chosen entry.
@@ -46,13 +43,38 @@ export async function createApp(
       void reply.code(body.statusCode).header('x-request-id', body.requestId).send(body);
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, extraModules), adapter, {
-    bufferLogs: true,
-    // Throw instead of exiting, so main.ts stops the embedded servers and reports the cause.
-    abortOnError: false,
-    // Bodies are parsed by Fastify's JSON parser with a nesting limit (registerJsonBodyParser).
-    bodyParser: false,
-  });
+}
+
+export const APP_OPTIONS: NestApplicationOptions = {
+  bufferLogs: true,
+  // Throw instead of exiting, so main.ts stops the embedded servers and reports the cause.
+  abortOnError: false,
+  // Bodies are parsed by Fastify's JSON parser with a nesting limit (registerJsonBodyParser).
+  bodyParser: false,
+};
+
+/**
+ * Builds and initialises the application (not yet listening). `main.ts` and the tests both use it,
+ * so what the tests exercise is what runs. `extraModules` lets a test mount routes of its own.
+ */
+export async function createApp(
+  config: AppConfig,
+  extraModules: (Type | DynamicModule)[] = [],
+): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, extraModules),
+    createFastifyAdapter(config),
+    APP_OPTIONS,
+  );
+  return configureApp(app, config);
+}
+
+/**
+ * Sets up an application created from AppModule (by createApp, or by a test from a compiled
+ * module with providers replaced) as production runs it: logger, body parsing, client address,
+ * security headers, CORS, metrics, docs and the Socket.IO adapter; then initialises it.
+ */
+export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<NestFastifyApplication> {
   app.useLogger(app.get(Logger));
   app.flushLogs();
 

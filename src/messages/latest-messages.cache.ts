@@ -132,6 +132,36 @@ const keysOf = (conversationId: string) => {
 export const messagePage = (items: string[], hasMore: boolean): JsonText => JsonText.page(items, 'hasMore', hasMore);
 
 /**
+ * The page a window read from Redis makes ([member, seq, member, seq, …], newest first, the
+ * newest `limit` above `floor`), or null when it cannot be trusted for this page: a run with a gap
+ * (a change still on its way) or one too short to fill the page without reaching `floor`.
+ */
+export function windowPage(reply: string[], floor: number, limit: number): JsonText | null {
+  const items: string[] = [];
+  const seqs: number[] = [];
+  for (let i = reply.length - 2; i >= 0; i -= 2) {
+    items.push(jsonOf(reply[i]));
+    seqs.push(Number(reply[i + 1]));
+  }
+  const gapFree = seqs.every((seq, i) => i === 0 || seq === seqs[i - 1] + 1);
+  const reachesEnd = seqs.length === limit || seqs.length === 0 || seqs[0] === floor + 1;
+  return gapFree && reachesEnd ? messagePage(items, seqs.length > 0 && seqs[0] > floor + 1) : null;
+}
+
+/** The page of the newest `limit` messages above `floor` from a window loaded from Postgres (newest first). */
+export function loadedPage(window: MessageRecord[], floor: number, limit: number): JsonText {
+  const visible = window
+    .filter((record) => record.seq > floor)
+    .slice(0, limit)
+    .reverse();
+  const hasMore = visible.length > 0 && visible[0].seq > floor + 1;
+  return messagePage(
+    visible.map((record) => JSON.stringify(toMessageView(record))),
+    hasMore,
+  );
+}
+
+/**
  * The newest messages of each conversation in a Redis sorted set scored by seq, so the latest page
  * never touches Postgres when warm. Sends append, edits, deletions and reactions replace (a newer
  * version is never overwritten by an older one), and the set is trimmed to LATEST_WINDOW. A set is
@@ -175,18 +205,7 @@ export class LatestMessagesCache {
     const done = this.metrics.startLoad(CACHE);
     const window = await load().finally(done);
     if (cached.fence !== undefined) await this.fill(conversationId, cached.fence, window);
-    const visible = window
-      .filter((record) => record.seq > floor)
-      .slice(0, limit)
-      .reverse();
-    const hasMore = visible.length > 0 && visible[0].seq > floor + 1;
-    return {
-      value: messagePage(
-        visible.map((record) => JSON.stringify(toMessageView(record))),
-        hasMore,
-      ),
-      hit: false,
-    };
+    return { value: loadedPage(window, floor, limit), hit: false };
   }
 
   /**
@@ -257,17 +276,8 @@ export class LatestMessagesCache {
       .catch(() => undefined);
     if (reply === undefined || typeof reply === 'number') return {};
     if (typeof reply === 'string') return { fence: reply };
-    // The reply is [member, seq, member, seq, …], newest first; the page is oldest first.
-    const items: string[] = [];
-    const seqs: number[] = [];
-    for (let i = reply.length - 2; i >= 0; i -= 2) {
-      items.push(jsonOf(reply[i]));
-      seqs.push(Number(reply[i + 1]));
-    }
-    // A run with a gap (a change still on its way) or too short to fill the page is not trusted.
-    const gapFree = seqs.every((seq, i) => i === 0 || seq === seqs[i - 1] + 1);
-    const reachesEnd = seqs.length === limit || seqs.length === 0 || seqs[0] === floor + 1;
-    return gapFree && reachesEnd ? { page: messagePage(items, seqs.length > 0 && seqs[0] > floor + 1) } : {};
+    const page = windowPage(reply, floor, limit);
+    return page ? { page } : {};
   }
 
   private async fill(conversationId: string, fence: string, window: MessageRecord[]): Promise<void> {

@@ -68,7 +68,7 @@ describe('@CachedResponse', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp({}, [CacheProbeModule]);
+    t = await startTestApp({}, { extraModules: [CacheProbeModule] });
   });
 
   afterAll(() => t.close());

@@ -55,7 +55,7 @@ describe('one error body for every error', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp({ BODY_LIMIT_BYTES: 2048 }, [ProbeModule]);
+    t = await startTestApp({ BODY_LIMIT_BYTES: 2048 }, { extraModules: [ProbeModule] });
   });
   afterAll(() => t.close());
 

@@ -1,7 +1,10 @@
+import type { DynamicModule, InjectionToken, Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { createApp } from '#src/app.factory.js';
+import { APP_OPTIONS, configureApp, createApp, createFastifyAdapter } from '#src/app.factory.js';
+import { AppModule } from '#src/app.module.js';
 import { AppLifecycle } from '#src/health/app-lifecycle.service.js';
 import type { AppConfig } from '#src/infra/config/app-config.js';
 import { testConfig, testDatabaseUrl, testRedisUrl } from './test-config.js';
@@ -46,12 +49,41 @@ export async function httpRequest(
   return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) };
 }
 
-/** The app on the test servers, listening on a free local port and marked as serving. */
-export async function startTestApp(
-  overrides: Partial<AppConfig> = {},
-  extraModules: Parameters<typeof createApp>[1] = [],
-): Promise<TestApp> {
-  const app = await createApp(testConfig(overrides), extraModules);
+export interface ProviderOverride {
+  provide: InjectionToken;
+  useValue: unknown;
+}
+
+export interface TestAppModules {
+  /** Modules mounted beside the application's own (routes of a test's own). */
+  extraModules?: (Type | DynamicModule)[];
+  /** Providers replaced by value; everything else, the HTTP and socket setup included, is production's. */
+  overrideProviders?: ProviderOverride[];
+}
+
+/**
+ * The application compiled with providers replaced, then set up as createApp sets it up. Nest
+ * overrides providers only in a testing module, which the production path does not build.
+ */
+export async function createAppWithOverrides(
+  config: AppConfig,
+  { extraModules = [], overrideProviders = [] }: TestAppModules,
+): Promise<NestFastifyApplication> {
+  let builder = Test.createTestingModule({ imports: [AppModule.forRoot(config, extraModules)] });
+  for (const { provide, useValue } of overrideProviders) builder = builder.overrideProvider(provide).useValue(useValue);
+  const compiled = await builder.compile();
+  return configureApp(compiled.createNestApplication(createFastifyAdapter(config), APP_OPTIONS), config);
+}
+
+/**
+ * The app on the test servers, listening on a free local port and marked as serving. Without
+ * overrides it is built by createApp itself, the way main.ts builds it.
+ */
+export async function startTestApp(overrides: Partial<AppConfig> = {}, modules: TestAppModules = {}): Promise<TestApp> {
+  const config = testConfig(overrides);
+  const app = modules.overrideProviders?.length
+    ? await createAppWithOverrides(config, modules)
+    : await createApp(config, modules.extraModules);
   await app.listen({ port: 0, host: '127.0.0.1' });
   app.get(AppLifecycle).markServing();
   const address = app.getHttpServer().address();

@@ -1,63 +1,61 @@
 import { jest } from '@jest/globals';
-import type { ConfigService } from '@nestjs/config';
-import type { ChatEvents } from '#src/common/events/chat-events.js';
-import type { Session } from '#src/generated/prisma/client.js';
-import type { SessionRepository } from '#src/auth/session.repository.js';
-import type { SessionStateService } from '#src/auth/session-state.service.js';
+import { AuthService } from '#src/auth/auth.service.js';
 import { SessionsService } from '#src/auth/sessions.service.js';
+import { TokensService } from '#src/auth/tokens.service.js';
+import type { Session } from '#src/generated/prisma/client.js';
+import { aSession, T0 } from '../support/unit/records.js';
+import { newTestService, settings } from '../support/unit/test-service.js';
 
-const SESSION_ID = '00000000-0000-4000-8000-000000000001';
-const START = Date.parse('2026-12-01T12:00:00Z');
+const START = T0.getTime();
 
-/** A SessionsService over one session row kept in memory; `clock` is the time in ms. */
-function subject(graceSeconds: number) {
-  let clock = START;
-  const row = {
-    id: SESSION_ID,
-    userId: '00000000-0000-4000-8000-000000000002',
-    refreshGeneration: 0,
-    refreshTimes: [] as Date[],
-    revokedAt: null as Date | null,
-    expiresAt: new Date(START + 86_400_000),
-  };
-  /** A refresh that an instance elsewhere commits between this one's read and its write. */
+/**
+ * Refreshes through AuthService, with the real rotation and tokens, over one session row kept in
+ * memory. `race` makes a refresh elsewhere commit between this one's read and its write.
+ */
+async function refreshing(graceSeconds: number) {
+  const config = settings({ REFRESH_REUSE_GRACE_SECONDS: graceSeconds, JWT_SECRET: 'k'.repeat(32) });
+  const row = aSession({ expiresAt: new Date(START + 86_400_000) });
   let raceWith: (() => void) | undefined;
-  const repository = {
-    findById: () => Promise.resolve({ ...row, refreshTimes: [...row.refreshTimes] } as unknown as Session),
-    advanceGeneration: (_id: string, generation: number, change: { expiresAt: Date; refreshTimes: Date[] }) => {
-      raceWith?.();
-      raceWith = undefined;
-      if (row.refreshGeneration !== generation || row.revokedAt) return Promise.resolve(false);
-      Object.assign(row, { refreshGeneration: generation + 1, ...change });
-      return Promise.resolve(true);
+  const { subject, fakes } = await newTestService(
+    AuthService,
+    {
+      ConfigService: config,
+      JwtService: { sign: () => 'access-token' },
+      SessionRepository: {
+        findById: (id: string) =>
+          Promise.resolve(id === row.id ? { ...row, refreshTimes: [...row.refreshTimes] } : null),
+        advanceGeneration: (_id: string, generation: number, change: Pick<Session, 'expiresAt' | 'refreshTimes'>) => {
+          raceWith?.();
+          raceWith = undefined;
+          if (row.refreshGeneration !== generation || row.revokedAt) return Promise.resolve(false);
+          Object.assign(row, { refreshGeneration: generation + 1, ...change });
+          return Promise.resolve(true);
+        },
+        revoke: () => {
+          row.revokedAt = new Date();
+          return Promise.resolve([row.id]);
+        },
+      },
+      SessionStateService: { markRevoked: () => Promise.resolve() },
+      AuthMetrics: { refreshReused: () => undefined },
     },
-    revoke: jest.fn(() => {
-      row.revokedAt = new Date(clock);
-      return Promise.resolve([SESSION_ID]);
-    }),
-  };
-  const settings: Record<string, number> = {
-    SESSIONS_MAX_PER_USER: 10,
-    REFRESH_TOKEN_TTL_DAYS: 30,
-    REFRESH_REUSE_GRACE_SECONDS: graceSeconds,
-  };
-  const service = new SessionsService(
-    repository as unknown as SessionRepository,
-    { markRevoked: () => Promise.resolve() } as unknown as SessionStateService,
-    { publish: () => undefined } as unknown as ChatEvents,
-    { get: (name: string) => settings[name] } as unknown as ConfigService<never, true>,
+    { real: [SessionsService, TokensService] },
   );
+  const { subject: tokens } = await newTestService(TokensService, { ConfigService: config });
   return {
-    service,
+    auth: subject,
     row,
-    revoke: repository.revoke,
-    advance: (ms: number) => {
-      clock += ms;
-      jest.setSystemTime(clock);
-    },
+    revoked: fakes.SessionRepository.revoke,
+    /** The refresh token of `generation`, as it was issued. */
+    token: (generation: number) => tokens.mintRefresh(row.id, generation),
+    advance: (ms: number) => jest.setSystemTime(Date.now() + ms),
     race: (refresh: () => void) => (raceWith = refresh),
   };
 }
+
+const alreadyUsed = { status: 401, code: 'REFRESH_TOKEN_ALREADY_USED' };
+const reused = { status: 401, code: 'REFRESH_TOKEN_REUSED' };
+const ended = { status: 401, code: 'UNAUTHORIZED' };
 
 describe('refresh rotation and the reuse grace', () => {
   beforeEach(() => {
@@ -66,57 +64,79 @@ describe('refresh rotation and the reuse grace', () => {
   });
   afterEach(() => jest.useRealTimers());
 
-  it('rotates the current generation and records when', async () => {
-    const { service, row } = subject(10);
-    expect(await service.rotate(SESSION_ID, 0)).toMatchObject({ outcome: 'rotated' });
+  it('trades the current token for the next one, and records when', async () => {
+    const { auth, row, token } = await refreshing(10);
+    await expect(auth.refresh(token(0))).resolves.toEqual({ accessToken: 'access-token', refreshToken: token(1) });
     expect(row.refreshGeneration).toBe(1);
     expect(row.refreshTimes).toEqual([new Date(START)]);
   });
 
-  it('answers a second use within the grace with already-used and never revokes', async () => {
-    const { service, advance, revoke } = subject(10);
-    await service.rotate(SESSION_ID, 0);
+  it('refuses a token it did not issue: 401 UNAUTHORIZED', async () => {
+    const { auth, token } = await refreshing(10);
+    const forged = token(0).replace(/.$/, (last) => (last === 'A' ? 'B' : 'A'));
+    await expect(auth.refresh(forged)).rejects.toMatchObject(ended);
+  });
+
+  it('refuses a second use within the grace with REFRESH_TOKEN_ALREADY_USED and leaves the session alive', async () => {
+    const { auth, token, advance, revoked } = await refreshing(10);
+    await auth.refresh(token(0));
     advance(10_000);
-    expect(await service.rotate(SESSION_ID, 0)).toEqual({ outcome: 'already-used' });
-    expect(revoke).not.toHaveBeenCalled();
+    await expect(auth.refresh(token(0))).rejects.toMatchObject(alreadyUsed);
+    expect(revoked).not.toHaveBeenCalled();
+    await expect(auth.refresh(token(1))).resolves.toMatchObject({ refreshToken: token(2) });
+  });
+
+  it('revokes the session on a use after the grace: REFRESH_TOKEN_REUSED, and the newest token is dead too', async () => {
+    const { auth, token, advance, row } = await refreshing(10);
+    await auth.refresh(token(0));
+    advance(10_001);
+    await expect(auth.refresh(token(0))).rejects.toMatchObject(reused);
+    expect(row.revokedAt).not.toBeNull();
+    await expect(auth.refresh(token(1))).rejects.toMatchObject(ended);
   });
 
   it('measures the grace from the first use of that token, also for a token two refreshes back', async () => {
-    const { service, advance, revoke } = subject(10);
-    await service.rotate(SESSION_ID, 0);
+    const { auth, token, advance, revoked } = await refreshing(10);
+    await auth.refresh(token(0));
     advance(4_000);
-    await service.rotate(SESSION_ID, 1);
+    await auth.refresh(token(1));
     advance(5_000);
-    expect(await service.rotate(SESSION_ID, 0)).toEqual({ outcome: 'already-used' });
+    await expect(auth.refresh(token(0))).rejects.toMatchObject(alreadyUsed);
     advance(2_000);
     // Token 0 was first used 11 s ago, token 1 7 s ago.
-    expect(await service.rotate(SESSION_ID, 1)).toEqual({ outcome: 'already-used' });
-    expect(revoke).not.toHaveBeenCalled();
-    expect(await service.rotate(SESSION_ID, 0)).toEqual({ outcome: 'reused' });
-    expect(revoke).toHaveBeenCalledTimes(1);
+    await expect(auth.refresh(token(1))).rejects.toMatchObject(alreadyUsed);
+    expect(revoked).not.toHaveBeenCalled();
+    await expect(auth.refresh(token(0))).rejects.toMatchObject(reused);
+    expect(revoked).toHaveBeenCalledTimes(1);
   });
 
-  it('revokes on a use after the grace, and keeps only the refresh times within it', async () => {
-    const { service, advance, row } = subject(10);
-    await service.rotate(SESSION_ID, 0);
+  it('keeps only the refresh times within the grace', async () => {
+    const { auth, token, advance, row } = await refreshing(10);
+    await auth.refresh(token(0));
     advance(10_001);
-    await service.rotate(SESSION_ID, 1);
+    await auth.refresh(token(1));
     expect(row.refreshTimes).toEqual([new Date(START + 10_001)]);
-    expect(await service.rotate(SESSION_ID, 0)).toEqual({ outcome: 'reused' });
-    expect(await service.rotate(SESSION_ID, 2)).toEqual({ outcome: 'ended' });
   });
 
   it('with no grace, any reuse revokes', async () => {
-    const { service } = subject(0);
-    await service.rotate(SESSION_ID, 0);
-    jest.setSystemTime(START + 1);
-    expect(await service.rotate(SESSION_ID, 0)).toEqual({ outcome: 'reused' });
+    const { auth, token, advance } = await refreshing(0);
+    await auth.refresh(token(0));
+    advance(1);
+    await expect(auth.refresh(token(0))).rejects.toMatchObject(reused);
   });
 
-  it('a refresh that loses the race to another one with the same token gets already-used', async () => {
-    const { service, race, row } = subject(10);
+  it('answers a refresh that loses the race to another one with the same token with ALREADY_USED', async () => {
+    const { auth, token, race, row } = await refreshing(10);
     race(() => Object.assign(row, { refreshGeneration: 1, refreshTimes: [new Date(START)] }));
-    expect(await service.rotate(SESSION_ID, 0)).toEqual({ outcome: 'already-used' });
+    await expect(auth.refresh(token(0))).rejects.toMatchObject(alreadyUsed);
     expect(row.revokedAt).toBeNull();
+  });
+
+  it('refuses a token of a revoked or expired session: 401 UNAUTHORIZED', async () => {
+    const { auth, token, row, advance } = await refreshing(10);
+    advance(86_400_000);
+    await expect(auth.refresh(token(0))).rejects.toMatchObject(ended);
+    row.revokedAt = new Date(START);
+    await expect(auth.refresh(token(0))).rejects.toMatchObject(ended);
   });
 });

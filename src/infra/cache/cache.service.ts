@@ -9,6 +9,7 @@ import { dataNodes, together } from '#src/infra/redis/redis-nodes.js';
 import { REDIS } from '#src/infra/redis/redis.tokens.js';
 import { CacheMetrics } from './cache.metrics.js';
 import { RebuildLock } from './rebuild-lock.js';
+import { SingleFlight } from './single-flight.js';
 
 /** A process that did not get the rebuild lock looks for the value this often, for this long. */
 const WAIT_POLL_MS = 25;
@@ -47,11 +48,6 @@ type Commands = {
 /** A miss carries the fence read with it: what the value must be stored under. */
 type Lookup<T> = { state: 'hit'; value: T } | { state: 'miss'; fence: string } | { state: 'unavailable' };
 
-interface Flight {
-  fence: string | null;
-  value: Promise<unknown>;
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -70,8 +66,7 @@ export class CacheService implements OnModuleDestroy {
   private readonly logger = new Logger(CacheService.name);
   readonly enabled: boolean;
   private readonly commands: Commands;
-  /** Loads under way in this process, by key: callers that read the same fence share one. */
-  private readonly inFlight = new Map<string, Flight>();
+  private readonly inFlight = new SingleFlight();
   /** Keys (and, past MAX_PENDING_KEYS, SCAN patterns of whole areas) whose invalidation Redis has not taken. */
   private readonly pendingKeys = new Map<string, number>();
   private readonly pendingAreas = new Map<string, number>();
@@ -150,28 +145,11 @@ export class CacheService implements OnModuleDestroy {
     if (lookup.state === 'hit') return { value: lookup.value, hit: true };
     // Redis unreachable: the source answers, one load per key at a time, stored nowhere.
     if (lookup.state === 'unavailable')
-      return { value: await this.shared(key, null, () => this.load(cache, loader)), hit: false };
+      return { value: await this.inFlight.run(key, null, () => this.load(cache, loader)), hit: false };
     return {
-      value: await this.shared(key, lookup.fence, () => this.rebuild(cache, key, ttlSeconds, loader)),
+      value: await this.inFlight.run(key, lookup.fence, () => this.rebuild(cache, key, ttlSeconds, loader)),
       hit: false,
     };
-  }
-
-  /**
-   * Joins the load of `key` under way here if it read the same fence (null: Redis unreachable):
-   * it then saw every invalidation this caller could know of. Otherwise starts `run` as the new one.
-   */
-  private shared<T>(key: string, fence: string | null, run: () => Promise<T>): Promise<T> {
-    const running = this.inFlight.get(key);
-    if (running && running.fence === fence) return running.value as Promise<T>;
-    const flight: Flight = {
-      fence,
-      value: run().finally(() => {
-        if (this.inFlight.get(key) === flight) this.inFlight.delete(key);
-      }),
-    };
-    this.inFlight.set(key, flight);
-    return flight.value as Promise<T>;
   }
 
   /** One rebuild at a time per key across instances: the lock holder loads, the others wait for its value. */
