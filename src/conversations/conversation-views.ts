@@ -9,7 +9,7 @@ import { ConversationsRepository, type ListPosition } from './conversations.repo
 import { toMessageView, type MessageView } from './message.presenter.js';
 
 /** Members shown with each conversation of a list. */
-export const LIST_PREVIEW_MEMBERS = 5;
+const LIST_PREVIEW_MEMBERS = 5;
 /** A group's whole membership (the detail view). */
 const ALL_MEMBERS = 500;
 

@@ -58,7 +58,7 @@ export interface MemberRow {
   deletedAt: Date | null;
 }
 
-export const toMemberView = (row: MemberRow): MemberView => ({
+const toMemberView = (row: MemberRow): MemberView => ({
   userId: row.userId,
   username: row.username,
   displayName: row.displayName,

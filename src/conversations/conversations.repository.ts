@@ -3,6 +3,7 @@ import { Prisma, type MemberStatus } from '#src/generated/prisma/client.js';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
 import type { ConversationEntryRow, MemberRow } from './conversation.presenter.js';
 import type { ConversationMeta } from './conversation-meta.js';
+import { MESSAGE_COLUMNS } from './message-columns.js';
 import type { MessageSource } from './message.presenter.js';
 
 /** Where a page of the conversation list starts: after this (activity time, id). */
@@ -15,11 +16,6 @@ const ENTRY_COLUMNS = Prisma.sql`
   c.id, c.type, c.title, c.last_seq AS "lastSeq", c.member_count AS "memberCount",
   c.last_activity_at AS "lastActivityAt", c.created_at AS "createdAt",
   m.role, m.status, m.muted, m.last_read_seq AS "lastReadSeq", m.hidden_before_seq AS "hiddenBeforeSeq"`;
-
-const MESSAGE_COLUMNS = Prisma.sql`
-  id, conversation_id AS "conversationId", seq, sender_id AS "senderId", client_message_id AS "clientMessageId",
-  body, reply_to_id AS "replyToId", attachments, reactions, created_at AS "createdAt", edited_at AS "editedAt",
-  deleted_at AS "deletedAt"`;
 
 @Injectable()
 export class ConversationsRepository {
@@ -126,7 +122,7 @@ export class ConversationsRepository {
     if (refs.length === 0) return Promise.resolve([]);
     const pairs = Prisma.join(refs.map((ref) => Prisma.sql`(${ref.conversationId}::uuid, ${ref.seq}::int)`));
     return this.prisma.$queryRaw<MessageSource[]>`
-      SELECT ${MESSAGE_COLUMNS} FROM messages WHERE (conversation_id, seq) IN (${pairs})`;
+      SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE (m.conversation_id, m.seq) IN (${pairs})`;
   }
 
   /** The first `perConversation` members of each conversation by join time, with their profiles, in one query. */

@@ -17,7 +17,7 @@ export interface ReactionsView {
 }
 
 /** Distinct reactions one message can carry (docs/api.md); more people may add any of them. */
-export const MAX_DISTINCT_REACTIONS = 50;
+const MAX_DISTINCT_REACTIONS = 50;
 
 /** Edits, deletions and reactions: each updates the Redis window, and the lists when it is the last message. */
 @Injectable()

@@ -1,13 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '#src/generated/prisma/client.js';
+import { MESSAGE_COLUMNS } from '#src/conversations/message-columns.js';
 import type { Attachment } from '#src/conversations/message.presenter.js';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
 import type { MessageChange, MessageRecord } from './message-record.js';
-
-const COLUMNS = Prisma.sql`
-  m.id, m.conversation_id AS "conversationId", m.seq, m.sender_id AS "senderId",
-  m.client_message_id AS "clientMessageId", m.body, m.reply_to_id AS "replyToId", m.attachments, m.reactions,
-  m.created_at AS "createdAt", m.edited_at AS "editedAt", m.deleted_at AS "deletedAt", m.version`;
 
 export interface NewMessage {
   conversationId: string;
@@ -45,7 +41,7 @@ export class MessagesRepository {
     // alone would still show it). No member row, no seq increment, no message.
     const [row] = await this.prisma.$queryRaw<(MessageRecord & { created: boolean })[]>`
       WITH existing AS (
-        SELECT ${COLUMNS} FROM messages m
+        SELECT ${MESSAGE_COLUMNS} FROM messages m
         WHERE m.sender_id = ${message.senderId}::uuid AND m.client_message_id = ${message.clientMessageId}::uuid
       ), locked AS MATERIALIZED (
         SELECT id, last_seq FROM conversations
@@ -69,7 +65,7 @@ export class MessagesRepository {
         FROM bumped
         RETURNING *
       )
-      SELECT ${COLUMNS}, true AS created FROM m
+      SELECT ${MESSAGE_COLUMNS}, true AS created FROM m
       UNION ALL
       SELECT existing.*, false AS created FROM existing`;
     if (!row) return null;
@@ -79,29 +75,29 @@ export class MessagesRepository {
 
   async findByClientId(senderId: string, clientMessageId: string): Promise<MessageRecord | null> {
     const [row] = await this.prisma.$queryRaw<MessageRecord[]>`
-      SELECT ${COLUMNS} FROM messages m
+      SELECT ${MESSAGE_COLUMNS} FROM messages m
       WHERE m.sender_id = ${senderId}::uuid AND m.client_message_id = ${clientMessageId}::uuid`;
     return row ?? null;
   }
 
   async findInConversation(conversationId: string, messageId: string): Promise<MessageRecord | null> {
     const [row] = await this.prisma.$queryRaw<MessageRecord[]>`
-      SELECT ${COLUMNS} FROM messages m WHERE m.id = ${messageId}::uuid AND m.conversation_id = ${conversationId}::uuid`;
+      SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.id = ${messageId}::uuid AND m.conversation_id = ${conversationId}::uuid`;
     return row ?? null;
   }
 
-  /** The newest `limit` messages after seq `afterSeq`, newest first. */
-  latest(conversationId: string, limit: number, afterSeq = 0): Promise<MessageRecord[]> {
+  /** The newest `limit` messages, newest first. */
+  latest(conversationId: string, limit: number): Promise<MessageRecord[]> {
     return this.prisma.$queryRaw<MessageRecord[]>`
-      SELECT ${COLUMNS} FROM messages m
-      WHERE m.conversation_id = ${conversationId}::uuid AND m.seq > ${afterSeq}::int
+      SELECT ${MESSAGE_COLUMNS} FROM messages m
+      WHERE m.conversation_id = ${conversationId}::uuid
       ORDER BY m.seq DESC LIMIT ${limit}`;
   }
 
   /** Up to `limit` messages before seq `before` and after seq `floor`, newest first. */
   before(conversationId: string, before: number, floor: number, limit: number): Promise<MessageRecord[]> {
     return this.prisma.$queryRaw<MessageRecord[]>`
-      SELECT ${COLUMNS} FROM messages m
+      SELECT ${MESSAGE_COLUMNS} FROM messages m
       WHERE m.conversation_id = ${conversationId}::uuid AND m.seq < ${before}::int AND m.seq > ${floor}::int
       ORDER BY m.seq DESC LIMIT ${limit}`;
   }
@@ -109,7 +105,7 @@ export class MessagesRepository {
   /** Up to `limit` messages after seq `after`, oldest first. */
   after(conversationId: string, after: number, limit: number): Promise<MessageRecord[]> {
     return this.prisma.$queryRaw<MessageRecord[]>`
-      SELECT ${COLUMNS} FROM messages m
+      SELECT ${MESSAGE_COLUMNS} FROM messages m
       WHERE m.conversation_id = ${conversationId}::uuid AND m.seq > ${after}::int
       ORDER BY m.seq ASC LIMIT ${limit}`;
   }
@@ -134,7 +130,7 @@ export class MessagesRepository {
   /** Messages created or changed after `version`, in the order of their last change, above seq `floor`. */
   changedSince(conversationId: string, version: bigint, floor: number, limit: number): Promise<MessageRecord[]> {
     return this.prisma.$queryRaw<MessageRecord[]>`
-      SELECT ${COLUMNS} FROM messages m
+      SELECT ${MESSAGE_COLUMNS} FROM messages m
       WHERE m.conversation_id = ${conversationId}::uuid AND m.version > ${version}::bigint AND m.seq > ${floor}::int
       ORDER BY m.version ASC LIMIT ${limit}`;
   }
@@ -149,7 +145,7 @@ export class MessagesRepository {
         WHERE id = ${messageId}::uuid AND conversation_id = ${conversationId}::uuid AND deleted_at IS NULL
         RETURNING messages.*
       )
-      SELECT ${COLUMNS}, (SELECT last_seq FROM bumped) AS "lastSeq" FROM m`;
+      SELECT ${MESSAGE_COLUMNS}, (SELECT last_seq FROM bumped) AS "lastSeq" FROM m`;
     return row ? toChange(row) : null;
   }
 
@@ -173,7 +169,7 @@ export class MessagesRepository {
           WHERE id = ${messageId}::uuid AND conversation_id = ${conversationId}::uuid AND deleted_at IS NULL
           RETURNING messages.*
         )
-        SELECT ${COLUMNS}, (SELECT last_seq FROM bumped) AS "lastSeq" FROM m`;
+        SELECT ${MESSAGE_COLUMNS}, (SELECT last_seq FROM bumped) AS "lastSeq" FROM m`;
       return row ? toChange(row) : null;
     });
   }
@@ -196,7 +192,7 @@ export class MessagesRepository {
   ): Promise<(MessageChange & { changed: boolean }) | 'full' | null> {
     return this.prisma.$transaction(async (tx) => {
       const [current] = await tx.$queryRaw<ChangeRow[]>`
-        SELECT ${COLUMNS}, c.last_seq AS "lastSeq"
+        SELECT ${MESSAGE_COLUMNS}, c.last_seq AS "lastSeq"
         FROM conversations c JOIN messages m ON m.conversation_id = c.id
         WHERE c.id = ${conversationId}::uuid AND m.id = ${messageId}::uuid
         FOR UPDATE`;
@@ -220,7 +216,7 @@ export class MessagesRepository {
           WHERE id = ${messageId}::uuid
           RETURNING messages.*
         )
-        SELECT ${COLUMNS}, (SELECT last_seq FROM bumped) AS "lastSeq" FROM m`;
+        SELECT ${MESSAGE_COLUMNS}, (SELECT last_seq FROM bumped) AS "lastSeq" FROM m`;
       return row ? { ...toChange(row), changed: true } : { ...toChange(current), changed: false };
     });
   }

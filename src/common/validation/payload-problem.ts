@@ -1,5 +1,5 @@
 /** No API body or event payload nests anywhere near this deep; deeper input would overflow the DTO transformation. */
-export const MAX_PAYLOAD_DEPTH = 32;
+const MAX_PAYLOAD_DEPTH = 32;
 
 /** Keys that only ever appear in a payload to tamper with prototypes; no API field has these names. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);

@@ -22,7 +22,7 @@ const NO_FILTERS: SchemaFilter = { externalTables: [], externalEnums: [] };
 const LOCKFILE = 'migration_lock.toml';
 const SCHEMA_PATH = 'schema.prisma';
 
-export const projectMigrationsDir = join(ROOT, 'prisma', 'migrations');
+const projectMigrationsDir = join(ROOT, 'prisma', 'migrations');
 
 export async function projectMigrationSource(): Promise<MigrationSource> {
   return { schema: await readFile(join(ROOT, 'prisma', SCHEMA_PATH), 'utf8'), migrationsDir: projectMigrationsDir };

@@ -17,7 +17,7 @@ export interface RedisTopologySettings {
 }
 
 /** `host:port,host:port` (validated by the environment schema) to ioredis' node list. */
-export const parseHostList = (list: string): HostPort[] =>
+const parseHostList = (list: string): HostPort[] =>
   list
     .split(',')
     .map((entry) => entry.trim())

@@ -15,7 +15,7 @@ import {
 } from 'class-validator';
 import { TextLength } from '#src/common/validation/text-length.js';
 
-export const BODY_MAX_LENGTH = 4000;
+const BODY_MAX_LENGTH = 4000;
 /** A body needs something besides whitespace. */
 const NOT_BLANK = /\S/;
 
