@@ -5,18 +5,9 @@ import type { AuthContext } from '#src/common/auth/auth-context.js';
 import type { AppConfig } from '#src/infra/config/app-config.js';
 import type { Session } from '#src/generated/prisma/client.js';
 import { sessionNotFound } from './auth.errors.js';
+import { toSessionView, type SessionView } from './session.presenter.js';
 import { SessionRepository, type NewSession } from './session.repository.js';
 import { SessionStateService } from './session-state.service.js';
-
-export interface SessionView {
-  id: string;
-  device: { name: string | null; type: string | null; os: string | null };
-  ip: string | null;
-  userAgent: string | null;
-  createdAt: string;
-  lastActiveAt: string;
-  current: boolean;
-}
 
 const DAY_MS = 86_400_000;
 
@@ -66,15 +57,7 @@ export class SessionsService {
   async list(caller: AuthContext): Promise<{ items: SessionView[] }> {
     const sessions = await this.sessions.findActiveForUser(caller.userId);
     return {
-      items: sessions.map((session) => ({
-        id: session.id,
-        device: { name: session.deviceName, type: session.deviceType, os: session.deviceOs },
-        ip: session.ip,
-        userAgent: session.userAgent,
-        createdAt: session.createdAt.toISOString(),
-        lastActiveAt: session.lastActiveAt.toISOString(),
-        current: session.id === caller.sessionId,
-      })),
+      items: sessions.map((session) => toSessionView(session, caller.sessionId)),
     };
   }
 

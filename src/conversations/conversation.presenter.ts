@@ -1,5 +1,5 @@
 import type { ConversationType, MemberRole, MemberStatus } from '#src/generated/prisma/client.js';
-import type { ConversationSummary } from '#src/common/events/chat-events.js';
+import type { ConversationSummary } from './conversation.events.js';
 import type { MessageView } from './message.presenter.js';
 
 /** A member as shown in a conversation: enough to render a name and an avatar. */
@@ -104,3 +104,15 @@ export const toSummary = (view: ConversationView): ConversationSummary => ({
   createdAt: view.createdAt,
   lastActivityAt: view.lastActivityAt,
 });
+
+/** A member's read mark, as `POST /conversations/:id/read` and the `conversation.read` ack answer it. */
+export interface ReadMarkView {
+  conversationId: string;
+  lastReadSeq: number;
+  unreadCount: number;
+}
+
+export interface UnreadView {
+  total: number;
+  items: { conversationId: string; unreadCount: number }[];
+}

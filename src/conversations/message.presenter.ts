@@ -45,3 +45,10 @@ export const toMessageView = (row: MessageSource): MessageView => ({
   editedAt: row.editedAt?.toISOString() ?? null,
   deletedAt: row.deletedAt?.toISOString() ?? null,
 });
+
+/** A message's reaction counts, as a reaction change answers them. */
+export interface ReactionsView {
+  conversationId: string;
+  messageId: string;
+  reactions: Record<string, number>;
+}

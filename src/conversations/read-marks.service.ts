@@ -3,20 +3,9 @@ import { invalidField } from '#src/common/errors/common.errors.js';
 import { ChatEvents } from '#src/common/events/chat-events.js';
 import { ConversationAccess } from './conversation-access.service.js';
 import { ConversationCache } from './conversation-cache.js';
-import { unreadCount } from './conversation.presenter.js';
+import { unreadCount, type ReadMarkView, type UnreadView } from './conversation.presenter.js';
 import { ConversationsRepository } from './conversations.repository.js';
 import { MembersRepository } from './members.repository.js';
-
-export interface ReadMarkView {
-  conversationId: string;
-  lastReadSeq: number;
-  unreadCount: number;
-}
-
-export interface UnreadView {
-  total: number;
-  items: { conversationId: string; unreadCount: number }[];
-}
 
 /** Read marks and the unread counts derived from them (Postgres holds both; Redis caches the counts). */
 @Injectable()

@@ -3,18 +3,12 @@ import { ChatEvents } from '#src/common/events/chat-events.js';
 import { ConversationAccess, type Membership } from '#src/conversations/conversation-access.service.js';
 import { ConversationCache } from '#src/conversations/conversation-cache.js';
 import { isManager } from '#src/conversations/conversation-meta.js';
-import { toMessageView, type MessageView } from '#src/conversations/message.presenter.js';
+import { toMessageView, type MessageView, type ReactionsView } from '#src/conversations/message.presenter.js';
 import { LatestMessagesCache } from './latest-messages.cache.js';
 import type { MessageChange } from './message-record.js';
 import { messageDeleted, notMessageAuthor, reactionLimit } from './messages.errors.js';
 import { MessagesRepository } from './messages.repository.js';
 import { MessagesService } from './messages.service.js';
-
-export interface ReactionsView {
-  conversationId: string;
-  messageId: string;
-  reactions: Record<string, number>;
-}
 
 /** Distinct reactions one message can carry (docs/api.md); more people may add any of them. */
 const MAX_DISTINCT_REACTIONS = 50;

@@ -1,19 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { decodeCursor, encodeCursor } from '#src/common/pagination/pagination.js';
 import { ConversationAccess } from '#src/conversations/conversation-access.service.js';
-import { toMessageView, type MessageView } from '#src/conversations/message.presenter.js';
+import { toMessageView } from '#src/conversations/message.presenter.js';
 import type { SyncQueryDto } from './dto/message-list.dto.js';
 import { invalidField } from '#src/common/errors/common.errors.js';
 import { MessagesRepository } from './messages.repository.js';
-
-export interface SyncView {
-  /** Messages created, edited, deleted or reacted to since the client's point, in the order they changed. */
-  items: MessageView[];
-  lastSeq: number;
-  hasMore: boolean;
-  /** Pass back as `cursor` (with the same `since`) while `hasMore` is true. */
-  nextCursor: string | null;
-}
+import type { SyncView } from './sync.presenter.js';
 
 type SyncCursor = { version: string };
 /** Versions are PostgreSQL bigints. */

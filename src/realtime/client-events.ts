@@ -1,10 +1,10 @@
 import type { Type } from '@nestjs/common';
 import type { MessageView } from '#src/conversations/message.presenter.js';
-import type { ReadMarkView } from '#src/conversations/read-marks.service.js';
+import type { ReadMarkView } from '#src/conversations/conversation.presenter.js';
 import type { RateLimitRule } from '#src/infra/rate-limit/rate-limit.rule.js';
 import { WRITE_LIMITS } from '#src/infra/rate-limit/write-limits.js';
 import { SEND_LIMIT } from '#src/messages/send-limit.js';
-import type { SyncView } from '#src/messages/sync.service.js';
+import type { SyncView } from '#src/messages/sync.presenter.js';
 import { PresenceQueryDto } from '#src/presence/dto/presence-query.dto.js';
 import type { PresenceView } from '#src/presence/presence.presenter.js';
 import {

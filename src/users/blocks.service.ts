@@ -8,14 +8,9 @@ import {
   type Page,
 } from '#src/common/pagination/pagination.js';
 import { BlocksRepository } from './blocks.repository.js';
-import { toPublicProfile, type PublicProfile } from './user.presenter.js';
+import { toPublicProfile, type BlockView } from './user.presenter.js';
 import { cannotBlockSelf, userNotFound } from './users.errors.js';
 import { UsersRepository } from './users.repository.js';
-
-export interface BlockView {
-  user: PublicProfile;
-  blockedAt: string;
-}
 
 type BlockCursor = { createdAt: string; blockedId: string };
 const isBlockCursor = (value: unknown): value is BlockCursor =>

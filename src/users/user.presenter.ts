@@ -47,3 +47,9 @@ export const toPublicProfile = (user: ProfileSource): PublicProfile => ({
   createdAt: user.createdAt.toISOString(),
   deleted: user.deletedAt !== null,
 });
+
+/** One entry of `GET /users/me/blocks`. */
+export interface BlockView {
+  user: PublicProfile;
+  blockedAt: string;
+}

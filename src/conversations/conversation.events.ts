@@ -1,0 +1,23 @@
+import type { Audience } from '#src/common/events/chat-events.js';
+
+/** What a conversation looks like to anyone in it: the fields that do not depend on who is looking. */
+export interface ConversationSummary {
+  id: string;
+  type: 'direct' | 'group';
+  title: string | null;
+  memberCount: number;
+  createdAt: string;
+  lastActivityAt: string;
+}
+
+declare module '#src/common/events/chat-events.js' {
+  interface ChatEventMap {
+    'conversation.created': Audience & { conversation: ConversationSummary };
+    'conversation.updated': Audience & { conversation: ConversationSummary };
+    'member.added': Audience & { conversationId: string; userIds: string[]; actorId: string };
+    'member.removed': Audience & { conversationId: string; userId: string };
+    read: Audience & { conversationId: string; userId: string; seq: number };
+    /** A direct conversation opened as a message request to `recipientId`. */
+    'request.created': { conversationId: string; senderId: string; recipientId: string };
+  }
+}
