@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { toConversationView, type ConversationView } from './conversation.presenter.js';
 import {
-  toConversationView,
+  ConversationsRepository,
   type ConversationEntryRow,
-  type ConversationView,
+  type ListPosition,
   type MemberRow,
-} from './conversation.presenter.js';
-import { ConversationsRepository, type ListPosition } from './conversations.repository.js';
+} from './conversations.repository.js';
 import { toMessageView, type MessageView } from './message.presenter.js';
 
 /** Members shown with each conversation of a list. */

@@ -1,5 +1,6 @@
 import type { ConversationType, MemberRole, MemberStatus } from '#src/generated/prisma/client.js';
 import type { ConversationSummary } from './conversation.events.js';
+import type { ConversationEntryRow, MemberRow } from './conversations.repository.js';
 import type { MessageView } from './message.presenter.js';
 
 /** A member as shown in a conversation: enough to render a name and an avatar. */
@@ -30,32 +31,6 @@ export interface ConversationView {
   lastMessage: MessageView | null;
   createdAt: string;
   lastActivityAt: string;
-}
-
-/** One row of a user's conversation list, as the repository reads it. */
-export interface ConversationEntryRow {
-  id: string;
-  type: ConversationType;
-  title: string | null;
-  lastSeq: number;
-  memberCount: number;
-  lastActivityAt: Date;
-  createdAt: Date;
-  role: MemberRole;
-  status: MemberStatus;
-  muted: boolean;
-  lastReadSeq: number;
-  hiddenBeforeSeq: number;
-}
-
-export interface MemberRow {
-  conversationId: string;
-  userId: string;
-  role: MemberRole;
-  username: string;
-  displayName: string | null;
-  avatarUrl: string | null;
-  deletedAt: Date | null;
 }
 
 const toMemberView = (row: MemberRow): MemberView => ({

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma, type MemberStatus } from '#src/generated/prisma/client.js';
+import { Prisma, type ConversationType, type MemberRole, type MemberStatus } from '#src/generated/prisma/client.js';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
-import type { ConversationEntryRow, MemberRow } from './conversation.presenter.js';
 import type { ConversationMeta } from './conversation-meta.js';
 import { MESSAGE_COLUMNS } from './message-columns.js';
 import type { MessageSource } from './message.presenter.js';
@@ -16,6 +15,33 @@ const ENTRY_COLUMNS = Prisma.sql`
   c.id, c.type, c.title, c.last_seq AS "lastSeq", c.member_count AS "memberCount",
   c.last_activity_at AS "lastActivityAt", c.created_at AS "createdAt",
   m.role, m.status, m.muted, m.last_read_seq AS "lastReadSeq", m.hidden_before_seq AS "hiddenBeforeSeq"`;
+
+/** One row of a user's conversation list, as the repository reads it. */
+export interface ConversationEntryRow {
+  id: string;
+  type: ConversationType;
+  title: string | null;
+  lastSeq: number;
+  memberCount: number;
+  lastActivityAt: Date;
+  createdAt: Date;
+  role: MemberRole;
+  status: MemberStatus;
+  muted: boolean;
+  lastReadSeq: number;
+  hiddenBeforeSeq: number;
+}
+
+/** A member with their profile, as lists show the first few. */
+export interface MemberRow {
+  conversationId: string;
+  userId: string;
+  role: MemberRole;
+  username: string;
+  displayName: string | null;
+  avatarUrl: string | null;
+  deletedAt: Date | null;
+}
 
 @Injectable()
 export class ConversationsRepository {
