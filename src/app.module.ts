@@ -13,6 +13,7 @@ import { createValidationPipe } from '#src/common/validation/validation.pipe.js'
 import { HttpExceptionFilter } from '#src/filters/http-exception.filter.js';
 import { HealthModule } from '#src/health/health.module.js';
 import type { AppConfig } from '#src/infra/config/app-config.js';
+import { AppConfigModule } from '#src/infra/config/config-slice.js';
 import { CacheModule } from '#src/infra/cache/cache.module.js';
 import { loggerOptions } from '#src/infra/logging/logger.options.js';
 import { MetricsModule } from '#src/infra/metrics/metrics.module.js';
@@ -35,6 +36,7 @@ export class AppModule {
           skipProcessEnv: true,
           load: [() => ({ ...config })],
         }),
+        AppConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerOptions(config)),
         MetricsModule,
         EventsModule,
