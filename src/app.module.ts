@@ -1,6 +1,5 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { ConfigModule } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from '#src/auth/auth.module.js';
 import { EventsModule } from '#src/common/events/events.module.js';
@@ -30,12 +29,6 @@ export class AppModule {
       module: AppModule,
       imports: [
         // The configuration was read from the environment once, in main.ts; nothing reads it again.
-        ConfigModule.forRoot({
-          isGlobal: true,
-          ignoreEnvFile: true,
-          skipProcessEnv: true,
-          load: [() => ({ ...config })],
-        }),
         AppConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerOptions(config)),
         MetricsModule,

@@ -1,11 +1,10 @@
 import type { InjectionToken, Type } from '@nestjs/common';
-import type { ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 import type { AppConfig } from '#src/infra/config/app-config.js';
 import type { ConfigSliceClass } from '#src/infra/config/config-slice.js';
 import { validateEnv } from '#src/infra/config/env.validate.js';
 import { chatEvents, conversationCache, latestMessages } from './notified-fakes.js';
-import { isReadyMade, readyMade, strictFake, type Faked } from './strict-fake.js';
+import { isReadyMade, strictFake, type Faked } from './strict-fake.js';
 
 type AnySlice = ConfigSliceClass<keyof AppConfig>;
 
@@ -35,23 +34,8 @@ export function settingsSlice<K extends keyof AppConfig>(
   });
 }
 
-/**
- * The ConfigService a service reads its settings from: the defaults of the environment schema,
- * with `overrides`. A setting that does not exist throws, as a typo would otherwise read undefined.
- */
-export function settings(overrides: Partial<AppConfig> = {}): ConfigService<AppConfig, true> {
-  const values: Record<string, unknown> = { ...validateEnv({ NODE_ENV: 'test' }), ...overrides };
-  return readyMade({
-    get: (name: string) => {
-      if (!(name in values)) throw new Error(`no setting ${name}`);
-      return values[name];
-    },
-  }) as unknown as ConfigService<AppConfig, true>;
-}
-
-/** What a service gets when the test names none: the collaborators that are told of writes, and the defaults. */
+/** What a service gets when the test names none: the collaborators that are told of writes. */
 const defaults: Record<string, () => object> = {
-  ConfigService: () => settings(),
   ConversationCache: conversationCache,
   LatestMessagesCache: latestMessages,
   ChatEvents: chatEvents,
