@@ -1,6 +1,5 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { ConfigModule } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from '#src/auth/auth.module.js';
 import { EventsModule } from '#src/common/events/events.module.js';
@@ -13,6 +12,7 @@ import { createValidationPipe } from '#src/common/validation/validation.pipe.js'
 import { HttpExceptionFilter } from '#src/filters/http-exception.filter.js';
 import { HealthModule } from '#src/health/health.module.js';
 import type { AppConfig } from '#src/infra/config/app-config.js';
+import { AppConfigModule } from '#src/infra/config/config-slice.js';
 import { CacheModule } from '#src/infra/cache/cache.module.js';
 import { loggerOptions } from '#src/infra/logging/logger.options.js';
 import { MetricsModule } from '#src/infra/metrics/metrics.module.js';
@@ -29,12 +29,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         // The configuration was read from the environment once, in main.ts; nothing reads it again.
-        ConfigModule.forRoot({
-          isGlobal: true,
-          ignoreEnvFile: true,
-          skipProcessEnv: true,
-          load: [() => ({ ...config })],
-        }),
+        AppConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerOptions(config)),
         MetricsModule,
         EventsModule,

@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import type { Redis } from 'ioredis';
 import type { AuthContext } from '#src/common/auth/auth-context.js';
 import type { Session } from '#src/generated/prisma/client.js';
-import type { AppConfig } from '#src/infra/config/app-config.js';
+import { configSlice } from '#src/infra/config/config-slice.js';
 import { onConnectionMoved } from '#src/infra/redis/redis-client.factory.js';
 import { RedisKeys } from '#src/infra/redis/redis-keys.js';
 import { together } from '#src/infra/redis/redis-nodes.js';
@@ -43,6 +42,8 @@ return 1
 
 type MirrorCommand = (key: string, revoked: string, expiresAtMs: number, ...fields: string[]) => Promise<number>;
 
+export class SessionStateSettings extends configSlice('PRESENCE_HEARTBEAT_SECONDS') {}
+
 /**
  * Which sessions are revoked, answered from Redis on every request and from Postgres when Redis
  * cannot answer. Redis holds a mirror of each session (`revoked` 0/1, device, ip, times) and the
@@ -70,11 +71,11 @@ export class SessionStateService implements OnModuleInit, OnModuleDestroy {
     @Inject(REDIS) private readonly redis: Redis,
     private readonly sessions: SessionRepository,
     private readonly tokens: TokensService,
-    config: ConfigService<AppConfig, true>,
+    settings: SessionStateSettings,
   ) {
     redis.defineCommand('sessionTouchMirror', { numberOfKeys: 1, lua: TOUCH_MIRROR_SCRIPT });
     this.touchMirror = (redis as unknown as { sessionTouchMirror: TouchMirror }).sessionTouchMirror.bind(redis);
-    this.heartbeatMs = config.get('PRESENCE_HEARTBEAT_SECONDS', { infer: true }) * 1000;
+    this.heartbeatMs = settings.PRESENCE_HEARTBEAT_SECONDS * 1000;
     // A revocation older than an access token's lifetime has no token left to refuse.
     this.replayedUpTo = new Date(Date.now() - this.tokens.accessTtlSeconds * 1000);
     redis.defineCommand('sessionMirror', { numberOfKeys: 1, lua: MIRROR_SCRIPT });

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { ChatEvents } from '#src/common/events/chat-events.js';
 import type { AuthContext } from '#src/common/auth/auth-context.js';
-import type { AppConfig } from '#src/infra/config/app-config.js';
+import { configSlice } from '#src/infra/config/config-slice.js';
 import type { Session } from '#src/generated/prisma/client.js';
 import { sessionNotFound } from './auth.errors.js';
 import { toSessionView, type SessionView } from './session.presenter.js';
@@ -16,6 +15,12 @@ const isActive = (session: Session) => !session.revokedAt && session.expiresAt >
 export type Rotation =
   { outcome: 'rotated'; userId: string } | { outcome: 'ended' } | { outcome: 'already-used' } | { outcome: 'reused' };
 
+export class SessionSettings extends configSlice(
+  'SESSIONS_MAX_PER_USER',
+  'REFRESH_TOKEN_TTL_DAYS',
+  'REFRESH_REUSE_GRACE_SECONDS',
+) {}
+
 /** Signed-in devices: opening (with the per-user cap), listing and revoking. */
 @Injectable()
 export class SessionsService {
@@ -27,11 +32,11 @@ export class SessionsService {
     private readonly sessions: SessionRepository,
     private readonly state: SessionStateService,
     private readonly events: ChatEvents,
-    config: ConfigService<AppConfig, true>,
+    settings: SessionSettings,
   ) {
-    this.maxPerUser = config.get('SESSIONS_MAX_PER_USER', { infer: true });
-    this.lifetimeMs = config.get('REFRESH_TOKEN_TTL_DAYS', { infer: true }) * DAY_MS;
-    this.reuseGraceMs = config.get('REFRESH_REUSE_GRACE_SECONDS', { infer: true }) * 1000;
+    this.maxPerUser = settings.SESSIONS_MAX_PER_USER;
+    this.lifetimeMs = settings.REFRESH_TOKEN_TTL_DAYS * DAY_MS;
+    this.reuseGraceMs = settings.REFRESH_REUSE_GRACE_SECONDS * 1000;
   }
 
   /** A new or refreshed session lives this long from now. */

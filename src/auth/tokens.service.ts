@@ -1,10 +1,9 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
 import { unauthorized } from '#src/common/errors/common.errors.js';
 import type { AuthContext } from '#src/common/auth/auth-context.js';
-import type { AppConfig } from '#src/infra/config/app-config.js';
+import { configSlice } from '#src/infra/config/config-slice.js';
 
 interface AccessClaims {
   sub: string;
@@ -21,6 +20,8 @@ export interface RefreshTokenParts {
 const REFRESH_PREFIX = 'rt1';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+export class TokenSettings extends configSlice('ACCESS_TOKEN_TTL_SECONDS', 'JWT_SECRET') {}
+
 /**
  * Access tokens are HS256 JWTs (`sub`, `sid`, `jti`, short-lived). Refresh tokens are
  * `rt1.<sessionId>.<generation>.<HMAC>`: nothing to store but the session's current generation,
@@ -33,12 +34,10 @@ export class TokensService {
 
   constructor(
     private readonly jwt: JwtService,
-    config: ConfigService<AppConfig, true>,
+    settings: TokenSettings,
   ) {
-    this.accessTtlSeconds = config.get('ACCESS_TOKEN_TTL_SECONDS', { infer: true });
-    this.refreshKey = createHmac('sha256', config.get('JWT_SECRET', { infer: true }))
-      .update('refresh-tokens')
-      .digest();
+    this.accessTtlSeconds = settings.ACCESS_TOKEN_TTL_SECONDS;
+    this.refreshKey = createHmac('sha256', settings.JWT_SECRET).update('refresh-tokens').digest();
   }
 
   signAccess(userId: string, sessionId: string): string {

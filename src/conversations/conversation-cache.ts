@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { CacheService } from '#src/infra/cache/cache.service.js';
-import type { AppConfig } from '#src/infra/config/app-config.js';
+import { configSlice } from '#src/infra/config/config-slice.js';
 import { RedisKeys } from '#src/infra/redis/redis-keys.js';
 import { ProfileWatchers } from '#src/users/profile-watchers.js';
 import type { ConversationMeta } from './conversation-meta.js';
 import { MembersRepository } from './members.repository.js';
+
+export class ConversationCacheSettings extends configSlice(
+  'CONVERSATION_LIST_CACHE_TTL_SECONDS',
+  'CONVERSATION_CACHE_TTL_SECONDS',
+) {}
 
 /**
  * The cached views of conversations, and what each kind of write makes stale. Services say what
@@ -20,10 +24,10 @@ export class ConversationCache {
     private readonly cache: CacheService,
     private readonly members: MembersRepository,
     profiles: ProfileWatchers,
-    config: ConfigService<AppConfig, true>,
+    settings: ConversationCacheSettings,
   ) {
-    this.listTtlSeconds = config.get('CONVERSATION_LIST_CACHE_TTL_SECONDS', { infer: true });
-    this.metaTtlSeconds = config.get('CONVERSATION_CACHE_TTL_SECONDS', { infer: true });
+    this.listTtlSeconds = settings.CONVERSATION_LIST_CACHE_TTL_SECONDS;
+    this.metaTtlSeconds = settings.CONVERSATION_CACHE_TTL_SECONDS;
     profiles.add((userId) => this.profileChanged(userId));
   }
 

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { UsersModule } from '#src/users/users.module.js';
 import { ConversationAccess } from './conversation-access.service.js';
-import { ConversationCache } from './conversation-cache.js';
+import { ConversationCache, ConversationCacheSettings } from './conversation-cache.js';
 import { ConversationStarter } from './conversation-starter.service.js';
 import { ConversationViews } from './conversation-views.js';
 import { ConversationsController } from './conversations.controller.js';
@@ -18,6 +18,7 @@ import { ReadMarksService } from './read-marks.service.js';
     ConversationsRepository,
     MembersRepository,
     ConversationCache,
+    ConversationCacheSettings,
     ConversationAccess,
     ConversationViews,
     ConversationsService,

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import type { Redis } from 'ioredis';
 import { Counter } from 'prom-client';
-import type { AppConfig } from '#src/infra/config/app-config.js';
+import { configSlice } from '#src/infra/config/config-slice.js';
 import { MetricsService } from '#src/infra/metrics/metrics.service.js';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
 import { REDIS } from '#src/infra/redis/redis.tokens.js';
@@ -25,6 +24,8 @@ interface Probe {
   up?: boolean;
 }
 
+export class HealthCheckSettings extends configSlice('HEALTH_CHECK_TIMEOUT_MS') {}
+
 /**
  * Round-trips to each dependency, bounded by HEALTH_CHECK_TIMEOUT_MS, shared by the health calls of
  * the same second. A result the client contradicts (a connection lost, or one opened again) is
@@ -43,9 +44,9 @@ export class DependencyChecks {
     private readonly prisma: PrismaService,
     @Inject(REDIS) private readonly redis: Redis,
     metrics: MetricsService,
-    config: ConfigService<AppConfig, true>,
+    settings: HealthCheckSettings,
   ) {
-    this.timeoutMs = config.get('HEALTH_CHECK_TIMEOUT_MS', { infer: true });
+    this.timeoutMs = settings.HEALTH_CHECK_TIMEOUT_MS;
     this.probes = new Counter({
       name: 'dependency_probes_total',
       help: 'Probes (PING, SELECT 1) sent to each dependency by the health endpoints and metrics',

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import type { Redis } from 'ioredis';
 import { JsonText } from '#src/common/pagination/json-text.js';
 import { toMessageView } from '#src/conversations/message.presenter.js';
 import { CacheMetrics } from '#src/infra/cache/cache.metrics.js';
 import { CacheService, FENCE_TTL_MS } from '#src/infra/cache/cache.service.js';
-import type { AppConfig } from '#src/infra/config/app-config.js';
+import { configSlice } from '#src/infra/config/config-slice.js';
 import { RedisKeys } from '#src/infra/redis/redis-keys.js';
 import { REDIS } from '#src/infra/redis/redis.tokens.js';
 import type { MessageRecord } from './message-record.js';
@@ -161,6 +160,8 @@ export function loadedPage(window: MessageRecord[], floor: number, limit: number
   );
 }
 
+export class LatestMessagesSettings extends configSlice('CONVERSATION_CACHE_TTL_SECONDS') {}
+
 /**
  * The newest messages of each conversation in a Redis sorted set scored by seq, so the latest page
  * never touches Postgres when warm. Sends append, edits, deletions and reactions replace (a newer
@@ -178,14 +179,14 @@ export class LatestMessagesCache {
     @Inject(REDIS) private readonly redis: Redis,
     private readonly cache: CacheService,
     private readonly metrics: CacheMetrics,
-    config: ConfigService<AppConfig, true>,
+    settings: LatestMessagesSettings,
   ) {
     redis.defineCommand('latestBegin', { numberOfKeys: 1, lua: BEGIN_SCRIPT });
     redis.defineCommand('latestPut', { numberOfKeys: 3, lua: PUT_SCRIPT });
     redis.defineCommand('latestFill', { numberOfKeys: 2, lua: FILL_SCRIPT });
     redis.defineCommand('latestRead', { numberOfKeys: 3, lua: READ_SCRIPT });
     this.commands = redis as unknown as Commands;
-    this.ttlSeconds = config.get('CONVERSATION_CACHE_TTL_SECONDS', { infer: true });
+    this.ttlSeconds = settings.CONVERSATION_CACHE_TTL_SECONDS;
   }
 
   /**

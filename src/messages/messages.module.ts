@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConversationsModule } from '#src/conversations/conversations.module.js';
-import { LatestMessagesCache } from './latest-messages.cache.js';
+import { LatestMessagesCache, LatestMessagesSettings } from './latest-messages.cache.js';
 import { MessageChangesService } from './message-changes.service.js';
 import { MessagesController } from './messages.controller.js';
 import { MessagesRepository } from './messages.repository.js';
@@ -10,7 +10,14 @@ import { SyncService } from './sync.service.js';
 @Module({
   imports: [ConversationsModule],
   controllers: [MessagesController],
-  providers: [MessagesRepository, LatestMessagesCache, MessagesService, MessageChangesService, SyncService],
+  providers: [
+    MessagesRepository,
+    LatestMessagesCache,
+    LatestMessagesSettings,
+    MessagesService,
+    MessageChangesService,
+    SyncService,
+  ],
   exports: [MessagesService, SyncService],
 })
 export class MessagesModule {}

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { CacheService } from '#src/infra/cache/cache.service.js';
-import type { AppConfig } from '#src/infra/config/app-config.js';
+import { configSlice } from '#src/infra/config/config-slice.js';
 import { RedisKeys } from '#src/infra/redis/redis-keys.js';
+
+export class NotificationCacheSettings extends configSlice('CONVERSATION_LIST_CACHE_TTL_SECONDS') {}
 
 /** The cached unread notification counts, and what makes them stale. */
 @Injectable()
@@ -11,9 +12,9 @@ export class NotificationCache {
 
   constructor(
     private readonly cache: CacheService,
-    config: ConfigService<AppConfig, true>,
+    settings: NotificationCacheSettings,
   ) {
-    this.countTtlSeconds = config.get('CONVERSATION_LIST_CACHE_TTL_SECONDS', { infer: true });
+    this.countTtlSeconds = settings.CONVERSATION_LIST_CACHE_TTL_SECONDS;
   }
 
   unread(userId: string, load: () => Promise<{ count: number }>) {

@@ -1,13 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { ChatEvents } from '#src/common/events/chat-events.js';
-import type { AppConfig } from '#src/infra/config/app-config.js';
+import { configSlice } from '#src/infra/config/config-slice.js';
 import { hiddenPresence, toPresenceView, type PresenceView } from './presence.presenter.js';
 import { PresenceRepository } from './presence.repository.js';
 import { PresenceStore } from './presence.store.js';
 
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export class PresenceSettings extends configSlice(
+  'PRESENCE_TTL_SECONDS',
+  'PRESENCE_HEARTBEAT_SECONDS',
+  'SOCKETS_MAX_PER_USER',
+) {}
 
 /**
  * Who is online: a user is while they have a socket on any live instance. Every instance renews a
@@ -31,11 +36,11 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     private readonly store: PresenceStore,
     private readonly users: PresenceRepository,
     private readonly events: ChatEvents,
-    config: ConfigService<AppConfig, true>,
+    settings: PresenceSettings,
   ) {
-    this.ttlMs = config.get('PRESENCE_TTL_SECONDS', { infer: true }) * 1000;
-    this.heartbeatMs = config.get('PRESENCE_HEARTBEAT_SECONDS', { infer: true }) * 1000;
-    this.maxSockets = config.get('SOCKETS_MAX_PER_USER', { infer: true });
+    this.ttlMs = settings.PRESENCE_TTL_SECONDS * 1000;
+    this.heartbeatMs = settings.PRESENCE_HEARTBEAT_SECONDS * 1000;
+    this.maxSockets = settings.SOCKETS_MAX_PER_USER;
   }
 
   async onModuleInit(): Promise<void> {

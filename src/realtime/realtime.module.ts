@@ -9,8 +9,8 @@ import { RealtimeBroadcaster } from './realtime.broadcaster.js';
 import { RealtimeGateway } from './realtime.gateway.js';
 import { RealtimeMetrics } from './realtime.metrics.js';
 import { SessionCloser } from './session-closer.js';
-import { SessionWatch } from './session-watch.js';
-import { SocketEventRunner } from './socket-event.runner.js';
+import { SessionWatch, SessionWatchSettings } from './session-watch.js';
+import { SocketEventRunner, SocketEventSettings } from './socket-event.runner.js';
 import { SocketHandshake } from './socket-handshake.js';
 import { SocketTokens } from './socket-tokens.js';
 import { TypingService } from './typing.service.js';
@@ -23,10 +23,12 @@ import { TypingService } from './typing.service.js';
     RealtimeBroadcaster,
     RealtimeMetrics,
     SocketEventRunner,
+    SocketEventSettings,
     SocketHandshake,
     SocketTokens,
     SessionCloser,
     SessionWatch,
+    SessionWatchSettings,
     TypingService,
   ],
   exports: [RealtimeMetrics],

@@ -1,9 +1,10 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { SessionsService } from '#src/auth/sessions.service.js';
-import type { AppConfig } from '#src/infra/config/app-config.js';
+import { configSlice } from '#src/infra/config/config-slice.js';
 import { SessionCloser } from './session-closer.js';
 import type { ChatServer } from './socket-types.js';
+
+export class SessionWatchSettings extends configSlice('PRESENCE_HEARTBEAT_SECONDS') {}
 
 /**
  * Closes this instance's sockets whose session ended, checked against Postgres on every presence
@@ -19,9 +20,9 @@ export class SessionWatch implements OnModuleDestroy {
   constructor(
     private readonly sessions: SessionsService,
     private readonly closer: SessionCloser,
-    config: ConfigService<AppConfig, true>,
+    settings: SessionWatchSettings,
   ) {
-    this.everyMs = config.get('PRESENCE_HEARTBEAT_SECONDS', { infer: true }) * 1000;
+    this.everyMs = settings.PRESENCE_HEARTBEAT_SECONDS * 1000;
   }
 
   start(server: ChatServer): void {

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type ValidationPipe } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { invalidField, tooManyRequests } from '#src/common/errors/common.errors.js';
 import { toErrorBody } from '#src/common/errors/error-body.js';
 import { payloadProblem } from '#src/common/validation/payload-problem.js';
 import { createValidationPipe } from '#src/common/validation/validation.pipe.js';
-import type { AppConfig } from '#src/infra/config/app-config.js';
+import { configSlice } from '#src/infra/config/config-slice.js';
 import { rateLimited } from '#src/infra/rate-limit/rate-limit.guard.js';
 import { RateLimitMetrics } from '#src/infra/rate-limit/rate-limit.metrics.js';
 import { RateLimiter } from '#src/infra/rate-limit/rate-limiter.service.js';
@@ -22,6 +21,8 @@ interface Bucket {
   tokens: number;
   at: number;
 }
+
+export class SocketEventSettings extends configSlice('SOCKET_EVENTS_PER_SECOND') {}
 
 /**
  * Runs one client event: the socket's event budget, then the user's limit for this kind of write
@@ -41,9 +42,9 @@ export class SocketEventRunner {
     private readonly metrics: RealtimeMetrics,
     private readonly limiter: RateLimiter,
     private readonly limitMetrics: RateLimitMetrics,
-    config: ConfigService<AppConfig, true>,
+    settings: SocketEventSettings,
   ) {
-    this.perSecond = config.get('SOCKET_EVENTS_PER_SECOND', { infer: true });
+    this.perSecond = settings.SOCKET_EVENTS_PER_SECOND;
   }
 
   async run<E extends ClientEventName>(

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { CacheService } from '#src/infra/cache/cache.service.js';
 import type { AppConfig } from '#src/infra/config/app-config.js';
+import { configSlice } from '#src/infra/config/config-slice.js';
 import { RedisKeys } from '#src/infra/redis/redis-keys.js';
 import { ProfileWatchers } from './profile-watchers.js';
 import type { PublicProfile } from './user.presenter.js';
@@ -9,9 +9,11 @@ import type { PublicProfile } from './user.presenter.js';
 /** `GET /users/me`, cached as a whole response by its route (see users.controller.ts). */
 export const meResponse = {
   cache: 'user-me',
-  ttlSeconds: (config: ConfigService<AppConfig, true>) => config.get('USER_PROFILE_CACHE_TTL_SECONDS', { infer: true }),
+  ttlSeconds: (settings: AppConfig) => settings.USER_PROFILE_CACHE_TTL_SECONDS,
   key: (userId: string) => RedisKeys.userMe(userId),
 };
+
+export class UserCacheSettings extends configSlice('USER_PROFILE_CACHE_TTL_SECONDS') {}
 
 /** The cached views of users, and what a change to a user makes stale. */
 @Injectable()
@@ -21,9 +23,9 @@ export class UserCache {
   constructor(
     private readonly cache: CacheService,
     private readonly watchers: ProfileWatchers,
-    config: ConfigService<AppConfig, true>,
+    settings: UserCacheSettings,
   ) {
-    this.profileTtlSeconds = config.get('USER_PROFILE_CACHE_TTL_SECONDS', { infer: true });
+    this.profileTtlSeconds = settings.USER_PROFILE_CACHE_TTL_SECONDS;
   }
 
   profile(userId: string, load: () => Promise<PublicProfile | null>) {

@@ -52,7 +52,7 @@ class CacheProbeController {
   @Get('mine')
   @CachedResponse({
     cache: 'probe-mine',
-    ttlSeconds: (config) => config.get('USER_PROFILE_CACHE_TTL_SECONDS', { infer: true }),
+    ttlSeconds: (settings) => settings.USER_PROFILE_CACHE_TTL_SECONDS,
     key: (request) => redisKey('test', 'mine', request.auth!.userId),
   })
   mine(@Caller() caller: AuthContext) {

@@ -1,14 +1,11 @@
-import type { ConfigService } from '@nestjs/config';
-import { ConversationCache } from '#src/conversations/conversation-cache.js';
+import { ConversationCache, ConversationCacheSettings } from '#src/conversations/conversation-cache.js';
 import type { MembersRepository } from '#src/conversations/members.repository.js';
 import type { CacheService } from '#src/infra/cache/cache.service.js';
-import type { AppConfig } from '#src/infra/config/app-config.js';
 import { RedisKeys } from '#src/infra/redis/redis-keys.js';
-import { NotificationCache } from '#src/notifications/notification-cache.js';
+import { NotificationCache, NotificationCacheSettings } from '#src/notifications/notification-cache.js';
 import { ProfileWatchers } from '#src/users/profile-watchers.js';
-import { UserCache } from '#src/users/user-cache.js';
-
-const config = { get: () => 60 } as unknown as ConfigService<AppConfig, true>;
+import { UserCache, UserCacheSettings } from '#src/users/user-cache.js';
+import { settingsSlice } from '../support/unit/test-service.js';
 
 /** A CacheService that records the keys of each invalidation. */
 function recordingCache() {
@@ -33,9 +30,14 @@ describe('what each write makes stale', () => {
   const setUp = () => {
     const recorded = recordingCache();
     const watchers = new ProfileWatchers();
-    const conversations = new ConversationCache(recorded.cache, members, watchers, config);
-    const users = new UserCache(recorded.cache, watchers, config);
-    const notifications = new NotificationCache(recorded.cache, config);
+    const conversations = new ConversationCache(
+      recorded.cache,
+      members,
+      watchers,
+      settingsSlice(ConversationCacheSettings),
+    );
+    const users = new UserCache(recorded.cache, watchers, settingsSlice(UserCacheSettings));
+    const notifications = new NotificationCache(recorded.cache, settingsSlice(NotificationCacheSettings));
     return { ...recorded, conversations, users, notifications };
   };
 

@@ -41,3 +41,11 @@ describe('every environment variable the code reads is documented', () => {
     expect(documentedInExample.filter((name) => !variables.includes(name))).toEqual([]);
   });
 });
+
+describe('settings are read through configuration slices', () => {
+  // ConfigService.get takes any setting's name: a class reading through it hides what it depends on.
+  it('no source file reads a setting by name', () => {
+    const readByName = sourceFiles('src').filter((file) => /config\.get\(|@nestjs\/config/i.test(read(file)));
+    expect(readByName).toEqual([]);
+  });
+});

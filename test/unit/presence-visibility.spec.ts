@@ -1,11 +1,10 @@
 import { jest } from '@jest/globals';
-import type { ConfigService } from '@nestjs/config';
 import type { ChatEvents } from '#src/common/events/chat-events.js';
-import type { AppConfig } from '#src/infra/config/app-config.js';
 import { hiddenPresence, toPresenceView } from '#src/presence/presence.presenter.js';
 import type { PresenceRepository, PresenceSubject } from '#src/presence/presence.repository.js';
-import { PresenceService } from '#src/presence/presence.service.js';
+import { PresenceService, PresenceSettings } from '#src/presence/presence.service.js';
 import type { PresenceStore } from '#src/presence/presence.store.js';
+import { settingsSlice } from '../support/unit/test-service.js';
 
 const [viewer, contact, stranger, unknown] = ['viewer', 'contact', 'stranger', 'unknown'];
 const seen = new Date('2026-11-30T10:00:00.000Z');
@@ -18,9 +17,8 @@ function presenceOver(subjects: Record<string, PresenceSubject>, sockets: Record
     subjectsFor: (_viewerId: string, ids: string[]) =>
       Promise.resolve(new Map(ids.filter((id) => subjects[id]).map((id) => [id, subjects[id]]))),
   } as unknown as PresenceRepository;
-  const settings: Partial<AppConfig> = { PRESENCE_TTL_SECONDS: 90, PRESENCE_HEARTBEAT_SECONDS: 30 };
-  const config = { get: (key: keyof AppConfig) => settings[key] } as ConfigService<AppConfig, true>;
-  return { service: new PresenceService(store, users, {} as ChatEvents, config), socketCounts };
+  const settings = settingsSlice(PresenceSettings, { PRESENCE_TTL_SECONDS: 90, PRESENCE_HEARTBEAT_SECONDS: 30 });
+  return { service: new PresenceService(store, users, {} as ChatEvents, settings), socketCounts };
 }
 
 describe('presence as a viewer sees it', () => {

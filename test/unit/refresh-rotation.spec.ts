@@ -4,7 +4,7 @@ import { SessionsService } from '#src/auth/sessions.service.js';
 import { TokensService } from '#src/auth/tokens.service.js';
 import type { Session } from '#src/generated/prisma/client.js';
 import { aSession, T0 } from '../support/unit/records.js';
-import { newTestService, settings } from '../support/unit/test-service.js';
+import { newTestService } from '../support/unit/test-service.js';
 
 const START = T0.getTime();
 
@@ -13,13 +13,12 @@ const START = T0.getTime();
  * memory. `race` makes a refresh elsewhere commit between this one's read and its write.
  */
 async function refreshing(graceSeconds: number) {
-  const config = settings({ REFRESH_REUSE_GRACE_SECONDS: graceSeconds, JWT_SECRET: 'k'.repeat(32) });
+  const settings = { REFRESH_REUSE_GRACE_SECONDS: graceSeconds, JWT_SECRET: 'k'.repeat(32) };
   const row = aSession({ expiresAt: new Date(START + 86_400_000) });
   let raceWith: (() => void) | undefined;
   const { subject, fakes } = await newTestService(
     AuthService,
     {
-      ConfigService: config,
       JwtService: { sign: () => 'access-token' },
       SessionRepository: {
         findById: (id: string) =>
@@ -39,9 +38,13 @@ async function refreshing(graceSeconds: number) {
       SessionStateService: { markRevoked: () => Promise.resolve() },
       AuthMetrics: { refreshReused: () => undefined },
     },
-    { real: [SessionsService, TokensService] },
+    { real: [SessionsService, TokensService], settings },
   );
-  const { subject: tokens } = await newTestService(TokensService, { ConfigService: config });
+  const { subject: tokens } = await newTestService(
+    TokensService,
+    {},
+    { settings: { JWT_SECRET: settings.JWT_SECRET } },
+  );
   return {
     auth: subject,
     row,

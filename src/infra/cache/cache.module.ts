@@ -1,13 +1,13 @@
 import { Global, Module } from '@nestjs/common';
 import { CacheFailoverWatch } from './cache-failover.watch.js';
 import { CacheMetrics } from './cache.metrics.js';
-import { CacheService } from './cache.service.js';
+import { CacheService, CacheSettings } from './cache.service.js';
 import { CachedResponseInterceptor } from './cached-response.interceptor.js';
 import { RebuildLock } from './rebuild-lock.js';
 
 @Global()
 @Module({
-  providers: [CacheService, CacheMetrics, RebuildLock, CachedResponseInterceptor, CacheFailoverWatch],
+  providers: [CacheService, CacheSettings, CacheMetrics, RebuildLock, CachedResponseInterceptor, CacheFailoverWatch],
   exports: [CacheService, CacheMetrics, CachedResponseInterceptor],
 })
 export class CacheModule {}

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import type { Redis } from 'ioredis';
 import { pack, unpack } from 'msgpackr';
-import type { AppConfig } from '#src/infra/config/app-config.js';
+import { configSlice } from '#src/infra/config/config-slice.js';
 import { CACHE_AREA_PATTERNS, RedisKeys, areaPatternOf } from '#src/infra/redis/redis-keys.js';
 import { dataNodes, together } from '#src/infra/redis/redis-nodes.js';
 import { REDIS } from '#src/infra/redis/redis.tokens.js';
@@ -51,6 +50,8 @@ type Lookup<T> = { state: 'hit'; value: T } | { state: 'miss'; fence: string } |
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+export class CacheSettings extends configSlice('CACHE_ENABLED') {}
+
 /**
  * Cache-aside over Redis, values in msgpack. Redis only ever speeds reads up: when it fails or is
  * slow, reads load from the source and skip the cache.
@@ -79,9 +80,9 @@ export class CacheService implements OnModuleDestroy {
     @Inject(REDIS) private readonly redis: Redis,
     private readonly lock: RebuildLock,
     private readonly metrics: CacheMetrics,
-    config: ConfigService<AppConfig, true>,
+    settings: CacheSettings,
   ) {
-    this.enabled = config.get('CACHE_ENABLED', { infer: true });
+    this.enabled = settings.CACHE_ENABLED;
     redis.defineCommand('cacheInvalidate', { numberOfKeys: 2, lua: INVALIDATE_SCRIPT });
     redis.defineCommand('cacheStore', { numberOfKeys: 2, lua: STORE_SCRIPT });
     this.commands = redis as unknown as Commands;

@@ -1,5 +1,4 @@
 import { SetMetadata, UseInterceptors, applyDecorators } from '@nestjs/common';
-import type { ConfigService } from '@nestjs/config';
 import type { AuthenticatedRequest } from '#src/common/auth/auth-context.js';
 import type { AppConfig } from '#src/infra/config/app-config.js';
 import { CACHED_RESPONSE, CachedResponseInterceptor } from './cached-response.interceptor.js';
@@ -7,7 +6,7 @@ import { CACHED_RESPONSE, CachedResponseInterceptor } from './cached-response.in
 export interface CachedResponseOptions {
   /** Names the cache in metrics (`user-profile`). */
   cache: string;
-  ttlSeconds: (config: ConfigService<AppConfig, true>) => number;
+  ttlSeconds: (settings: AppConfig) => number;
   /**
    * The Redis key of this response, built with `RedisKeys`. The key alone decides who may be served
    * it: a route whose answer depends on the caller MUST include `request.auth.userId`, or one user's

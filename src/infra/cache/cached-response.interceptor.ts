@@ -1,10 +1,17 @@
-import { Injectable, Logger, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
 import { lastValueFrom, of, type Observable } from 'rxjs';
 import type { AuthenticatedRequest } from '#src/common/auth/auth-context.js';
 import type { AppConfig } from '#src/infra/config/app-config.js';
+import { APP_CONFIG } from '#src/infra/config/config-slice.js';
 import type { CachedResponseOptions } from './cached-response.decorator.js';
 import { CacheService } from './cache.service.js';
 
@@ -19,7 +26,8 @@ export class CachedResponseInterceptor implements NestInterceptor {
   constructor(
     private readonly reflector: Reflector,
     private readonly cache: CacheService,
-    private readonly config: ConfigService<AppConfig, true>,
+    // A route's TTL may come from any setting: no slice of the interceptor can know which.
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {

@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
-import { PrismaService } from './prisma.service.js';
+import { DatabaseSettings, PrismaService } from './prisma.service.js';
 
 @Global()
-@Module({ providers: [PrismaService], exports: [PrismaService] })
+@Module({ providers: [PrismaService, DatabaseSettings], exports: [PrismaService] })
 export class PrismaModule {}

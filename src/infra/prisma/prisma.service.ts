@@ -1,9 +1,10 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import type { AppConfig } from '#src/infra/config/app-config.js';
+import { configSlice } from '#src/infra/config/config-slice.js';
 import { PrismaClient } from '#src/generated/prisma/client.js';
+
+export class DatabaseSettings extends configSlice('DATABASE_URL', 'DATABASE_POOL_MAX', 'DATABASE_CONNECT_TIMEOUT_MS') {}
 
 /**
  * The one Prisma client of the process, on a bounded pg pool. Connecting fails after
@@ -14,11 +15,11 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
   private readonly logger = new Logger(PrismaService.name);
   private readonly pool: pg.Pool;
 
-  constructor(config: ConfigService<AppConfig, true>) {
+  constructor(settings: DatabaseSettings) {
     const pool = new pg.Pool({
-      connectionString: config.get('DATABASE_URL', { infer: true }),
-      max: config.get('DATABASE_POOL_MAX', { infer: true }),
-      connectionTimeoutMillis: config.get('DATABASE_CONNECT_TIMEOUT_MS', { infer: true }),
+      connectionString: settings.DATABASE_URL,
+      max: settings.DATABASE_POOL_MAX,
+      connectionTimeoutMillis: settings.DATABASE_CONNECT_TIMEOUT_MS,
       idleTimeoutMillis: 30_000,
     });
     super({ adapter: new PrismaPg(pool) });

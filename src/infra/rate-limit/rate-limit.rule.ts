@@ -1,14 +1,27 @@
 import type { FastifyRequest } from 'fastify';
-import type { AppConfig } from '#src/infra/config/app-config.js';
+import { configSlice } from '#src/infra/config/config-slice.js';
 
-/** The names of the settings whose values are numbers. */
-export type NumericSetting = { [K in keyof AppConfig]-?: AppConfig[K] extends number ? K : never }[keyof AppConfig];
+/** The settings that size rate limits (operators tune those). */
+export class RateLimitSettings extends configSlice(
+  'MESSAGES_PER_MINUTE_PER_USER',
+  'MESSAGE_CHANGES_PER_MINUTE_PER_USER',
+  'REACTIONS_PER_MINUTE_PER_USER',
+  'READ_MARKS_PER_MINUTE_PER_USER',
+  'CONVERSATIONS_PER_MINUTE_PER_USER',
+  'MEMBER_CHANGES_PER_MINUTE_PER_USER',
+  'ACCOUNT_CHANGES_PER_MINUTE_PER_USER',
+  'PRESENCE_READS_PER_MINUTE_PER_USER',
+  'SYNCS_PER_MINUTE_PER_USER',
+  'TYPING_EVENTS_PER_MINUTE_PER_USER',
+) {}
+
+export type RateLimitSetting = keyof RateLimitSettings;
 
 export interface RateLimitRule {
   /** Names the limit in keys and metrics (`login-ip`). */
   name: string;
-  /** A fixed number, or the name of the setting that holds it (operators tune those). */
-  limit: number | NumericSetting;
+  /** A fixed number, or the name of the setting that holds it. */
+  limit: number | RateLimitSetting;
   windowMs: number;
   /** Who is counted: defaults to the client address (`request.clientAddress`, under TRUST_PROXY). */
   by?: (request: FastifyRequest) => string | undefined;

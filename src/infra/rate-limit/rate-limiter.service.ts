@@ -1,13 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import type { Redis } from 'ioredis';
 import { Counter } from 'prom-client';
-import type { AppConfig } from '#src/infra/config/app-config.js';
 import { MetricsService } from '#src/infra/metrics/metrics.service.js';
 import { RedisKeys } from '#src/infra/redis/redis-keys.js';
 import { REDIS } from '#src/infra/redis/redis.tokens.js';
-import type { RateLimitRule } from './rate-limit.rule.js';
+import { RateLimitSettings, type RateLimitRule } from './rate-limit.rule.js';
 import { failedOpen, fromWindowReply, type RateLimitResult, type WindowReply } from './rate-limit-result.js';
 
 export type { RateLimitResult } from './rate-limit-result.js';
@@ -64,7 +62,7 @@ export class RateLimiter {
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     metrics: MetricsService,
-    private readonly config: ConfigService<AppConfig, true>,
+    private readonly settings: RateLimitSettings,
   ) {
     redis.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
     this.hitCommand = (redis as unknown as { rateLimitHit: HitCommand }).rateLimitHit.bind(redis);
@@ -91,7 +89,7 @@ export class RateLimiter {
 
   /** Counts one hit of a declared rule for `subject`, with the rule's limit as configured. */
   hitRule(rule: RateLimitRule, subject: string): Promise<RateLimitResult> {
-    const limit = typeof rule.limit === 'number' ? rule.limit : this.config.get(rule.limit, { infer: true });
+    const limit = typeof rule.limit === 'number' ? rule.limit : this.settings[rule.limit];
     return this.hit(rule.name, subject, limit, rule.windowMs);
   }
 

@@ -1,11 +1,11 @@
 import type { AuthenticatedRequest } from '#src/common/auth/auth-context.js';
-import type { NumericSetting, RateLimitRule } from './rate-limit.rule.js';
+import type { RateLimitRule, RateLimitSetting } from './rate-limit.rule.js';
 
 /** Who a per-user limit counts, the same from a REST request as from a socket, so both share one budget. */
 export const userSubject = (userId: string) => `user:${userId}`;
 
 /** A limit per signed-in user over a sliding minute, sized by a setting. */
-export function perUserPerMinute(name: string, limit: NumericSetting): RateLimitRule {
+export function perUserPerMinute(name: string, limit: RateLimitSetting): RateLimitRule {
   return {
     name,
     limit,

@@ -1,7 +1,6 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import type { Redis } from 'ioredis';
-import type { AppConfig } from '#src/infra/config/app-config.js';
+import { configSlice } from '#src/infra/config/config-slice.js';
 import {
   closeRedisClient,
   createRedisClient,
@@ -11,50 +10,55 @@ import {
 import { redisTopology } from './redis-topology.js';
 import { REDIS, REDIS_PUBLISHER, REDIS_SUBSCRIBER } from './redis.tokens.js';
 
-function settings(config: ConfigService<AppConfig, true>): RedisClientSettings {
-  const topology = redisTopology({
-    REDIS_URL: config.get('REDIS_URL', { infer: true }),
-    REDIS_SENTINELS: config.get('REDIS_SENTINELS', { infer: true }),
-    REDIS_SENTINEL_NAME: config.get('REDIS_SENTINEL_NAME', { infer: true }),
-    REDIS_CLUSTER_NODES: config.get('REDIS_CLUSTER_NODES', { infer: true }),
-  });
+class RedisSettings extends configSlice(
+  'REDIS_URL',
+  'REDIS_SENTINELS',
+  'REDIS_SENTINEL_NAME',
+  'REDIS_CLUSTER_NODES',
+  'REDIS_COMMAND_TIMEOUT_MS',
+  'REDIS_CONNECT_TIMEOUT_MS',
+) {}
+
+function clientSettings(settings: RedisSettings): RedisClientSettings {
+  const topology = redisTopology(settings);
   // The runtime starts an embedded Redis whenever none is configured, so there always is one here.
   if (!topology) throw new Error('No Redis configured: set REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES');
   return {
     topology,
-    commandTimeoutMs: config.get('REDIS_COMMAND_TIMEOUT_MS', { infer: true }),
-    connectTimeoutMs: config.get('REDIS_CONNECT_TIMEOUT_MS', { infer: true }),
+    commandTimeoutMs: settings.REDIS_COMMAND_TIMEOUT_MS,
+    connectTimeoutMs: settings.REDIS_CONNECT_TIMEOUT_MS,
   };
 }
 
 @Global()
 @Module({
   providers: [
+    RedisSettings,
     {
       provide: REDIS,
-      inject: [ConfigService],
-      useFactory: async (config: ConfigService<AppConfig, true>) => {
-        const client = createRedisClient(settings(config), 'command');
-        await waitUntilReady(client, config.get('REDIS_CONNECT_TIMEOUT_MS', { infer: true }));
+      inject: [RedisSettings],
+      useFactory: async (settings: RedisSettings) => {
+        const client = createRedisClient(clientSettings(settings), 'command');
+        await waitUntilReady(client, settings.REDIS_CONNECT_TIMEOUT_MS);
         return client;
       },
     },
     {
       provide: REDIS_PUBLISHER,
-      inject: [ConfigService],
-      useFactory: async (config: ConfigService<AppConfig, true>) => {
-        const client = createRedisClient(settings(config), 'publisher');
-        await waitUntilReady(client, config.get('REDIS_CONNECT_TIMEOUT_MS', { infer: true }));
+      inject: [RedisSettings],
+      useFactory: async (settings: RedisSettings) => {
+        const client = createRedisClient(clientSettings(settings), 'publisher');
+        await waitUntilReady(client, settings.REDIS_CONNECT_TIMEOUT_MS);
         return client;
       },
     },
     {
       provide: REDIS_SUBSCRIBER,
-      inject: [ConfigService],
+      inject: [RedisSettings],
       // Connected before the socket adapter subscribes, so no event of the first moments is missed.
-      useFactory: async (config: ConfigService<AppConfig, true>) => {
-        const client = createRedisClient(settings(config), 'subscriber');
-        await waitUntilReady(client, config.get('REDIS_CONNECT_TIMEOUT_MS', { infer: true }));
+      useFactory: async (settings: RedisSettings) => {
+        const client = createRedisClient(clientSettings(settings), 'subscriber');
+        await waitUntilReady(client, settings.REDIS_CONNECT_TIMEOUT_MS);
         return client;
       },
     },

@@ -27,8 +27,6 @@ afterEach(() => {
 
 const READY_MADE = Symbol('ready-made fake');
 
-/** Marks a fake the harness hands over as it is, instead of a strict fake of its members. */
-export const readyMade = <T extends object>(fake: T): T => Object.assign(fake, { [READY_MADE]: true });
 export const isReadyMade = (fake: object): boolean => READY_MADE in fake;
 
 const isMock = (value: unknown): value is jest.Mock => typeof value === 'function' && 'mock' in value;
