@@ -4,7 +4,7 @@ import { PrismaService } from '#src/infra/prisma/prisma.service.js';
 import { NotificationsRepository } from '#src/notifications/notifications.repository.js';
 import { bearer, register, type SignedIn } from '../support/auth-client.js';
 import { chat, expectStatus } from '../support/chat-client.js';
-import { collect, connectSocket, type ClientSocket } from '../support/socket-client.js';
+import { collect, socketsClosedAfterEach } from '../support/socket-client.js';
 import { startTwoTestApps, type TestApp } from '../support/test-app.js';
 
 interface Notification {
@@ -22,16 +22,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('notifications over two instances', () => {
   let one: TestApp;
   let two: TestApp;
-  const sockets: ClientSocket[] = [];
+  const { connect } = socketsClosedAfterEach();
   beforeAll(async () => ([one, two] = await startTwoTestApps()));
-  afterEach(() => sockets.splice(0).forEach((socket) => socket.close()));
   afterAll(() => Promise.all([one.close(), two.close()]));
 
-  const connect = async (t: TestApp, who: SignedIn) => {
-    const socket = await connectSocket(t.baseUrl, who.accessToken);
-    sockets.push(socket);
-    return socket;
-  };
   const notifications = async (t: TestApp, who: SignedIn, query = '') =>
     expectStatus<{ items: Notification[]; nextCursor: string | null }>(
       await t.request('GET', `/api/v1/notifications${query}`, { headers: bearer(who.accessToken) }),

@@ -1,25 +1,20 @@
 import { register } from '../support/auth-client.js';
 import { chat, expectStatus } from '../support/chat-client.js';
-import { collect, connectSocket, request, type ClientSocket } from '../support/socket-client.js';
+import { collect, request, socketsClosedAfterEach } from '../support/socket-client.js';
 import { startTwoTestApps, type TestApp } from '../support/test-app.js';
 
 describe('read events', () => {
   let one: TestApp;
   let two: TestApp;
-  const sockets: ClientSocket[] = [];
+  const { connect } = socketsClosedAfterEach();
   beforeAll(async () => ([one, two] = await startTwoTestApps()));
-  afterEach(() => sockets.splice(0).forEach((socket) => socket.close()));
   afterAll(() => Promise.all([one.close(), two.close()]));
 
   it('go out only when a read mark moves, over REST and conversation.read alike', async () => {
     const [ann, bob] = [await register(one), await register(one)];
     const id = expectStatus<{ id: string }>(await chat(one, ann).createGroup('reads', [bob]), 201).id;
     for (const body of ['one', 'two', 'three']) expectStatus(await chat(one, ann).send(id, body), 201);
-    const [annSocket, bobSocket] = [
-      await connectSocket(two.baseUrl, ann.accessToken),
-      await connectSocket(one.baseUrl, bob.accessToken),
-    ];
-    sockets.push(annSocket, bobSocket);
+    const [annSocket, bobSocket] = [await connect(two, ann), await connect(one, bob)];
     const reads = collect(annSocket, 'read');
 
     expect(expectStatus(await chat(one, bob).read(id, 2), 200)).toEqual({
@@ -65,8 +60,7 @@ describe('read events', () => {
     const [ann, bob] = [await register(one), await register(one)];
     const id = expectStatus<{ id: string }>(await chat(one, ann).createGroup('race', [bob]), 201).id;
     for (const body of ['one', 'two']) expectStatus(await chat(one, ann).send(id, body), 201);
-    const annSocket = await connectSocket(one.baseUrl, ann.accessToken);
-    sockets.push(annSocket);
+    const annSocket = await connect(one, ann);
     const reads = collect(annSocket, 'read');
 
     const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => chat(i % 2 ? two : one, bob).read(id, 2)));
