@@ -56,20 +56,23 @@ async function insertConversations(client, conversations) {
     });
   }
   await client.query(
-    `INSERT INTO conversations (id, type, title, direct_key, last_seq, version, member_count, created_by_id, created_at, updated_at)
-     SELECT c.id, c.type::"ConversationType", c.title, c.direct_key, c.messages, c.messages, c.member_count, c.creator,
-            now() - interval '40 days', now()
-     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::uuid[])
-          AS c(id, type, title, direct_key, messages, member_count, creator)`,
+    `INSERT INTO conversations (id, type, title, last_seq, version, member_count, created_by_id, created_at, updated_at)
+     SELECT c.id, c.type, c.title, c.messages, c.messages, c.member_count, c.creator, now() - interval '40 days', now()
+     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::int[], $6::uuid[])
+          AS c(id, type, title, messages, member_count, creator)`,
     [
       conversations.map((c) => c.id),
       conversations.map((c) => c.type),
       conversations.map((c) => (c.type === 'group' ? `Bench group ${c.index}` : null)),
-      conversations.map((c) => (c.type === 'direct' ? directKey(c.members) : null)),
       conversations.map((c) => c.messages),
       conversations.map((c) => c.members.length),
       conversations.map((c) => benchId('user', c.members[0])),
     ],
+  );
+  const directs = conversations.filter((c) => c.type === 'direct');
+  await client.query(
+    `INSERT INTO direct_pairs (pair_key, conversation_id) SELECT * FROM unnest($1::text[], $2::uuid[])`,
+    [directs.map((c) => directKey(c.members)), directs.map((c) => c.id)],
   );
   await client.query(
     `CREATE TEMP TABLE bench_member_order AS
@@ -80,7 +83,7 @@ async function insertConversations(client, conversations) {
   await client.query(
     `INSERT INTO conversation_members (conversation_id, user_id, role, last_read_seq, joined_at)
      SELECT m.conversation_id, m.user_id,
-            (CASE WHEN c.type = 'group' AND m.ord = 0 THEN 'owner' ELSE 'member' END)::"MemberRole",
+            CASE WHEN c.type = 'group' AND m.ord = 0 THEN 'owner' ELSE 'member' END,
             greatest(0, c.last_seq - abs(hashtext(m.user_id::text || c.id::text)) % 6),
             c.created_at + m.ord * interval '1 second'
      FROM bench_member_order m JOIN conversations c ON c.id = m.conversation_id`,

@@ -1,4 +1,8 @@
-import type { ConversationType, MemberRole, MemberStatus } from '#src/generated/prisma/client.js';
+// The values the CHECK constraints of these text columns allow (the schema has no enums: see schema.prisma).
+export type ConversationType = 'direct' | 'group';
+export type MemberRole = 'owner' | 'admin' | 'member';
+/** A member's answer to a message request; everyone else is `accepted` from the start. */
+export type MemberStatus = 'pending' | 'accepted' | 'declined';
 
 /** What every conversation route checks first: who is a member, with which role and status. Cached. */
 export interface ConversationMeta {

@@ -1,5 +1,5 @@
-import type { ConversationType, MemberRole, MemberStatus } from '#src/generated/prisma/client.js';
 import type { ConversationSummary } from './conversation.events.js';
+import type { ConversationType, MemberRole, MemberStatus } from './conversation-meta.js';
 import type { ConversationEntryRow, MemberRow } from './conversations.repository.js';
 import type { MessageView } from './message.presenter.js';
 

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { Prisma, type ConversationType, type MemberRole, type MemberStatus } from '#src/generated/prisma/client.js';
+import { Prisma } from '#src/generated/prisma/client.js';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
-import type { ConversationMeta } from './conversation-meta.js';
+import type { ConversationMeta, ConversationType, MemberRole, MemberStatus } from './conversation-meta.js';
 import { MESSAGE_COLUMNS } from './message-columns.js';
 import type { MessageSource } from './message.presenter.js';
 
@@ -61,32 +62,32 @@ export class ConversationsRepository {
         },
       },
     });
-    return row && { ...row, createdAt: row.createdAt.toISOString() };
+    // The columns' CHECK constraints hold them to these values.
+    return row && ({ ...row, createdAt: row.createdAt.toISOString() } as ConversationMeta);
   }
 
-  async findDirectId(directKey: string): Promise<string | null> {
-    const row = await this.prisma.conversation.findUnique({ where: { directKey }, select: { id: true } });
-    return row?.id ?? null;
+  async findDirectId(pairKey: string): Promise<string | null> {
+    const row = await this.prisma.directPair.findUnique({ where: { pairKey }, select: { conversationId: true } });
+    return row?.conversationId ?? null;
   }
 
-  /** Throws Prisma's P2002 when the pair already has its conversation. */
-  async createDirect(
-    directKey: string,
-    creatorId: string,
-    otherId: string,
-    otherStatus: MemberStatus,
-  ): Promise<string> {
-    const row = await this.prisma.conversation.create({
-      data: {
-        type: 'direct',
-        directKey,
-        createdById: creatorId,
-        memberCount: 2,
-        members: { create: [{ userId: creatorId }, { userId: otherId, status: otherStatus }] },
-      },
-      select: { id: true },
-    });
-    return row.id;
+  /** Throws Prisma's P2002 when the pair already has its conversation: then nothing is stored. */
+  async createDirect(pairKey: string, creatorId: string, otherId: string, otherStatus: MemberStatus): Promise<string> {
+    const id = randomUUID();
+    await this.prisma.$transaction([
+      this.prisma.directPair.create({ data: { pairKey, conversationId: id } }),
+      this.prisma.conversation.create({
+        data: {
+          id,
+          type: 'direct',
+          createdById: creatorId,
+          memberCount: 2,
+          members: { create: [{ userId: creatorId }, { userId: otherId, status: otherStatus }] },
+        },
+        select: { id: true },
+      }),
+    ]);
+    return id;
   }
 
   async createGroup(title: string, ownerId: string, memberIds: string[]): Promise<string> {
@@ -151,18 +152,24 @@ export class ConversationsRepository {
       SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE (m.conversation_id, m.seq) IN (${pairs})`;
   }
 
-  /** The first `perConversation` members of each conversation by join time, with their profiles, in one query. */
+  /**
+   * The first `perConversation` members of each conversation by join time, with their profiles, in
+   * one query. Numbered per conversation (not a `LATERAL … LIMIT` per id, which Citus cannot run on
+   * the shards), and read through the (conversation_id, joined_at) index.
+   */
   firstMembers(conversationIds: string[], perConversation: number): Promise<MemberRow[]> {
     if (conversationIds.length === 0) return Promise.resolve([]);
     return this.prisma.$queryRaw<MemberRow[]>`
       SELECT f.conversation_id AS "conversationId", f.user_id AS "userId", f.role, u.username,
              u.display_name AS "displayName", u.avatar_url AS "avatarUrl", u.deleted_at AS "deletedAt"
-      FROM unnest(${conversationIds}::uuid[]) AS wanted(id)
-      CROSS JOIN LATERAL (
-        SELECT conversation_id, user_id, role, joined_at FROM conversation_members
-        WHERE conversation_id = wanted.id ORDER BY joined_at, user_id LIMIT ${perConversation}
+      FROM (
+        SELECT conversation_id, user_id, role, joined_at,
+               row_number() OVER (PARTITION BY conversation_id ORDER BY joined_at, user_id) AS place
+        FROM conversation_members
+        WHERE conversation_id = ANY(${conversationIds}::uuid[])
       ) f
       JOIN users u ON u.id = f.user_id
+      WHERE f.place <= ${perConversation}
       ORDER BY f.conversation_id, f.joined_at, f.user_id`;
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { MemberRole, MemberStatus } from '#src/generated/prisma/client.js';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
+import type { MemberRole, MemberStatus } from './conversation-meta.js';
 
 export interface ReadMark {
   lastSeq: number;
@@ -55,6 +55,7 @@ export class MembersRepository {
       await tx.conversation.update({ where: { id: conversationId }, data: { memberCount: { decrement: 1 } } });
       const owner = await tx.conversationMember.findFirst({ where: { conversationId, role: 'owner' } });
       if (!owner) {
+        // `admin` sorts before `member`, and no owner is left to sort after them.
         const heir = await tx.conversationMember.findFirst({
           where: { conversationId },
           orderBy: [{ role: 'asc' }, { joinedAt: 'asc' }, { userId: 'asc' }],

@@ -5,7 +5,6 @@ export const MESSAGE_ERROR_CODES = [
   'MESSAGE_DELETED',
   'NOT_MESSAGE_AUTHOR',
   'REACTION_LIMIT',
-  'CLIENT_MESSAGE_ID_REUSED',
 ] as const;
 export type MessageErrorCode = (typeof MESSAGE_ERROR_CODES)[number];
 
@@ -28,8 +27,3 @@ export const reactionLimit = (maxDistinct: number) =>
     'REACTION_LIMIT',
     `A message carries at most ${maxDistinct} different reactions; add one of those already there`,
   );
-
-export const clientMessageIdReused = () =>
-  new AppError(409, 'CLIENT_MESSAGE_ID_REUSED', 'You already used this clientMessageId in another conversation', [
-    { field: 'clientMessageId', message: 'clientMessageId is already used by another of your messages' },
-  ]);

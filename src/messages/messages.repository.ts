@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '#src/generated/prisma/client.js';
 import { MESSAGE_COLUMNS } from '#src/conversations/message-columns.js';
@@ -15,6 +16,15 @@ export interface NewMessage {
 }
 
 type ChangeRow = MessageRecord & { lastSeq: number };
+
+/** What `send_message` returns: the message as JSON (times as ISO text, the version as text), and whether it is new. */
+type SentMessage = Omit<MessageRecord, 'createdAt' | 'editedAt' | 'deletedAt' | 'version'> & {
+  createdAt: string;
+  editedAt: string | null;
+  deletedAt: string | null;
+  version: string;
+  created: boolean;
+};
 const toChange = ({ lastSeq, ...message }: ChangeRow): MessageChange => ({ message, isLast: message.seq === lastSeq });
 
 /**
@@ -27,56 +37,41 @@ export class MessagesRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * Stores a message under the next seq, and moves the sender's read mark to it, in one statement,
-   * unless the sender already stored one with this `clientMessageId`: then nothing changes and that
-   * one is returned (`created: false`), so a send costs one round trip, retries included. Two copies
-   * racing each other both find none; the second then fails on the unique index, seq increment
-   * included, and the caller reads the first. Null when the sender is not a member once the
-   * conversation is locked: membership is checked here, against rows no concurrent removal can
-   * still change, whatever the caller's view of it was.
+   * Stores a message under the next seq, and moves the sender's read mark to it, unless the sender
+   * already stored one with this `clientMessageId` in this conversation: then nothing changes and
+   * that one is returned (`created: false`). Null when the sender is not a member once the
+   * conversation is locked: membership is checked against rows no concurrent removal can still
+   * change, whatever the caller's view of it was. One call of the `send_message` function (see its
+   * migration): one round trip, and on Citus run whole on the node that holds the conversation.
    */
   async insertOnce(message: NewMessage): Promise<{ record: MessageRecord; created: boolean } | null> {
-    // The conversation row is locked first, as every membership change does: the sender's member row
-    // is then updated after any removal of it committed, and found gone (the statement's snapshot
-    // alone would still show it). No member row, no seq increment, no message.
-    const [row] = await this.prisma.$queryRaw<(MessageRecord & { created: boolean })[]>`
-      WITH existing AS (
-        SELECT ${MESSAGE_COLUMNS} FROM messages m
-        WHERE m.sender_id = ${message.senderId}::uuid AND m.client_message_id = ${message.clientMessageId}::uuid
-      ), locked AS MATERIALIZED (
-        SELECT id, last_seq FROM conversations
-        WHERE id = ${message.conversationId}::uuid AND NOT EXISTS (SELECT 1 FROM existing)
-        FOR UPDATE
-      ), sender_read AS (
-        UPDATE conversation_members SET last_read_seq = locked.last_seq + 1
-        FROM locked
-        WHERE conversation_id = locked.id AND user_id = ${message.senderId}::uuid
-        RETURNING user_id
-      ), bumped AS (
-        UPDATE conversations SET last_seq = last_seq + 1, version = version + 1, last_activity_at = now()
-        WHERE id = ${message.conversationId}::uuid AND EXISTS (SELECT 1 FROM sender_read)
-        RETURNING last_seq, version
-      ), m AS (
-        INSERT INTO messages (id, conversation_id, seq, sender_id, client_message_id, body, reply_to_id,
-                              attachments, created_version, version)
-        SELECT gen_random_uuid(), ${message.conversationId}::uuid, bumped.last_seq, ${message.senderId}::uuid,
-               ${message.clientMessageId}::uuid, ${message.body}, ${message.replyToId}::uuid,
-               ${JSON.stringify(message.attachments)}::jsonb, bumped.version, bumped.version
-        FROM bumped
-        RETURNING *
-      )
-      SELECT ${MESSAGE_COLUMNS}, true AS created FROM m
-      UNION ALL
-      SELECT existing.*, false AS created FROM existing`;
-    if (!row) return null;
-    const { created, ...record } = row;
-    return { record, created };
+    const [row] = await this.prisma.$queryRaw<{ sent: SentMessage | null }[]>`
+      SELECT send_message(${message.conversationId}::uuid, ${randomUUID()}::uuid, ${message.senderId}::uuid,
+                          ${message.clientMessageId}::uuid, ${message.body}::text, ${message.replyToId}::uuid,
+                          ${JSON.stringify(message.attachments)}::jsonb) AS sent`;
+    if (!row?.sent) return null;
+    const { created, createdAt, editedAt, deletedAt, version, ...rest } = row.sent;
+    return {
+      created,
+      record: {
+        ...rest,
+        createdAt: new Date(createdAt),
+        editedAt: editedAt === null ? null : new Date(editedAt),
+        deletedAt: deletedAt === null ? null : new Date(deletedAt),
+        version: BigInt(version),
+      },
+    };
   }
 
-  async findByClientId(senderId: string, clientMessageId: string): Promise<MessageRecord | null> {
+  async findByClientId(
+    conversationId: string,
+    senderId: string,
+    clientMessageId: string,
+  ): Promise<MessageRecord | null> {
     const [row] = await this.prisma.$queryRaw<MessageRecord[]>`
       SELECT ${MESSAGE_COLUMNS} FROM messages m
-      WHERE m.sender_id = ${senderId}::uuid AND m.client_message_id = ${clientMessageId}::uuid`;
+      WHERE m.conversation_id = ${conversationId}::uuid AND m.sender_id = ${senderId}::uuid
+        AND m.client_message_id = ${clientMessageId}::uuid`;
     return row ?? null;
   }
 
@@ -162,7 +157,7 @@ export class MessagesRepository {
         WITH bumped AS (
           UPDATE conversations SET version = version + 1 WHERE id = ${conversationId}::uuid RETURNING version, last_seq
         ), cleared AS (
-          DELETE FROM message_reactions WHERE message_id = ${messageId}::uuid
+          DELETE FROM message_reactions WHERE conversation_id = ${conversationId}::uuid AND message_id = ${messageId}::uuid
         ), m AS (
           UPDATE messages SET body = '', attachments = '[]', reactions = '{}', deleted_at = now(), version = bumped.version
           FROM bumped
@@ -202,10 +197,12 @@ export class MessagesRepository {
       const next = { ...counts, [emoji]: (counts[emoji] ?? 0) + (present ? 1 : -1) };
       if (next[emoji] <= 0) delete next[emoji];
       const change = present
-        ? Prisma.sql`INSERT INTO message_reactions (message_id, user_id, emoji)
-                     VALUES (${messageId}::uuid, ${userId}::uuid, ${emoji}) ON CONFLICT DO NOTHING RETURNING 1`
+        ? Prisma.sql`INSERT INTO message_reactions (conversation_id, message_id, user_id, emoji)
+                     VALUES (${conversationId}::uuid, ${messageId}::uuid, ${userId}::uuid, ${emoji})
+                     ON CONFLICT DO NOTHING RETURNING 1`
         : Prisma.sql`DELETE FROM message_reactions
-                     WHERE message_id = ${messageId}::uuid AND user_id = ${userId}::uuid AND emoji = ${emoji} RETURNING 1`;
+                     WHERE conversation_id = ${conversationId}::uuid AND message_id = ${messageId}::uuid
+                       AND user_id = ${userId}::uuid AND emoji = ${emoji} RETURNING 1`;
       const [row] = await tx.$queryRaw<ChangeRow[]>`
         WITH changed AS (${change}), bumped AS (
           UPDATE conversations SET version = version + 1
@@ -213,7 +210,7 @@ export class MessagesRepository {
           RETURNING version, last_seq
         ), m AS (
           UPDATE messages SET reactions = ${JSON.stringify(next)}::jsonb, version = bumped.version FROM bumped
-          WHERE id = ${messageId}::uuid
+          WHERE id = ${messageId}::uuid AND conversation_id = ${conversationId}::uuid
           RETURNING messages.*
         )
         SELECT ${MESSAGE_COLUMNS}, (SELECT last_seq FROM bumped) AS "lastSeq" FROM m`;

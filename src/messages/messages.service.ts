@@ -6,12 +6,11 @@ import { ConversationAccess } from '#src/conversations/conversation-access.servi
 import { conversationNotFound } from '#src/conversations/conversations.errors.js';
 import { ConversationCache } from '#src/conversations/conversation-cache.js';
 import { toMessageView, type MessageView } from '#src/conversations/message.presenter.js';
-import { isUniqueViolation } from '#src/infra/prisma/prisma-errors.js';
 import type { MessageCreateDto } from './dto/message-create.dto.js';
 import type { MessageListDto } from './dto/message-list.dto.js';
 import { LATEST_WINDOW, LatestMessagesCache, messagePage } from './latest-messages.cache.js';
 import type { MessageRecord } from './message-record.js';
-import { clientMessageIdReused, messageNotFound } from './messages.errors.js';
+import { messageNotFound } from './messages.errors.js';
 import { MessagesRepository } from './messages.repository.js';
 
 /** Sending and reading messages. */
@@ -27,7 +26,8 @@ export class MessagesService {
 
   /**
    * Stores a message under the conversation's next seq. The same `clientMessageId` from the same
-   * sender returns the first message (`created: false`) instead of storing it twice.
+   * sender in the same conversation returns the first message (`created: false`) instead of
+   * storing it twice, however many copies race.
    */
   async send(
     userId: string,
@@ -41,8 +41,8 @@ export class MessagesService {
     );
     if (refusal) {
       // A retry of a message already stored is answered even if writing is no longer allowed.
-      const previous = await this.messages.findByClientId(userId, dto.clientMessageId);
-      if (previous) return this.replay(previous, conversationId);
+      const previous = await this.messages.findByClientId(conversationId, userId, dto.clientMessageId);
+      if (previous) return replay(previous);
       throw refusal;
     }
     if (dto.replyToId) {
@@ -51,30 +51,22 @@ export class MessagesService {
         throw invalidField('replyToId', 'replyToId must be a message of this conversation');
       }
     }
-    let stored: { record: MessageRecord; created: boolean } | null;
-    try {
-      const newMessage = {
-        conversationId,
-        senderId: userId,
-        clientMessageId: dto.clientMessageId,
-        body: dto.body,
-        replyToId: dto.replyToId ?? null,
-        attachments: (dto.attachments ?? []).map(({ url, mimeType, size, name }) => ({ url, mimeType, size, name })),
-      };
-      stored = await this.latest.change(
-        conversationId,
-        () => this.messages.insertOnce(newMessage),
-        (result) => (result?.created ? result.record : null),
-      );
-    } catch (error) {
-      // The same message sent twice at the same moment: the first one stored wins.
-      const first = isUniqueViolation(error) && (await this.messages.findByClientId(userId, dto.clientMessageId));
-      if (first) return this.replay(first, conversationId);
-      throw error;
-    }
+    const newMessage = {
+      conversationId,
+      senderId: userId,
+      clientMessageId: dto.clientMessageId,
+      body: dto.body,
+      replyToId: dto.replyToId ?? null,
+      attachments: (dto.attachments ?? []).map(({ url, mimeType, size, name }) => ({ url, mimeType, size, name })),
+    };
+    const stored = await this.latest.change(
+      conversationId,
+      () => this.messages.insertOnce(newMessage),
+      (result) => (result?.created ? result.record : null),
+    );
     // No longer a member by the time the message would have been stored (the cached membership was older).
     if (!stored) throw conversationNotFound();
-    if (!stored.created) return this.replay(stored.record, conversationId);
+    if (!stored.created) return replay(stored.record);
     const { record } = stored;
     const memberIds = membership.conversation.members.map((member) => member.userId);
     await this.conversations.messageStored(memberIds);
@@ -114,14 +106,12 @@ export class MessagesService {
     if (!record || record.seq <= membership.member.hiddenBeforeSeq) throw messageNotFound();
     return { membership, record };
   }
-
-  private replay(previous: MessageRecord, conversationId: string): { message: MessageView; created: boolean } {
-    if (previous.conversationId !== conversationId) {
-      throw clientMessageIdReused();
-    }
-    return { message: toMessageView(previous), created: false };
-  }
 }
+
+const replay = (previous: MessageRecord): { message: MessageView; created: boolean } => ({
+  message: toMessageView(previous),
+  created: false,
+});
 
 const pageOf = (rows: MessageRecord[], hasMore: boolean): JsonText =>
   messagePage(

@@ -1,4 +1,4 @@
-import type { Notification, NotificationKind } from '#src/generated/prisma/client.js';
+import type { NotificationKind, NotificationRow } from './notifications.repository.js';
 
 export interface NotificationView {
   id: string;
@@ -11,7 +11,7 @@ export interface NotificationView {
   readAt: string | null;
 }
 
-export const toNotificationView = (row: Notification): NotificationView => ({
+export const toNotificationView = (row: NotificationRow): NotificationView => ({
   id: row.id,
   kind: row.kind,
   conversationId: row.conversationId,

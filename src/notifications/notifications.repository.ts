@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { Notification, NotificationKind } from '#src/generated/prisma/client.js';
+import { Prisma, type Notification } from '#src/generated/prisma/client.js';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
+
+/** The values the CHECK constraint of `notifications.kind` allows. */
+export type NotificationKind = 'message' | 'mention' | 'request' | 'member_added';
+
+export type NotificationRow = Omit<Notification, 'kind'> & { kind: NotificationKind };
 
 /** How much of a message body a notification shows (the `preview` column's length). */
 export const PREVIEW_LENGTH = 200;
@@ -25,30 +30,47 @@ export class NotificationsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /** Stores them (one per user, message and kind: a repeat is skipped) and returns those stored. */
-  create(rows: NewNotification[]): Promise<Notification[]> {
-    return this.prisma.notification.createManyAndReturn({ data: rows, skipDuplicates: true });
+  async create(rows: NewNotification[]): Promise<NotificationRow[]> {
+    // Stored from NewNotification rows, whose kinds are NotificationKind.
+    return (await this.prisma.notification.createManyAndReturn({
+      data: rows,
+      skipDuplicates: true,
+    })) as NotificationRow[];
   }
 
   /**
    * Newest first, after `after`. A message's preview is taken from the message as it is now, so
-   * it follows edits and is gone (null) once the message is deleted.
+   * it follows edits and is gone (null) once the message is deleted. Two queries, not a join:
+   * notifications are placed by user and messages by conversation, which Citus cannot join.
    */
-  list(userId: string, unreadOnly: boolean, limit: number, after?: NotificationPosition): Promise<Notification[]> {
+  async list(
+    userId: string,
+    unreadOnly: boolean,
+    limit: number,
+    after?: NotificationPosition,
+  ): Promise<NotificationRow[]> {
     const afterAt = after ? new Date(after.createdAt) : null;
-    return this.prisma.$queryRaw<Notification[]>`
+    const rows = await this.prisma.$queryRaw<NotificationRow[]>`
       SELECT n.id, n.user_id AS "userId", n.kind, n.conversation_id AS "conversationId",
-             n.message_id AS "messageId", n.actor_id AS "actorId",
-             CASE WHEN n.message_id IS NULL THEN n.preview
-                  WHEN m.deleted_at IS NULL THEN left(m.body, ${PREVIEW_LENGTH}::int) END AS preview,
+             n.message_id AS "messageId", n.actor_id AS "actorId", n.preview,
              n.created_at AS "createdAt", n.read_at AS "readAt"
       FROM notifications n
-      LEFT JOIN messages m ON m.id = n.message_id
       WHERE n.user_id = ${userId}::uuid
         AND (${unreadOnly}::boolean IS FALSE OR n.read_at IS NULL)
         AND (${afterAt}::timestamptz IS NULL
              OR (n.created_at, n.id) < (${afterAt}::timestamptz, ${after?.id ?? null}::uuid))
       ORDER BY n.created_at DESC, n.id DESC
       LIMIT ${limit}`;
+    const ofMessages = rows.filter((row) => row.messageId !== null && row.conversationId !== null);
+    if (ofMessages.length === 0) return rows;
+    const keys = Prisma.join(
+      ofMessages.map((row) => Prisma.sql`(${row.conversationId}::uuid, ${row.messageId}::uuid)`),
+    );
+    const current = await this.prisma.$queryRaw<{ id: string; preview: string | null }[]>`
+      SELECT m.id, CASE WHEN m.deleted_at IS NULL THEN left(m.body, ${PREVIEW_LENGTH}::int) END AS preview
+      FROM messages m WHERE (m.conversation_id, m.id) IN (${keys})`;
+    const previews = new Map(current.map((message) => [message.id, message.preview]));
+    return rows.map((row) => (row.messageId === null ? row : { ...row, preview: previews.get(row.messageId) ?? null }));
   }
 
   unreadCount(userId: string): Promise<number> {

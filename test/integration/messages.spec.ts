@@ -66,10 +66,17 @@ describe('messages over two instances', () => {
     const stored = expectStatus(await chat(one, bob).sync(id), 200);
     expect(stored.lastSeq).toBe(1);
 
+    // A clientMessageId is unique per conversation and sender: the same one elsewhere is another message.
     const other = await group(ann, [bob]);
-    const reused = await chat(one, ann).call('POST', `/${other}/messages`, { clientMessageId, body: 'elsewhere' });
-    expect(reused.status).toBe(409);
-    expect(reused.json()).toMatchObject({ code: 'CLIENT_MESSAGE_ID_REUSED' });
+    const elsewhere = expectStatus<Message>(
+      await chat(one, ann).call('POST', `/${other}/messages`, { clientMessageId, body: 'elsewhere' }),
+      201,
+    );
+    expect(elsewhere).toMatchObject({ conversationId: other, seq: 1, body: 'elsewhere', clientMessageId });
+    expect(elsewhere.id).not.toBe(again.json<Message>().id);
+    const repeated = await chat(two, ann).call('POST', `/${other}/messages`, { clientMessageId, body: 'again' });
+    expect(repeated.status).toBe(200);
+    expect(repeated.json<Message>().id).toBe(elsewhere.id);
   });
 
   it('replies, attachments, edits, tombstones and reactions, all seen in the page and by sync in order', async () => {

@@ -1,6 +1,8 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import {
   ColumnTypeEnum,
+  DriverAdapterError,
+  type SqlDriverAdapter,
   type SqlMigrationAwareDriverAdapterFactory,
   type SqlResultSet,
 } from '@prisma/driver-adapter-utils';
@@ -44,6 +46,36 @@ class CatalogClient extends pg.Client {
   }
 }
 
+/**
+ * The pg adapter runs a migration script by splitting it at every `;`, which cuts function bodies
+ * (and comments holding one) apart. This sends the script whole, as one simple query, as the native
+ * schema engine does: PostgreSQL then runs it in one implicit transaction.
+ */
+function withWholeScripts<T extends SqlDriverAdapter>(adapter: T): T {
+  // The pg adapter's own method; the driver adapter interface does not declare it.
+  const pool = (adapter as unknown as { underlyingDriver(): pg.Pool }).underlyingDriver();
+  adapter.executeScript = async (script) => {
+    try {
+      await pool.query(script);
+    } catch (error) {
+      const failure = error as pg.DatabaseError;
+      if (!(failure instanceof pg.DatabaseError)) throw error;
+      throw new DriverAdapterError({
+        kind: 'postgres',
+        code: failure.code ?? 'N/A',
+        severity: failure.severity ?? 'N/A',
+        message: failure.message,
+        detail: failure.detail,
+        column: failure.column,
+        hint: failure.hint,
+        originalCode: failure.code,
+        originalMessage: failure.message,
+      });
+    }
+  };
+  return adapter;
+}
+
 export interface CatalogAdapter {
   factory: SqlMigrationAwareDriverAdapterFactory;
   close(): Promise<void>;
@@ -77,9 +109,9 @@ export function catalogAdapter(databaseUrl: string): CatalogAdapter {
           );
         return result;
       };
-      return adapter;
+      return withWholeScripts(adapter);
     },
-    connectToShadowDb: () => inner.connectToShadowDb(),
+    connectToShadowDb: async () => withWholeScripts(await inner.connectToShadowDb()),
   };
   return { factory, close: () => pool.end() };
 }
