@@ -44,6 +44,20 @@ describe('conversations over two instances', () => {
     }
   });
 
+  it('makes one conversation of ten opens of one pair at once, over two instances', async () => {
+    const [ann, bob] = [await register(one), await register(one)];
+    const opens = await Promise.all(
+      range(10).map((i) => (i % 2 ? chat(one, ann).openDirect(bob) : chat(two, bob).openDirect(ann))),
+    );
+    expect(opens.map((response) => response.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
+    const ids = new Set(opens.map((response) => response.json().id));
+    expect(ids.size).toBe(1);
+    const prisma = one.app.get(PrismaService);
+    const members = await prisma.conversationMember.findMany({ where: { userId: { in: [ann.user.id, bob.user.id] } } });
+    expect(members.map((member) => member.conversationId)).toEqual([...ids, ...ids]);
+    expect(await prisma.directPair.count({ where: { conversationId: { in: [...ids] } } })).toBe(1);
+  });
+
   it('serves the warm list from the cache, and the read after a send shows the message and unread +1 to others', async () => {
     const [ann, bob, cat] = [await register(one), await register(one), await register(one)];
     const group = expectStatus<Conversation>(await chat(one, ann).createGroup('trip', [bob, cat]), 201);
