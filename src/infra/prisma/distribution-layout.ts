@@ -13,7 +13,7 @@ export interface DistributedTable {
   kind: 'distributed';
   column: string;
   /** The table whose shards it is placed with (joins and writes on the same value stay on one node), or `none` to start a group. */
-  colocateWith: string | 'none';
+  colocateWith: string;
 }
 
 /** A table that stays on the coordinator only (the migration history). */
