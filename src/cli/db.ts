@@ -2,15 +2,18 @@
 //   migrate            apply prisma/migrations to DATABASE_URL
 //   diff <name>        write prisma/migrations/<timestamp>_<name>/migration.sql from schema.prisma
 //   check              exit 1 when schema.prisma has changes no migration contains
+//   citus              on a Citus coordinator, distribute the migrated schema as distribution-layout.ts
+//                      places it (run after `migrate`; skips what is already placed)
 // `diff` and `check` build a scratch in-memory database from the migrations, so they need no server.
 // Options for diff/check: --schema <file> --migrations <dir> (default: the project's).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { distributeOnCitus } from '#src/infra/prisma/citus-distribution.js';
 import { unmigratedSchemaChanges } from '#src/infra/prisma/migration-drift.js';
 import { applyMigrations, projectMigrationSource, type MigrationSource } from '#src/infra/prisma/migrator.js';
 
-const USAGE = 'usage: db migrate | db diff <name> | db check   [--schema <file>] [--migrations <dir>]';
+const USAGE = 'usage: db migrate | db citus | db diff <name> | db check   [--schema <file>] [--migrations <dir>]';
 
 async function source(values: { schema?: string; migrations?: string }): Promise<MigrationSource> {
   const project = await projectMigrationSource();
@@ -37,6 +40,23 @@ async function main(): Promise<number> {
       }
       const applied = await applyMigrations(url);
       console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date');
+      return 0;
+    }
+    case 'citus': {
+      const url = process.env.DATABASE_URL;
+      if (!url) {
+        console.error('DATABASE_URL is required: the Citus coordinator to distribute the schema on');
+        return 2;
+      }
+      const result = await distributeOnCitus(url);
+      if (result === 'not-citus') {
+        console.error(
+          'The database has no citus extension: nothing was changed. Run `CREATE EXTENSION citus` on the ' +
+            'coordinator and every worker first (docs/citus.md).',
+        );
+        return 2;
+      }
+      console.log(result.length ? `Ran:\n${result.join(';\n')};` : 'The schema is already distributed');
       return 0;
     }
     case 'diff': {
