@@ -28,7 +28,8 @@ export class MessagesController {
   @RateLimit(SEND_LIMIT)
   @ApiOperation({
     summary:
-      'Send a message (201). The same clientMessageId from you again answers 200 with the first message. ' +
+      'Send a message (201). The same clientMessageId from you in this conversation again answers 200 with the ' +
+      'first message; a clientMessageId is unique per conversation and sender, so in another conversation it is a new message. ' +
       '403 REQUEST_PENDING / REQUEST_DECLINED / BLOCKED when you may not write; 30 sends/min per user. ' +
       'In a group, @username of a member who blocked you stays plain text (no mention notification).',
   })

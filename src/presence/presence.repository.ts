@@ -19,16 +19,21 @@ export class PresenceRepository {
   /**
    * Each existing user among `userIds`, with whether `viewerId` sees their presence: themselves, or a
    * contact (a conversation both have accepted, and no block either way). One query for any number.
+   * The shared conversations are found first, for all of them at once: a subquery over members
+   * correlated with each user (not a conversation) is what Citus cannot run on the shards.
    */
   async subjectsFor(viewerId: string, userIds: string[]): Promise<Map<string, PresenceSubject>> {
     const rows = await this.prisma.$queryRaw<{ id: string; lastSeenAt: Date | null; visible: boolean }[]>`
+      WITH sharing AS (
+        SELECT DISTINCT theirs.user_id
+        FROM conversation_members mine
+        JOIN conversation_members theirs ON theirs.conversation_id = mine.conversation_id
+        WHERE mine.user_id = ${viewerId}::uuid AND theirs.user_id = ANY(${userIds}::uuid[])
+          AND mine.status = 'accepted' AND theirs.status = 'accepted'
+      )
       SELECT u.id, u.last_seen_at AS "lastSeenAt",
         (u.id = ${viewerId}::uuid OR (
-          EXISTS (
-            SELECT 1 FROM conversation_members mine
-            JOIN conversation_members theirs ON theirs.conversation_id = mine.conversation_id
-            WHERE mine.user_id = ${viewerId}::uuid AND theirs.user_id = u.id
-              AND mine.status = 'accepted' AND theirs.status = 'accepted')
+          u.id IN (SELECT user_id FROM sharing)
           AND NOT EXISTS (
             SELECT 1 FROM blocks b
             WHERE (b.blocker_id = ${viewerId}::uuid AND b.blocked_id = u.id)

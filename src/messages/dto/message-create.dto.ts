@@ -53,7 +53,12 @@ export class MessageBodyDto {
 }
 
 export class MessageCreateDto extends MessageBodyDto {
-  @ApiProperty({ format: 'uuid', description: 'Chosen by the client; sending it again returns the first message' })
+  @ApiProperty({
+    format: 'uuid',
+    description:
+      'Chosen by the client, unique per conversation and sender: sending it again to the same conversation ' +
+      'returns the first message instead of storing a second',
+  })
   @IsUUID('all', { message: 'clientMessageId must be a UUID' })
   clientMessageId!: string;
 
