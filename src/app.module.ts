@@ -16,6 +16,7 @@ import { AppConfigModule } from '#src/infra/config/config-slice.js';
 import { CacheModule } from '#src/infra/cache/cache.module.js';
 import { loggerOptions } from '#src/infra/logging/logger.options.js';
 import { MetricsModule } from '#src/infra/metrics/metrics.module.js';
+import { OutboxModule } from '#src/infra/outbox/outbox.module.js';
 import { PrismaModule } from '#src/infra/prisma/prisma.module.js';
 import { RateLimitModule } from '#src/infra/rate-limit/rate-limit.module.js';
 import { RedisModule } from '#src/infra/redis/redis.module.js';
@@ -37,6 +38,7 @@ export class AppModule {
         RedisModule,
         CacheModule,
         RateLimitModule,
+        OutboxModule,
         HealthModule,
         UsersModule,
         AuthModule,

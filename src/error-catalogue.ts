@@ -2,6 +2,7 @@ import { AUTH_ERROR_CODES } from '#src/auth/auth.errors.js';
 import { COMMON_ERROR_CODES } from '#src/common/errors/common.errors.js';
 import { CONVERSATION_ERROR_CODES } from '#src/conversations/conversations.errors.js';
 import { MESSAGE_ERROR_CODES } from '#src/messages/messages.errors.js';
+import { PUSH_ERROR_CODES } from '#src/push/push.errors.js';
 import { USER_ERROR_CODES } from '#src/users/users.errors.js';
 
 /**
@@ -14,4 +15,5 @@ export const ERROR_CODES = [
   ...USER_ERROR_CODES,
   ...CONVERSATION_ERROR_CODES,
   ...MESSAGE_ERROR_CODES,
+  ...PUSH_ERROR_CODES,
 ] as const;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '#src/generated/prisma/client.js';
+import { outboxEvent } from '#src/infra/outbox/outbox-event.js';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
 import type { ConversationMeta, ConversationType, MemberRole, MemberStatus } from './conversation-meta.js';
 import { MESSAGE_COLUMNS } from './message-columns.js';
@@ -86,6 +87,15 @@ export class ConversationsRepository {
         },
         select: { id: true },
       }),
+      // A request notifies its recipient: the outbox event commits with the conversation.
+      ...(otherStatus === 'pending'
+        ? [
+            this.prisma.outboxEvent.create({
+              data: outboxEvent('request', id, { senderId: creatorId, recipientId: otherId }, id),
+              select: { id: true },
+            }),
+          ]
+        : []),
     ]);
     return id;
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { outboxEvent } from '#src/infra/outbox/outbox-event.js';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
 import type { MemberRole, MemberStatus } from './conversation-meta.js';
 
@@ -23,8 +24,16 @@ export class MembersRepository {
     return rows.map((row) => row.userId);
   }
 
-  /** Adds those of `userIds` who are not members yet, unless the group would pass `max`; null when it is gone. */
-  add(conversationId: string, userIds: string[], max: number): Promise<{ added: string[]; full: boolean } | null> {
+  /**
+   * Adds those of `userIds` who are not members yet, unless the group would pass `max`; null when it
+   * is gone. Their `member_added` notifications are an outbox event of the same transaction.
+   */
+  add(
+    conversationId: string,
+    userIds: string[],
+    max: number,
+    actorId: string,
+  ): Promise<{ added: string[]; full: boolean } | null> {
     return this.prisma.$transaction(async (tx) => {
       const [locked] = await tx.$queryRaw<{ memberCount: number }[]>`
         SELECT member_count AS "memberCount" FROM conversations WHERE id = ${conversationId}::uuid FOR UPDATE`;
@@ -41,6 +50,10 @@ export class MembersRepository {
       await tx.conversation.update({
         where: { id: conversationId },
         data: { memberCount: { increment: added.length } },
+      });
+      await tx.outboxEvent.create({
+        data: outboxEvent('member_added', conversationId, { userIds: added, actorId }),
+        select: { id: true },
       });
       return { added, full: false };
     });

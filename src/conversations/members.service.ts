@@ -46,7 +46,7 @@ export class MembersService {
     }
     const newcomers = userIds.filter((id) => !memberOf(conversation, id));
     if (await this.blocks.blockedWithin(newcomers, memberIds(conversation))) throw blocked();
-    const result = await this.members.add(conversationId, userIds, GROUP_MAX_MEMBERS);
+    const result = await this.members.add(conversationId, userIds, GROUP_MAX_MEMBERS, callerId);
     if (!result) throw conversationNotFound();
     const { added, full } = result;
     if (full) {

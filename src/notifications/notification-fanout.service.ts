@@ -1,124 +1,122 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { Counter } from 'prom-client';
-import { ChatEvents, type ChatEventMap } from '#src/common/events/chat-events.js';
-import { clipCodePoints } from '#src/common/validation/text-length.js';
-import { ConversationAccess } from '#src/conversations/conversation-access.service.js';
-import { MetricsService } from '#src/infra/metrics/metrics.service.js';
-import { PresenceService } from '#src/presence/presence.service.js';
-import { mentionedUsernames } from './mentions.js';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { ChatEvents } from '#src/common/events/chat-events.js';
+import type { OutboxEventRow } from '#src/infra/outbox/outbox-event.js';
+import { OutboxMetrics } from '#src/infra/outbox/outbox.metrics.js';
+import { OutboxSettings } from '#src/infra/outbox/outbox.module.js';
+import { PollingLoop } from '#src/infra/outbox/polling-loop.js';
+import { retryDelayMs, type RetryPolicy } from '#src/infra/outbox/retry-delay.js';
+import { PushOutbox } from '#src/push/push-outbox.service.js';
 import { toNotificationView } from './notification.presenter.js';
 import { NotificationCache } from './notification-cache.js';
-import { NotificationsRepository, PREVIEW_LENGTH, type NewNotification } from './notifications.repository.js';
+import { NotificationPlanner } from './notification-planner.service.js';
+import { NotificationsRepository, type NotificationRow } from './notifications.repository.js';
+import { OutboxEventsRepository } from './outbox-events.repository.js';
 
-/** Rows per insert: a 500-member group is one batch. */
-const BATCH = 500;
-/** Waits before each retry of a failed fan-out. */
-const RETRY_DELAYS_MS = [500, 2000, 5000];
+/** Events claimed per turn. */
+const BATCH = 20;
+/** Attempts before an event that keeps failing is given up (logged and counted): about a day of backoff. */
+const MAX_ATTEMPTS = 20;
+const RETRY: RetryPolicy = { baseMs: 1_000, capMs: 2 * 60 * 60_000 };
+const OLDEST_EVERY_MS = 5_000;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
- * Creates notifications from what happened, after the fact: a send is stored and acknowledged
- * before any of this runs (it is deferred to the next turn of the event loop), and a failure here
- * is retried, then counted, but never touches the message.
+ * Turns outbox events into notifications and pushes, on every instance. The write that caused an
+ * event stored it in its own transaction; this stores the event's notifications and push
+ * deliveries and deletes the event in one more, so each happens once however often an instance
+ * dies on the way. Then it tells connected users and wakes the push sender. A local write wakes
+ * it at once; other instances' and crashed instances' events are found by polling.
  */
 @Injectable()
-export class NotificationFanout implements OnModuleInit {
+export class NotificationFanout implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(NotificationFanout.name);
-  private readonly failures: Counter;
+  private readonly loop: PollingLoop;
+  private readonly leaseSeconds: number;
+  private oldestTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly events: ChatEvents,
-    private readonly access: ConversationAccess,
-    private readonly presence: PresenceService,
+    private readonly outbox: OutboxEventsRepository,
+    private readonly planner: NotificationPlanner,
     private readonly notifications: NotificationsRepository,
     private readonly cache: NotificationCache,
-    metrics: MetricsService,
+    private readonly push: PushOutbox,
+    private readonly metrics: OutboxMetrics,
+    settings: OutboxSettings,
   ) {
-    this.failures = new Counter({
-      name: 'notification_fanout_failures_total',
-      help: 'Notification fan-outs given up after their retries (the messages themselves are stored)',
-      registers: [metrics.registry],
+    this.leaseSeconds = settings.OUTBOX_LEASE_SECONDS;
+    this.loop = new PollingLoop(() => this.turn(), {
+      intervalMs: settings.OUTBOX_POLL_MS,
+      maxErrorDelayMs: 10_000,
+      onError: (error) => this.logger.warn({ err: error }, 'outbox events not claimed; trying again'),
     });
   }
 
   onModuleInit(): void {
-    this.events.on('message.created', (event) => this.later('message', () => this.forMessage(event)));
-    this.events.on('request.created', ({ conversationId, senderId, recipientId }) =>
-      this.later('request', () =>
-        this.store([{ userId: recipientId, kind: 'request', conversationId, actorId: senderId }]),
-      ),
-    );
-    this.events.on('member.added', ({ conversationId, userIds, actorId }) =>
-      this.later('member_added', () =>
-        this.store(userIds.map((userId) => ({ userId, kind: 'member_added' as const, conversationId, actorId }))),
-      ),
-    );
+    // Published once the write committed, so its event is there to claim.
+    for (const name of ['message.created', 'request.created', 'member.added'] as const) {
+      this.events.on(name, () => this.loop.wake());
+    }
+    this.loop.start();
+    this.oldestTimer = setInterval(() => {
+      this.outbox
+        .oldestAgeSeconds()
+        .then((age) => this.metrics.oldestAge('notifications', age))
+        .catch(() => undefined);
+    }, OLDEST_EVERY_MS).unref();
   }
 
-  /** Runs `work` after the current request has been answered, with retries. */
-  private later(what: string, work: () => Promise<void>): void {
-    setImmediate(() => void this.withRetries(what, work));
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.oldestTimer);
+    await this.loop.stop();
   }
 
-  private async withRetries(what: string, work: () => Promise<void>): Promise<void> {
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        return await work();
-      } catch (error) {
-        if (attempt >= RETRY_DELAYS_MS.length) {
-          this.failures.inc();
-          this.logger.error({ err: error }, `${what} notifications given up`);
-          return;
-        }
-        await sleep(RETRY_DELAYS_MS[attempt]);
-      }
+  private async turn(): Promise<boolean> {
+    const claimed = await this.outbox.claim(BATCH, this.leaseSeconds);
+    for (const event of claimed) await this.process(event);
+    return claimed.length === BATCH;
+  }
+
+  private async process(event: OutboxEventRow): Promise<void> {
+    let created: NotificationRow[] = [];
+    try {
+      const plan = await this.planner.plan(event);
+      const pushes = await this.push.plan(plan.pushes);
+      const done = await this.outbox.complete(event, async (tx) => {
+        created = await this.notifications.create(plan.notifications, tx);
+        await this.push.store(tx, event.id, pushes);
+      });
+      // Another worker took the event after this claim's lease ran out, and did it.
+      if (!done) return;
+      this.metrics.attempted('notifications', 'done', event.createdAt);
+      if (pushes.length > 0) this.push.sendStored();
+    } catch (error) {
+      await this.failed(event, error);
+      return;
+    }
+    await this.announce(created);
+  }
+
+  /** Drops the users' cached counts and tells those connected: stored already, so a failure here loses nothing. */
+  private async announce(created: NotificationRow[]): Promise<void> {
+    if (created.length === 0) return;
+    await this.cache.notificationsStored(created.map((row) => row.userId)).catch(() => undefined);
+    for (const row of created) {
+      this.events.publish('notification.created', { userId: row.userId, notification: toNotificationView(row) });
     }
   }
 
-  /**
-   * Mentioned members get a `mention` (muted or not, connected or not); a member who blocked the
-   * author is not mentioned by them (the send still goes through, as in any group they share). Other members get a
-   * `message` when they have no live socket anywhere and have not muted the conversation.
-   */
-  private async forMessage({ conversationId, message }: ChatEventMap['message.created']): Promise<void> {
-    const conversation = await this.access.find(conversationId);
-    if (!conversation) return;
-    const recipients = conversation.members.filter(
-      (member) => member.userId !== message.senderId && member.status === 'accepted',
-    );
-    const mentioned = new Set(
-      conversation.type === 'group'
-        ? await this.notifications.mentionable(conversationId, mentionedUsernames(message.body), message.senderId)
-        : [],
-    );
-    mentioned.delete(message.senderId);
-    const candidates = recipients.filter((member) => !member.muted && !mentioned.has(member.userId));
-    const online = await this.presence.onlineAmong(candidates.map((member) => member.userId));
-    const base = {
-      conversationId,
-      messageId: message.id,
-      actorId: message.senderId,
-      preview: clipCodePoints(message.body, PREVIEW_LENGTH),
-    };
-    await this.store([
-      ...recipients
-        .filter((member) => mentioned.has(member.userId))
-        .map((member) => ({ ...base, userId: member.userId, kind: 'mention' as const })),
-      ...candidates
-        .filter((member) => !online.has(member.userId))
-        .map((member) => ({ ...base, userId: member.userId, kind: 'message' as const })),
-    ]);
-  }
-
-  /** Stores in batches, then pushes each stored notification to its user and drops their cached count. */
-  private async store(rows: NewNotification[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += BATCH) {
-      const created = await this.notifications.create(rows.slice(i, i + BATCH));
-      await this.cache.notificationsStored(created.map((row) => row.userId));
-      for (const row of created) {
-        this.events.publish('notification.created', { userId: row.userId, notification: toNotificationView(row) });
-      }
+  private async failed(event: OutboxEventRow, error: unknown): Promise<void> {
+    const giveUp = event.attempts >= MAX_ATTEMPTS;
+    try {
+      if (giveUp) await this.outbox.giveUp(event);
+      else await this.outbox.retryLater(event, retryDelayMs(event.attempts, RETRY), errorMessage(error));
+    } catch {
+      // The database is failing too: the lease brings the event back.
     }
+    this.metrics.attempted('notifications', giveUp ? 'given_up' : 'retry');
+    if (giveUp) this.logger.error({ err: error, eventId: event.id, kind: event.kind }, 'outbox event given up');
+    else this.logger.warn({ err: error, eventId: event.id, kind: event.kind }, 'outbox event failed; retrying later');
   }
 }

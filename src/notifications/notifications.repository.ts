@@ -19,6 +19,16 @@ export interface NewNotification {
   preview?: string;
 }
 
+/** Rows per insert: a 500-member group is one batch. */
+const BATCH = 500;
+
+export interface MessageToAnnounce {
+  seq: number;
+  senderId: string;
+  body: string;
+  deletedAt: Date | null;
+}
+
 /** Where a page of a user's notifications starts: after this (created time, id). */
 export interface NotificationPosition {
   createdAt: string;
@@ -29,13 +39,29 @@ export interface NotificationPosition {
 export class NotificationsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Stores them (one per user, message and kind: a repeat is skipped) and returns those stored. */
-  async create(rows: NewNotification[]): Promise<NotificationRow[]> {
-    // Stored from NewNotification rows, whose kinds are NotificationKind.
-    return (await this.prisma.notification.createManyAndReturn({
-      data: rows,
-      skipDuplicates: true,
-    })) as NotificationRow[];
+  /**
+   * Stores them (one per user, message and kind: a repeat is skipped) and returns those stored, in
+   * `db` (the outbox event's transaction).
+   */
+  async create(rows: NewNotification[], db: Prisma.TransactionClient = this.prisma): Promise<NotificationRow[]> {
+    const stored: NotificationRow[] = [];
+    for (let i = 0; i < rows.length; i += BATCH) {
+      // Stored from NewNotification rows, whose kinds are NotificationKind.
+      const created = (await db.notification.createManyAndReturn({
+        data: rows.slice(i, i + BATCH),
+        skipDuplicates: true,
+      })) as NotificationRow[];
+      stored.push(...created);
+    }
+    return stored;
+  }
+
+  /** What a new message's notifications need of it; null when it is gone. */
+  async messageToAnnounce(conversationId: string, messageId: string): Promise<MessageToAnnounce | null> {
+    return this.prisma.message.findUnique({
+      where: { conversationId_id: { conversationId, id: messageId } },
+      select: { seq: true, senderId: true, body: true, deletedAt: true },
+    });
   }
 
   /**

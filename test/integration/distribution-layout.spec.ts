@@ -15,7 +15,7 @@ describe('the migrated schema', () => {
     expect(await layoutViolations(client, 'public', TABLE_LAYOUT, FUNCTION_LAYOUT)).toEqual([]);
   });
 
-  it('keeps a conversation’s content with the conversation, a user’s notifications by user, users as reference', () => {
+  it('keeps a conversation’s content and outbox with the conversation, a user’s notifications and devices by user, users as reference', () => {
     const placements = Object.entries(TABLE_LAYOUT).filter(([, placement]) => placement.kind !== 'local');
     expect(Object.fromEntries(placements)).toEqual({
       users: { kind: 'reference' },
@@ -25,8 +25,11 @@ describe('the migrated schema', () => {
       conversation_members: { kind: 'distributed', column: 'conversation_id', colocateWith: 'conversations' },
       messages: { kind: 'distributed', column: 'conversation_id', colocateWith: 'conversations' },
       message_reactions: { kind: 'distributed', column: 'conversation_id', colocateWith: 'conversations' },
+      outbox_events: { kind: 'distributed', column: 'conversation_id', colocateWith: 'conversations' },
       direct_pairs: { kind: 'distributed', column: 'pair_key', colocateWith: 'none' },
       notifications: { kind: 'distributed', column: 'user_id', colocateWith: 'none' },
+      devices: { kind: 'distributed', column: 'user_id', colocateWith: 'notifications' },
+      push_deliveries: { kind: 'distributed', column: 'user_id', colocateWith: 'notifications' },
     });
   });
 });

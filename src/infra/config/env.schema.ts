@@ -250,4 +250,20 @@ export class EnvSchema {
 
   @IntegerSetting(1000, 300000, 'milliseconds')
   SHUTDOWN_TIMEOUT_MS = 25000;
+
+  /**
+   * How often each instance looks for outbox work (notifications to create, pushes to send) that
+   * no local write woke it for: another instance's, or a crashed instance's.
+   */
+  @IntegerSetting(50, 60000, 'milliseconds')
+  OUTBOX_POLL_MS = 1000;
+
+  /** How long a claimed outbox row stays with its worker; after that, a worker on any instance takes it again. */
+  @IntegerSetting(1, 3600, 'seconds')
+  OUTBOX_LEASE_SECONDS = 30;
+
+  /** Whether a device push shows the start of the message (at most 100 characters); off, it shows only who wrote. */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be true or false' })
+  PUSH_INCLUDE_PREVIEW = true;
 }

@@ -30,6 +30,8 @@ const byConversation = (column: string): DistributedTable => ({
   colocateWith: 'conversations',
 });
 
+const byUser: DistributedTable = { kind: 'distributed', column: 'user_id', colocateWith: 'notifications' };
+
 /**
  * In the order they are distributed: reference tables, then each group's first table before the
  * tables placed with it. Users, their sessions and blocks are reference tables: every
@@ -44,9 +46,13 @@ export const TABLE_LAYOUT: Readonly<Record<string, Placement>> = {
   conversation_members: byConversation('conversation_id'),
   messages: byConversation('conversation_id'),
   message_reactions: byConversation('conversation_id'),
+  // A send writes its message and its outbox event on the same node.
+  outbox_events: byConversation('conversation_id'),
   // Makes a direct conversation one per pair: its key is the pair, which the conversation's id is not.
   direct_pairs: { kind: 'distributed', column: 'pair_key', colocateWith: 'none' },
   notifications: { kind: 'distributed', column: 'user_id', colocateWith: 'none' },
+  devices: byUser,
+  push_deliveries: byUser,
   _prisma_migrations: { kind: 'local' },
 };
 
