@@ -24,7 +24,10 @@ export const freshAddress = () => {
   return { 'x-forwarded-for': `10.${(counter >> 16) & 255}.${(counter >> 8) & 255}.${counter & 255}` };
 };
 
-export async function register(t: TestApp, account = newAccount()): Promise<SignedIn> {
+/** Anything that answers requests: an in-process test app, or a client of an instance process. */
+export type Requester = Pick<TestApp, 'request'>;
+
+export async function register(t: Requester, account = newAccount()): Promise<SignedIn> {
   const response = await t.request('POST', '/api/v1/auth/register', { body: account, headers: freshAddress() });
   if (response.status !== 201) throw new Error(`register failed: ${response.status} ${response.text}`);
   return response.json<SignedIn>();

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { bearer, type SignedIn } from './auth-client.js';
+import { bearer, type Requester, type SignedIn } from './auth-client.js';
 import type { HttpResponse, TestApp } from './test-app.js';
 
 /** Calls of the conversations and messages API, as a client app makes them. */
-export const chat = (t: TestApp, who: SignedIn) => {
+export const chat = (t: Requester, who: SignedIn) => {
   const call = (method: string, path: string, body?: unknown) =>
     t.request(method, `/api/v1/conversations${path}`, { headers: bearer(who.accessToken), body });
   return {

@@ -1,0 +1,155 @@
+import webpush from 'web-push';
+import pg from 'pg';
+import { instanceEnv, spawnReadyApp, type AppProcess } from '../support/app-process.js';
+import { bearer, register, type Requester, type SignedIn } from '../support/auth-client.js';
+import { chat, expectStatus } from '../support/chat-client.js';
+import { trustTestCa } from '../support/push-fakes/test-ca.js';
+import { startWebPushService, type WebPushService } from '../support/push-fakes/web-push-service.fake.js';
+import { httpRequest } from '../support/test-app.js';
+import { testDatabaseUrl } from '../support/test-config.js';
+
+// Two instance processes take a steady stream of sends while one of them is SIGKILLed again and
+// again, at whatever point of its work it is. Every message that was stored (acknowledged or not)
+// must end with exactly one notification per offline member and at least one push per device,
+// every repeat of a push carrying the message's collapse id. No instance runs in the test process:
+// every outbox worker is in a process that gets killed.
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const hex = (id: string) => id.replaceAll('-', '');
+/** The API of an instance process, for the test clients. */
+const via = (app: AppProcess): Requester => ({
+  request: (method, path, options) => httpRequest(app.baseUrl, method, path, options),
+});
+
+describe('notifications and pushes when instances die under load', () => {
+  let service: WebPushService;
+  let db: pg.Client;
+  const started: AppProcess[] = [];
+
+  beforeAll(async () => {
+    const ca = trustTestCa();
+    service = await startWebPushService();
+    db = new pg.Client({ connectionString: testDatabaseUrl() });
+    await db.connect();
+    const vapid = webpush.generateVAPIDKeys();
+    env = instanceEnv({
+      WEBPUSH_VAPID_PUBLIC_KEY: vapid.publicKey,
+      WEBPUSH_VAPID_PRIVATE_KEY: vapid.privateKey,
+      WEBPUSH_SUBJECT: 'mailto:ops@example.com',
+      OUTBOUND_ALLOW_PRIVATE_ADDRESSES: 'true',
+      NODE_EXTRA_CA_CERTS: ca.caPath,
+      OUTBOX_POLL_MS: '200',
+      OUTBOX_LEASE_SECONDS: '2',
+      MESSAGES_PER_MINUTE_PER_USER: '100000',
+      SHUTDOWN_DRAIN_MS: '0',
+    });
+  }, 60_000);
+
+  let env: Record<string, string>;
+
+  afterAll(async () => {
+    started.forEach((app) => app.kill());
+    await Promise.all(started.map((app) => app.exited));
+    await db.end();
+    await service.close();
+  }, 30_000);
+
+  const registerDevice = async (setup: Requester, who: SignedIn) => {
+    const subscription = service.subscription();
+    const response = await setup.request('POST', '/api/v1/devices', {
+      headers: bearer(who.accessToken),
+      body: { platform: 'webpush', subscription },
+    });
+    expectStatus(response, 201);
+    return subscription.endpoint;
+  };
+
+  const waitUntilDrained = async (timeoutMs: number) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { rows } = await db.query<{ waiting: number }>(
+        'SELECT (SELECT count(*) FROM outbox_events) + (SELECT count(*) FROM push_deliveries) AS waiting',
+      );
+      if (Number(rows[0].waiting) === 0) return;
+      if (Date.now() > deadline) throw new Error(`${rows[0].waiting} outbox rows still waiting`);
+      await sleep(250);
+    }
+  };
+
+  it('loses no notification and no push, and never duplicates a notification', async () => {
+    const instances: (AppProcess | null)[] = [await spawnReadyApp(env, started), await spawnReadyApp(env, started)];
+    const setup = via(instances[0]!);
+    const ann = await register(setup);
+    const recipients = [await register(setup), await register(setup), await register(setup)];
+    const group = expectStatus<{ id: string }>(await chat(setup, ann).createGroup('load', recipients), 201).id;
+    const endpoints = new Map<string, string>();
+    for (const who of recipients) endpoints.set(who.user.id, await registerDevice(setup, who));
+    const acknowledged = new Set<string>();
+    let sending = true;
+    let attempted = 0;
+    const sender = (async () => {
+      for (let i = 0; sending; i++) {
+        const live = instances.filter((app): app is AppProcess => app !== null);
+        const app = live[i % Math.max(1, live.length)];
+        if (!app) {
+          await sleep(20);
+          continue;
+        }
+        attempted += 1;
+        const response = await httpRequest(app.baseUrl, 'POST', `/api/v1/conversations/${group}/messages`, {
+          headers: bearer(ann.accessToken),
+          body: { clientMessageId: crypto.randomUUID(), body: `load ${i}` },
+        }).catch(() => null);
+        if (response?.status === 201) acknowledged.add(response.json<{ id: string }>().id);
+        await sleep(15);
+      }
+    })();
+
+    // Kill each instance in turn, at a random moment of its work, and start a new one in its place.
+    for (let round = 0; round < 6; round++) {
+      await sleep(700 + Math.random() * 900);
+      const victim = round % 2;
+      instances[victim]!.kill();
+      await instances[victim]!.exited;
+      instances[victim] = null;
+      instances[victim] = await spawnReadyApp(env, started);
+    }
+    await sleep(1000);
+    sending = false;
+    await sender;
+    await waitUntilDrained(60_000);
+
+    const { rows: messages } = await db.query<{ id: string }>('SELECT id FROM messages WHERE conversation_id = $1', [
+      group,
+    ]);
+    const stored = new Set(messages.map((row) => row.id));
+    expect(acknowledged.size).toBeGreaterThan(50);
+    for (const id of acknowledged) expect(stored.has(id)).toBe(true);
+
+    // Exactly one notification per recipient and stored message, acknowledged or not.
+    const { rows: counts } = await db.query<{ userId: string; messageId: string; n: string }>(
+      `SELECT user_id AS "userId", message_id AS "messageId", count(*) AS n FROM notifications
+       WHERE conversation_id = $1 GROUP BY user_id, message_id`,
+      [group],
+    );
+    expect(counts.filter((row) => Number(row.n) !== 1)).toEqual([]);
+    expect(counts.length).toBe(stored.size * recipients.length);
+
+    // At least one push per device and stored message; every copy of one carries the message's collapse id.
+    const missing: string[] = [];
+    for (const [userId, endpoint] of endpoints) {
+      const pushes = service.delivered.filter((push) => push.endpoint === endpoint);
+      for (const id of stored) {
+        const copies = pushes.filter((push) => push.payload.messageId === id);
+        if (copies.length === 0) missing.push(`${userId}:${id}`);
+        for (const copy of copies) expect(copy.topic).toBe(hex(id));
+      }
+    }
+    expect(missing).toEqual([]);
+    expect(service.rejections).toEqual([]);
+    console.log(
+      `durability: ${attempted} sends tried, ${acknowledged.size} acknowledged, ${stored.size} stored, ` +
+        `${service.delivered.length} pushes received for ${stored.size * recipients.length} due`,
+    );
+  }, 180_000);
+});
