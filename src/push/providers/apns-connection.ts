@@ -92,8 +92,10 @@ export class ApnsConnection {
       session.once('close', forget);
       session.once('goaway', forget);
     });
-    // Nobody may be waiting when a session fails later; its error is already handled above.
-    opened.catch(() => undefined);
+    // A failed connection is not kept: the next send opens a new one.
+    opened.catch(() => {
+      if (this.session === opened) this.session = undefined;
+    });
     return opened;
   }
 }
