@@ -3,11 +3,14 @@ import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } fro
 import type { AuthContext } from '#src/common/auth/auth-context.js';
 import { invalidField } from '#src/common/errors/common.errors.js';
 import { ChatEvents } from '#src/common/events/chat-events.js';
+import { assertAllowedHost } from '#src/infra/outbound/outbound-address.guard.js';
+import { OutboundError } from '#src/infra/outbound/outbound.error.js';
+import { OutboundSettings } from '#src/infra/outbound/outbound-http.service.js';
 import { toDeviceView, type DeviceView } from './device.presenter.js';
 import { DevicesRepository, type NewDevice } from './devices.repository.js';
 import type { DeviceRegisterDto } from './dto/device-register.dto.js';
 import { deviceNotFound } from './push.errors.js';
-import { PushProviders } from './providers/push-providers.js';
+import { PushProviders } from './providers/push-providers.service.js';
 
 /** Registrations per user; one more replaces the oldest (a user who reinstalls keeps receiving). */
 export const DEVICES_MAX_PER_USER = 20;
@@ -26,6 +29,7 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
     private readonly devices: DevicesRepository,
     private readonly providers: PushProviders,
     private readonly events: ChatEvents,
+    private readonly outbound: OutboundSettings,
   ) {}
 
   onModuleInit(): void {
@@ -47,8 +51,23 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
     if (!this.providers.for(dto.platform)) {
       throw invalidField('platform', `${dto.platform} push is not configured on this server`);
     }
+    if (dto.subscription) this.assertReachable(dto.subscription.endpoint);
     const device = await this.devices.register(newDevice(caller, dto), DEVICES_MAX_PER_USER);
     return toDeviceView(device);
+  }
+
+  /**
+   * A Web Push endpoint is a URL the client chose, which this server will call: one at a private
+   * or loopback address literal is refused now. Host names are checked when each push resolves
+   * them (see the outbound guard), since what they resolve to can change.
+   */
+  private assertReachable(endpoint: string): void {
+    try {
+      assertAllowedHost(new URL(endpoint).hostname, this.outbound.OUTBOUND_ALLOW_PRIVATE_ADDRESSES);
+    } catch (error) {
+      if (error instanceof OutboundError) throw invalidField('subscription.endpoint', error.message);
+      throw error;
+    }
   }
 
   async list(userId: string): Promise<DeviceView[]> {

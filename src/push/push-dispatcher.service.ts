@@ -6,7 +6,7 @@ import { retryDelayMs, type RetryPolicy } from '#src/infra/outbox/retry-delay.js
 import { DevicesRepository } from './devices.repository.js';
 import { PushDeliveriesRepository, type ClaimedDelivery } from './push-deliveries.repository.js';
 import type { PushOutcome, PushTarget } from './providers/push-provider.js';
-import { PushProviders } from './providers/push-providers.js';
+import { PushProviders } from './providers/push-providers.service.js';
 
 /** Deliveries claimed per turn, sent concurrently. */
 const BATCH = 50;

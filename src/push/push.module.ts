@@ -6,13 +6,15 @@ import { PushAudienceRepository } from './push-audience.repository.js';
 import { PushDeliveriesRepository } from './push-deliveries.repository.js';
 import { PushDispatcher } from './push-dispatcher.service.js';
 import { PushOutbox, PushSettings } from './push-outbox.service.js';
-import { PushProviders } from './providers/push-providers.js';
+import { OutboundModule } from '#src/infra/outbound/outbound.module.js';
+import { PushProvidersModule } from './providers/push-providers.module.js';
+import { PushController } from './push.controller.js';
 
 /** Devices and the pushes sent to them. */
 @Module({
-  controllers: [DevicesController],
+  imports: [PushProvidersModule, OutboundModule],
+  controllers: [DevicesController, PushController],
   providers: [
-    PushProviders,
     DevicesRepository,
     DevicesService,
     PushAudienceRepository,

@@ -30,6 +30,9 @@ const FOREIGN_KEYS: ForeignKey[] = [
   fk('messages', 'conversations', 'conversation_id'),
   fk('messages', 'users', 'sender_id'),
   fk('notifications', 'users', 'user_id'),
+  fk('outbox_events', 'conversations', 'conversation_id'),
+  fk('devices', 'users', 'user_id'),
+  fk('push_deliveries', 'devices', 'device_id'),
 ];
 
 const sendMessage = (placed: Partial<CitusFunction> = {}): CitusFunction => ({
@@ -133,13 +136,13 @@ describe('planning on a database Citus already holds', () => {
   });
 
   it('plans only the rest, dropping and re-adding only the foreign keys touching it', () => {
-    const placed = fullyPlaced().filter(([table]) => !['messages', 'notifications'].includes(table));
+    const placed = fullyPlaced().filter(([table]) => !['messages', 'push_deliveries'].includes(table));
     const plan = planDistribution(state(placed));
-    const touched = FOREIGN_KEYS.filter((key) => ['messages', 'notifications'].includes(key.table));
+    const touched = FOREIGN_KEYS.filter((key) => ['messages', 'push_deliveries'].includes(key.table));
 
     expect(plan.filter((statement) => creates.test(statement))).toEqual([
       expect.stringMatching(tableOf('messages')),
-      expect.stringMatching(tableOf('notifications')),
+      expect.stringMatching(tableOf('push_deliveries')),
       expect.stringContaining('create_distributed_function'),
     ]);
     const dropped = plan.filter((statement) => statement.includes('DROP CONSTRAINT'));

@@ -51,7 +51,7 @@ describe('adding members', () => {
       MembersRepository: { add: () => Promise.resolve({ added: [outsider], full: false }) },
     });
     await expect(subject.add(caller, conversation.id, [outsider])).resolves.toBe(DETAIL);
-    expect(fakes.MembersRepository.add).toHaveBeenCalledWith(conversation.id, [outsider], GROUP_MAX_MEMBERS);
+    expect(fakes.MembersRepository.add).toHaveBeenCalledWith(conversation.id, [outsider], GROUP_MAX_MEMBERS, caller);
   });
 
   it('refuses a plain member: 403 NOT_GROUP_ADMIN, and adds no one', async () => {

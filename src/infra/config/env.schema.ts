@@ -11,8 +11,15 @@ import {
   Min,
   MinLength,
   ValidateBy,
+  type ValidationArguments,
 } from 'class-validator';
 import { MAX_PROXY_HOPS, parseTrustProxy, type TrustProxySetting } from '#src/infra/http/client-address.js';
+import { readApnsKey } from '#src/push/providers/apns-key.js';
+import {
+  readServiceAccount,
+  type FcmServiceAccount,
+  type UnreadableSetting,
+} from '#src/push/providers/fcm-service-account.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -50,6 +57,53 @@ function IntegerSetting(
   const message = `must be an integer ${noun} between ${min} and ${max}`;
   return applyDecorators(Transform(toInteger), IsInt({ message }), Min(min, { message }), Max(max, { message }));
 }
+
+const isUnreadable = (value: unknown): value is UnreadableSetting =>
+  typeof value === 'object' && value !== null && 'unreadable' in value;
+
+/**
+ * A setting holding a value or the path of a file with it, read at start by `read`; the message
+ * says why it could not be used, never what it holds (a private key).
+ */
+function ReadSetting(read: (text: string) => unknown, expected: string) {
+  return applyDecorators(
+    IsOptional(),
+    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? read(value) : value)),
+    ValidateBy(
+      { name: 'readSetting', validator: { validate: (value) => !isUnreadable(value) } },
+      {
+        message: ({ value }: ValidationArguments) =>
+          `must be ${expected}: it ${(value as UnreadableSetting).unreadable}`,
+      },
+    ),
+  );
+}
+
+/** Settings that work only together: the one set names those missing, instead of being ignored. */
+function SetTogether(...names: string[]) {
+  const missing = ({ object }: ValidationArguments) =>
+    names.filter((name) => (object as Record<string, unknown>)[name] === undefined);
+  return ValidateBy(
+    { name: 'setTogether', validator: { validate: (_value, args) => missing(args!).length === 0 } },
+    { message: (args: ValidationArguments) => `needs ${missing(args).join(', ')} as well` },
+  );
+}
+
+/** A VAPID key: unpadded base64url of `bytes` bytes (the public one an uncompressed P-256 point). */
+const vapidKey = (bytes: number) =>
+  ValidateBy(
+    {
+      name: 'vapidKey',
+      validator: {
+        validate: (value) =>
+          typeof value === 'string' &&
+          /^[A-Za-z0-9_-]+$/.test(value) &&
+          Buffer.from(value, 'base64url').length === bytes &&
+          (bytes !== 65 || Buffer.from(value, 'base64url')[0] === 4),
+      },
+    },
+    { message: `must be a base64url VAPID key of ${bytes} bytes (npx web-push generate-vapid-keys)` },
+  );
 
 /**
  * Every environment variable the service reads, with its default. `.env.example` documents each one.
@@ -262,8 +316,64 @@ export class EnvSchema {
   @IntegerSetting(1, 3600, 'seconds')
   OUTBOX_LEASE_SECONDS = 30;
 
-  /** Whether a device push shows the start of the message (at most 100 characters); off, it shows only who wrote. */
+  /**
+   * Outbound calls (push services, webhooks) may reach loopback, private, link-local and metadata
+   * addresses. Only for tests and closed networks: a user-chosen URL could otherwise reach them.
+   */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be true or false' })
+  OUTBOUND_ALLOW_PRIVATE_ADDRESSES = false;
+
+  /** Pushes carry the first 100 characters of the message; false sends only who wrote and where. */
   @Transform(toBoolean)
   @IsBoolean({ message: 'must be true or false' })
   PUSH_INCLUDE_PREVIEW = true;
+
+  /** Web Push (VAPID) key pair; unset in the embedded default, which keeps one under EMBEDDED_DATA_DIR. */
+  @IsOptional()
+  @vapidKey(65)
+  @SetTogether('WEBPUSH_VAPID_PRIVATE_KEY')
+  WEBPUSH_VAPID_PUBLIC_KEY?: string = undefined;
+
+  @IsOptional()
+  @vapidKey(32)
+  @SetTogether('WEBPUSH_VAPID_PUBLIC_KEY')
+  WEBPUSH_VAPID_PRIVATE_KEY?: string = undefined;
+
+  /** The contact push services may use about this sender (VAPID `sub`). */
+  @Matches(/^(mailto:[^\s@]+@[^\s@]+|https:\/\/\S+)$/, { message: 'must be a mailto: address or an https:// URL' })
+  WEBPUSH_SUBJECT = 'mailto:push@localhost.invalid';
+
+  /** FCM HTTP v1: the service-account key JSON, or the path of its file. Unset: no FCM. */
+  @ReadSetting(
+    readServiceAccount,
+    'a service-account JSON (project_id, client_email, private_key, token_uri) or its path',
+  )
+  FCM_SERVICE_ACCOUNT_JSON?: FcmServiceAccount = undefined;
+
+  @Matches(/^https?:\/\/[^\s/]+$/, { message: 'must be an https:// origin, e.g. https://fcm.googleapis.com' })
+  FCM_ENDPOINT = 'https://fcm.googleapis.com';
+
+  /** APNs token authentication: the .p8 key (PEM text or path), its key id, the team id and the app's bundle id. */
+  @ReadSetting(readApnsKey, 'an APNs .p8 key (PEM text) or its path')
+  @SetTogether('APNS_KEY_ID', 'APNS_TEAM_ID', 'APNS_TOPIC')
+  APNS_KEY_P8?: string = undefined;
+
+  @IsOptional()
+  @Matches(/^[A-Z0-9]{10}$/, { message: 'must be the 10-character key id of the .p8 key' })
+  @SetTogether('APNS_KEY_P8', 'APNS_TEAM_ID', 'APNS_TOPIC')
+  APNS_KEY_ID?: string = undefined;
+
+  @IsOptional()
+  @Matches(/^[A-Z0-9]{10}$/, { message: 'must be the 10-character Apple team id' })
+  @SetTogether('APNS_KEY_P8', 'APNS_KEY_ID', 'APNS_TOPIC')
+  APNS_TEAM_ID?: string = undefined;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9.-]*$/, { message: "must be the app's bundle id, e.g. com.example.chat" })
+  @SetTogether('APNS_KEY_P8', 'APNS_KEY_ID', 'APNS_TEAM_ID')
+  APNS_TOPIC?: string = undefined;
+
+  @Matches(/^https?:\/\/[^\s/]+$/, { message: 'must be an https:// origin, e.g. https://api.push.apple.com' })
+  APNS_ENDPOINT = 'https://api.push.apple.com';
 }

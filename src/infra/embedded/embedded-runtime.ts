@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import webpush from 'web-push';
 import type { AppConfig } from '#src/infra/config/app-config.js';
 import type { EnvSchema } from '#src/infra/config/env.schema.js';
 import { ConfigValidationError } from '#src/infra/config/env.validate.js';
@@ -28,10 +29,23 @@ function embeddedJwtSecret(dataDir: string): string {
 }
 
 /**
+ * The embedded default keeps one VAPID key pair under the data directory: browsers bind their
+ * subscriptions to the public key, so a new pair on each start would orphan every one of them.
+ */
+function embeddedVapidKeys(dataDir: string): { publicKey: string; privateKey: string } {
+  const file = join(dataDir, 'vapid.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { publicKey: string; privateKey: string };
+  mkdirSync(dataDir, { recursive: true });
+  const { publicKey, privateKey } = webpush.generateVAPIDKeys();
+  writeFileSync(file, JSON.stringify({ publicKey, privateKey }), { mode: 0o600 });
+  return { publicKey, privateKey };
+}
+
+/**
  * Resolves the servers the application runs against. With DATABASE_URL and a Redis (REDIS_URL,
  * REDIS_SENTINELS or REDIS_CLUSTER_NODES) set, those are used and nothing is started. Without them,
  * embedded servers start here: PostgreSQL (PGlite, data under EMBEDDED_DATA_DIR/pg, migrations
- * applied) and a private redis-server.
+ * applied) and a private redis-server; without DATABASE_URL or VAPID keys, a VAPID pair kept there too.
  */
 export async function startRuntime(env: EnvSchema, log: (message: string) => void): Promise<Runtime> {
   const dataDir = resolve(env.EMBEDDED_DATA_DIR);
@@ -69,11 +83,17 @@ export async function startRuntime(env: EnvSchema, log: (message: string) => voi
         : `embedded PostgreSQL (PGlite, data in ${join(dataDir, 'pg')})`,
       topology ? describeTopology(topology) : `embedded Redis (${redisUrl})`,
     ].join(', ');
+    const vapid =
+      env.DATABASE_URL || env.WEBPUSH_VAPID_PUBLIC_KEY
+        ? { publicKey: env.WEBPUSH_VAPID_PUBLIC_KEY, privateKey: env.WEBPUSH_VAPID_PRIVATE_KEY }
+        : embeddedVapidKeys(dataDir);
     const config: AppConfig = {
       ...env,
       DATABASE_URL: databaseUrl,
       REDIS_URL: redisUrl,
       JWT_SECRET: env.JWT_SECRET ?? embeddedJwtSecret(dataDir),
+      WEBPUSH_VAPID_PUBLIC_KEY: vapid.publicKey,
+      WEBPUSH_VAPID_PRIVATE_KEY: vapid.privateKey,
     };
     return { config, description, stop };
   } catch (error) {
