@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { bearer, type Requester, type SignedIn } from './auth-client.js';
-import type { HttpResponse, TestApp } from './test-app.js';
+import type { HttpResponse } from './test-app.js';
 
 /** Calls of the conversations and messages API, as a client app makes them. */
 export const chat = (t: Requester, who: SignedIn) => {
