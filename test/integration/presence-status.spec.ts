@@ -43,7 +43,10 @@ describe('presence status', () => {
     expectStatus(await chat(one, ann).createGroup('g', [bob]), 201);
     return { ann, bob, stranger };
   };
-  const of = (userId: string) => (items: { userId: string }[]) => items.filter((item) => item.userId === userId);
+  const of =
+    (userId: string) =>
+    <T extends { userId: string }>(items: T[]) =>
+      items.filter((item) => item.userId === userId);
 
   it('shows away and dnd with their text to a contact on the other instance, on REST, in queries and as events', async () => {
     const { ann, bob, stranger } = await cast();
