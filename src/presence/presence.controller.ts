@@ -54,7 +54,7 @@ export class PresenceController {
   })
   @ApiOkResponse({ type: PresenceViewResponse, description: 'Your own presence' })
   @ApiBadRequestResponse({ ...ERROR_BODY, description: 'VALIDATION_FAILED naming status, statusText or expiresAt' })
-  @ApiUnauthorizedResponse({ ...ERROR_BODY, description: 'UNAUTHORIZED' })
+  @ApiUnauthorizedResponse({ ...ERROR_BODY, description: 'Missing, invalid, expired or revoked access token' })
   @ApiTooManyRequestsResponse({ ...ERROR_BODY, description: 'RATE_LIMITED, with Retry-After' })
   setStatus(@Caller() caller: AuthContext, @Body() change: PresenceStatusDto) {
     return this.statuses.set(caller.userId, change);

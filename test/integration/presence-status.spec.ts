@@ -258,6 +258,31 @@ describe('presence status', () => {
     });
   });
 
+  it('is documented with its body, its answer and its error statuses', async () => {
+    const document = (await one.request('GET', '/docs-json')).json();
+    const route = document.paths['/api/v1/users/me/status'].put;
+    expect(Object.keys(route.responses).sort()).toEqual(['200', '400', '401', '429']);
+    expect(route.responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/Presence',
+    });
+    expect(route.responses['400'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/ErrorBody',
+    });
+    expect(document.components.schemas.Presence.properties.status.enum).toEqual([
+      'online',
+      'away',
+      'dnd',
+      'invisible',
+      'offline',
+    ]);
+    expect(document.components.schemas.PresenceStatusDto.properties.status.enum).toEqual([
+      'online',
+      'away',
+      'dnd',
+      'invisible',
+    ]);
+  });
+
   it('refuses bad input with 400 naming the field, and anyone not signed in with 401', async () => {
     const ann = await register(one);
     const cases: [unknown, string][] = [
