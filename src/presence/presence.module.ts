@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { PresenceStatusRepository } from './presence-status.repository.js';
+import { PresenceStatusService, PresenceStatusSettings } from './presence-status.service.js';
 import { PresenceController } from './presence.controller.js';
 import { PresenceRepository } from './presence.repository.js';
 import { PresenceService, PresenceSettings } from './presence.service.js';
@@ -6,7 +8,15 @@ import { PresenceStore } from './presence.store.js';
 
 @Module({
   controllers: [PresenceController],
-  providers: [PresenceStore, PresenceRepository, PresenceService, PresenceSettings],
+  providers: [
+    PresenceStore,
+    PresenceRepository,
+    PresenceService,
+    PresenceSettings,
+    PresenceStatusRepository,
+    PresenceStatusService,
+    PresenceStatusSettings,
+  ],
   exports: [PresenceService],
 })
 export class PresenceModule {}

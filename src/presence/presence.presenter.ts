@@ -1,20 +1,53 @@
-/** `online | offline` until users can set a status of their own. */
-export type PresenceStatus = 'online' | 'offline';
+import { AVAILABLE, type CurrentStatus, type UserStatus } from './status-rule.js';
+
+/** What others see: `offline` while the user has no socket or is invisible. */
+export type PresenceStatus = Exclude<UserStatus, 'invisible'> | 'offline';
 
 /** A user's presence as docs/api.md shows it, on REST and in `presence` events. */
 export interface PresenceView {
   userId: string;
   online: boolean;
-  status: PresenceStatus;
+  /** `invisible` only in the user's own view. */
+  status: PresenceStatus | 'invisible';
   statusText: string | null;
   lastSeenAt: string | null;
 }
 
-export const toPresenceView = (userId: string, online: boolean, lastSeenAt: Date | null): PresenceView => ({
+/**
+ * A user as their contacts see them: their status and text while connected, and while not connected
+ * or invisible exactly what an offline user looks like (`offline`, no text). `lastSeenAt` is what was
+ * recorded, which an invisible user's activity does not move.
+ */
+export const toPresenceView = (
+  userId: string,
+  connected: boolean,
+  lastSeenAt: Date | null,
+  current: CurrentStatus = AVAILABLE,
+): PresenceView => {
+  const online = connected && current.status !== 'invisible';
+  return {
+    userId,
+    online,
+    status: online ? current.status : 'offline',
+    statusText: online ? current.statusText : null,
+    lastSeenAt: lastSeenAt?.toISOString() ?? null,
+  };
+};
+
+/**
+ * A user as they see themselves: the status they chose, `invisible` included, with its text, whether
+ * or not they are connected (`online` says whether they are).
+ */
+export const toOwnPresenceView = (
+  userId: string,
+  connected: boolean,
+  lastSeenAt: Date | null,
+  current: CurrentStatus,
+): PresenceView => ({
   userId,
-  online,
-  status: online ? 'online' : 'offline',
-  statusText: null,
+  online: connected,
+  status: current.status,
+  statusText: current.statusText,
   lastSeenAt: lastSeenAt?.toISOString() ?? null,
 });
 

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
+import { hasStatusSql, type StoredStatus } from './status-rule.js';
 
-/** What a viewer may know of one user's presence. */
-export interface PresenceSubject {
+/** What a viewer may know of one user's presence: their status as stored, and when they were last seen. */
+export interface PresenceSubject extends StoredStatus {
   lastSeenAt: Date | null;
   /** The viewer themselves, or a contact of theirs. */
   visible: boolean;
@@ -17,13 +18,25 @@ export class PresenceRepository {
   }
 
   /**
+   * Records that the user came or went at `at`, unless they are invisible: then nothing moves, so
+   * `lastSeenAt` reveals no activity. Their status when recorded; null when invisible (or gone).
+   */
+  async recordSeenUnlessInvisible(userId: string, at: Date): Promise<StoredStatus | null> {
+    const [row] = await this.prisma.$queryRaw<StoredStatus[]>`
+      UPDATE users u SET last_seen_at = ${at}::timestamptz
+      WHERE u.id = ${userId}::uuid AND NOT ${hasStatusSql('u', 'invisible')}
+      RETURNING u.status, u.status_text AS "statusText", u.status_expires_at AS "statusExpiresAt"`;
+    return row ?? null;
+  }
+
+  /**
    * Each existing user among `userIds`, with whether `viewerId` sees their presence: themselves, or a
    * contact (a conversation both have accepted, and no block either way). One query for any number.
    * The shared conversations are found first, for all of them at once: a subquery over members
    * correlated with each user (not a conversation) is what Citus cannot run on the shards.
    */
   async subjectsFor(viewerId: string, userIds: string[]): Promise<Map<string, PresenceSubject>> {
-    const rows = await this.prisma.$queryRaw<{ id: string; lastSeenAt: Date | null; visible: boolean }[]>`
+    const rows = await this.prisma.$queryRaw<({ id: string } & PresenceSubject)[]>`
       WITH sharing AS (
         SELECT DISTINCT theirs.user_id
         FROM conversation_members mine
@@ -31,7 +44,8 @@ export class PresenceRepository {
         WHERE mine.user_id = ${viewerId}::uuid AND theirs.user_id = ANY(${userIds}::uuid[])
           AND mine.status = 'accepted' AND theirs.status = 'accepted'
       )
-      SELECT u.id, u.last_seen_at AS "lastSeenAt",
+      SELECT u.id, u.last_seen_at AS "lastSeenAt", u.status, u.status_text AS "statusText",
+        u.status_expires_at AS "statusExpiresAt",
         (u.id = ${viewerId}::uuid OR (
           u.id IN (SELECT user_id FROM sharing)
           AND NOT EXISTS (
@@ -40,7 +54,7 @@ export class PresenceRepository {
                OR (b.blocker_id = u.id AND b.blocked_id = ${viewerId}::uuid)))) AS visible
       FROM users u
       WHERE u.id = ANY(${userIds}::uuid[])`;
-    return new Map(rows.map(({ id, lastSeenAt, visible }) => [id, { lastSeenAt, visible }]));
+    return new Map(rows.map(({ id, ...subject }) => [id, subject]));
   }
 
   /** The user's contacts: who hears of their presence (a conversation both accepted, no block either way). */

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ChatEvents } from '#src/common/events/chat-events.js';
 import { configSlice } from '#src/infra/config/config-slice.js';
-import { hiddenPresence, toPresenceView, type PresenceView } from './presence.presenter.js';
+import { hiddenPresence, toOwnPresenceView, toPresenceView, type PresenceView } from './presence.presenter.js';
 import { PresenceRepository } from './presence.repository.js';
 import { PresenceStore } from './presence.store.js';
+import { currentStatus } from './status-rule.js';
 
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -116,17 +117,19 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * Presence of existing users among `userIds` as `viewerId` may see it (unknown ids are left out):
-   * the real state of the viewer and their contacts, the never-seen answer for everyone else.
+   * the viewer's own status as they chose it, their contacts as contacts see them (an invisible one
+   * as offline), the never-seen answer for everyone else.
    */
   async query(viewerId: string, userIds: string[]): Promise<PresenceView[]> {
     const subjects = await this.users.subjectsFor(viewerId, userIds);
     const online = await this.onlineAmong(userIds.filter((id) => subjects.get(id)?.visible));
+    const now = new Date();
     return userIds.flatMap((userId) => {
       const subject = subjects.get(userId);
       if (!subject) return [];
-      return [
-        subject.visible ? toPresenceView(userId, online.has(userId), subject.lastSeenAt) : hiddenPresence(userId),
-      ];
+      if (!subject.visible) return [hiddenPresence(userId)];
+      const view = userId === viewerId ? toOwnPresenceView : toPresenceView;
+      return [view(userId, online.has(userId), subject.lastSeenAt, currentStatus(subject, now))];
     });
   }
 
@@ -193,12 +196,19 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     this.logger.log(`instance ${deadId} stopped renewing its presence: ${users.length} of its users swept`);
   }
 
-  /** Records the change and tells the user's contacts (no one else); without Postgres it is only logged. */
+  /**
+   * Records the change and tells the user's contacts (no one else), with the status they chose;
+   * nothing at all while they are invisible. Without Postgres it is only logged.
+   */
   private async changed(userId: string, online: boolean, at = new Date()): Promise<void> {
     try {
-      await this.users.touchLastSeen(userId, at);
+      const stored = await this.users.recordSeenUnlessInvisible(userId, at);
+      if (!stored) return;
       const contactIds = await this.users.contactsOf(userId);
-      this.events.publish('presence.changed', { ...toPresenceView(userId, online, at), contactIds });
+      this.events.publish('presence.changed', {
+        ...toPresenceView(userId, online, at, currentStatus(stored)),
+        contactIds,
+      });
     } catch (error) {
       this.logger.warn(`presence change of ${userId} not recorded: ${errorMessage(error)}`);
     }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
+import { hasStatusSql } from '#src/presence/status-rule.js';
 
 /** Who can receive a push, and what it says about them: reads for planning pushes. */
 @Injectable()
@@ -20,9 +21,7 @@ export class PushAudienceRepository {
   async doNotDisturb(userIds: string[]): Promise<Set<string>> {
     if (userIds.length === 0) return new Set();
     const rows = await this.prisma.$queryRaw<{ id: string }[]>`
-      SELECT id FROM users
-      WHERE id = ANY(${userIds}::uuid[]) AND status = 'dnd'
-        AND (status_expires_at IS NULL OR status_expires_at > now())`;
+      SELECT u.id FROM users u WHERE u.id = ANY(${userIds}::uuid[]) AND ${hasStatusSql('u', 'dnd')}`;
     return new Set(rows.map((row) => row.id));
   }
 

@@ -675,6 +675,28 @@ describe('hostile input', () => {
         N,
       ),
       ...bodyCases(
+        { method: 'PUT', path: `${api}/users/me/status`, auth: 'owner' },
+        () => ({ status: 'online' }),
+        [
+          enumOf('status', ['ONLINE', 'offline', 'busy', 'online ']),
+          {
+            name: 'statusText',
+            invalid: [...notStrings, ['100k characters', HUGE], ['101 characters', 's'.repeat(101)], ...overLimit(100)],
+          },
+          {
+            name: 'expiresAt',
+            invalid: [
+              ...notStrings,
+              ['not a time', 'tomorrow'],
+              ['in the past', '2000-01-01T00:00:00.000Z'],
+              ['no such day', '2026-02-30T10:00:00Z'],
+              ['past the end of time', '+275761-01-01T00:00:00.000Z'],
+            ],
+          },
+        ],
+        N / 2,
+      ),
+      ...bodyCases(
         { method: 'POST', path: `${api}/users/presence`, auth: 'owner' },
         () => ({ userIds: [member.user.id] }),
         [uuidList('userIds', 200)],

@@ -225,7 +225,7 @@ export class EnvSchema {
   @IntegerSetting(1, 1000000, 'count')
   MEMBER_CHANGES_PER_MINUTE_PER_USER = 60;
 
-  /** Profile changes, blocks, session revocations and account deletion per user per minute. */
+  /** Profile and status changes, blocks, session revocations and account deletion per user per minute. */
   @IntegerSetting(1, 1000000, 'count')
   ACCOUNT_CHANGES_PER_MINUTE_PER_USER = 30;
 
@@ -245,7 +245,7 @@ export class EnvSchema {
   @IntegerSetting(3, 3600, 'seconds')
   PRESENCE_TTL_SECONDS = 90;
 
-  /** How often an instance renews its presence and looks for dead instances. */
+  /** How often an instance renews its presence, looks for dead instances and clears expired statuses. */
   @IntegerSetting(1, 600, 'seconds')
   PRESENCE_HEARTBEAT_SECONDS = 30;
 

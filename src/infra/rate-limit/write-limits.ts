@@ -32,7 +32,7 @@ export const WRITE_LIMITS = {
   conversationCreates: perUserPerMinute('conversation-creates', 'CONVERSATIONS_PER_MINUTE_PER_USER'),
   /** Members, roles, accept / decline / hide, title and mute. */
   conversationChanges: perUserPerMinute('conversation-changes', 'MEMBER_CHANGES_PER_MINUTE_PER_USER'),
-  /** Profile changes, blocks, session revocations and account deletion. */
+  /** Profile and status changes, blocks, session revocations and account deletion. */
   accountChanges: perUserPerMinute('account-changes', 'ACCOUNT_CHANGES_PER_MINUTE_PER_USER'),
   /** Presence lookups, over REST and `presence.query`. */
   presenceReads: perUserPerMinute('presence-reads', 'PRESENCE_READS_PER_MINUTE_PER_USER'),

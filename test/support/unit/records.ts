@@ -27,6 +27,9 @@ export function aUser(overrides: Partial<User> = {}): User {
     createdAt: T0,
     updatedAt: T0,
     deletedAt: null,
+    status: 'online',
+    statusText: null,
+    statusExpiresAt: null,
     ...overrides,
   };
 }
