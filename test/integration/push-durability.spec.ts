@@ -1,6 +1,6 @@
 import webpush from 'web-push';
 import pg from 'pg';
-import { instanceEnv, spawnReadyApp, type AppProcess } from '../support/app-process.js';
+import { FAULT_HOOKS, instanceEnv, spawnReadyApp, untilOutput, type AppProcess } from '../support/app-process.js';
 import { bearer, register, type Requester, type SignedIn } from '../support/auth-client.js';
 import { chat, expectStatus } from '../support/chat-client.js';
 import { trustTestCa } from '../support/push-fakes/test-ca.js';
@@ -152,4 +152,58 @@ describe('notifications and pushes when instances die under load', () => {
         `${service.delivered.length} pushes received for ${stored.size * recipients.length} due`,
     );
   }, 180_000);
+
+  /** Who gets a notification for `messageId`, one row each. */
+  const notified = async (messageId: string) =>
+    (
+      await db.query<{ userId: string }>(
+        'SELECT user_id AS "userId" FROM notifications WHERE message_id = $1 ORDER BY user_id',
+        [messageId],
+      )
+    ).rows.map((row) => row.userId);
+
+  it('redoes a fan-out whose instance died before its commit, once', async () => {
+    const dying = await spawnReadyApp({ ...env, FAULT_HANG_BEFORE_FANOUT_COMMIT: 'true' }, started, {
+      preload: [FAULT_HOOKS],
+    });
+    const [ann, bob] = [await register(via(dying)), await register(via(dying))];
+    const group = expectStatus<{ id: string }>(await chat(via(dying), ann).createGroup('crash', [bob]), 201).id;
+    const endpoint = await registerDevice(via(dying), bob);
+    const sent = expectStatus<{ id: string }>(await chat(via(dying), ann).send(group, 'mid-commit'), 201);
+    await untilOutput(dying, `fan-out written for ${sent.id}`, 20_000);
+    // The survivor starts while the dying instance holds the event in its open transaction.
+    const survivor = await spawnReadyApp(env, started);
+    dying.kill();
+    await dying.exited;
+
+    await waitUntilDrained(30_000);
+    expect(await notified(sent.id)).toEqual([bob.user.id]);
+    expect(service.delivered.filter((push) => push.endpoint === endpoint).map((push) => push.topic)).toEqual([
+      hex(sent.id),
+    ]);
+    survivor.kill();
+    await survivor.exited;
+  }, 90_000);
+
+  it('sends a push again when its instance died after the provider took it, with the same collapse id', async () => {
+    const dying = await spawnReadyApp({ ...env, FAULT_HANG_AFTER_PUSH_SENT: 'true' }, started, {
+      preload: [FAULT_HOOKS],
+    });
+    const [ann, bob] = [await register(via(dying)), await register(via(dying))];
+    const group = expectStatus<{ id: string }>(await chat(via(dying), ann).createGroup('resend', [bob]), 201).id;
+    const endpoint = await registerDevice(via(dying), bob);
+    const sent = expectStatus<{ id: string }>(await chat(via(dying), ann).send(group, 'twice is fine'), 201);
+    await untilOutput(dying, `push sent for ${sent.id}`, 20_000);
+    dying.kill();
+    await dying.exited;
+    const survivor = await spawnReadyApp(env, started);
+
+    await waitUntilDrained(30_000);
+    const copies = service.delivered.filter((push) => push.endpoint === endpoint);
+    expect(copies.map((push) => push.topic)).toEqual([hex(sent.id), hex(sent.id)]);
+    expect(copies[0].payload).toEqual(copies[1].payload);
+    expect(await notified(sent.id)).toEqual([bob.user.id]);
+    survivor.kill();
+    await survivor.exited;
+  }, 90_000);
 });

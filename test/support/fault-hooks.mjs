@@ -3,6 +3,8 @@
 // it, so nothing here exists in production. Each fault is switched on by an environment variable.
 import { SessionStateService } from '../../dist/auth/session-state.service.js';
 import { LatestMessagesCache } from '../../dist/messages/latest-messages.cache.js';
+import { OutboxEventsRepository } from '../../dist/notifications/outbox-events.repository.js';
+import { PushDeliveriesRepository } from '../../dist/push/push-deliveries.repository.js';
 
 const say = (line) => process.stdout.write(`fault-hook: ${line}\n`);
 
@@ -37,5 +39,26 @@ if (process.env.FAULT_HANG_BEFORE_WINDOW_WRITE === 'true') {
       return new Promise(() => undefined);
     };
     return change.call(this, conversationId, committedThenHang, changed);
+  };
+}
+
+// Inside the transaction that stores an outbox event's notifications and pushes and deletes the
+// event, after all of it and before the commit: the test SIGKILLs the process here.
+if (process.env.FAULT_HANG_BEFORE_FANOUT_COMMIT === 'true') {
+  const complete = OutboxEventsRepository.prototype.complete;
+  OutboxEventsRepository.prototype.complete = function (event, work) {
+    return complete.call(this, event, async (tx) => {
+      await work(tx);
+      say(`fan-out written for ${event.id}`);
+      return new Promise(() => undefined);
+    });
+  };
+}
+
+// After a provider accepted a push, never delete its delivery: the test SIGKILLs the process here.
+if (process.env.FAULT_HANG_AFTER_PUSH_SENT === 'true') {
+  PushDeliveriesRepository.prototype.finish = function (delivery) {
+    say(`push sent for ${delivery.payload.messageId}`);
+    return new Promise(() => undefined);
   };
 }
