@@ -31,7 +31,7 @@ export class DevicesController {
 
   @Get()
   @ApiOperation({
-    summary: 'Your devices on sessions still active, newest first: [{ id, platform, name, createdAt }].',
+    summary: 'Your devices on sessions still active, newest first: { items: [{ id, platform, name, createdAt }] }.',
   })
   list(@Caller() caller: AuthContext) {
     return this.devices.list(caller.userId);

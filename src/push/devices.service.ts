@@ -70,8 +70,8 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  async list(userId: string): Promise<DeviceView[]> {
-    return (await this.devices.list(userId)).map(toDeviceView);
+  async list(userId: string): Promise<{ items: DeviceView[] }> {
+    return { items: (await this.devices.list(userId)).map(toDeviceView) };
   }
 
   async remove(userId: string, id: string): Promise<void> {
