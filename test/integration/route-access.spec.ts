@@ -7,6 +7,8 @@ const PUBLIC = new Set([
   'POST /api/v1/auth/register',
   'POST /api/v1/auth/login',
   'POST /api/v1/auth/refresh',
+  // The Web Push key browsers subscribe with (API.md: public).
+  'GET /api/v1/push/vapid-public-key',
   'GET /health',
   'GET /health/liveness',
   'GET /health/readiness',
