@@ -25,10 +25,13 @@ export class DevicesRepository {
    * Registers the device for this session: registered again (an app re-registers on every start),
    * it moves to this session and takes the new keys and name. The same device under another user
    * means it changed hands: that registration goes, so the previous user's pushes stop reaching
-   * it. Past `maxPerUser`, the user's oldest registrations go.
+   * it. Past `maxPerUser`, the user's oldest registrations go. Registrations of one device wait
+   * for each other (a transaction-scoped lock on its hash): two users registering it at once
+   * would otherwise each miss the other's uncommitted row, and both keep it.
    */
   register(device: NewDevice, maxPerUser: number): Promise<DeviceRow> {
     return this.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${lockKey(device.tokenHash)}::bigint)`;
       await tx.device.deleteMany({ where: { tokenHash: device.tokenHash, userId: { not: device.userId } } });
       const { userId, tokenHash, ...fields } = device;
       const stored = await tx.device.upsert({
@@ -72,3 +75,6 @@ export class DevicesRepository {
       WHERE s.id = d.session_id AND (s.revoked_at IS NOT NULL OR s.expires_at <= now())`;
   }
 }
+
+/** A 64-bit advisory lock key from a device's SHA-256 token hash (hex): its first 16 digits, signed. */
+const lockKey = (tokenHash: string) => BigInt.asIntN(64, BigInt(`0x${tokenHash.slice(0, 16)}`)).toString();

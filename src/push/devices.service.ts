@@ -51,6 +51,13 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
     if (!this.providers.for(dto.platform)) {
       throw invalidField('platform', `${dto.platform} push is not configured on this server`);
     }
+    // A field of the other kind of registration would be ignored: refused, like any unknown field.
+    if (dto.platform !== 'webpush' && dto.subscription !== undefined) {
+      throw invalidField('subscription', 'subscription is for webpush only');
+    }
+    if (dto.platform === 'webpush' && dto.token !== undefined) {
+      throw invalidField('token', 'token is for fcm and apns only');
+    }
     if (dto.subscription) this.assertReachable(dto.subscription.endpoint);
     const device = await this.devices.register(newDevice(caller, dto), DEVICES_MAX_PER_USER);
     return toDeviceView(device);

@@ -1,6 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsOptional, IsString, IsUrl, Matches, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  IsDefined,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { TextLength } from '#src/common/validation/text-length.js';
 import type { PushPlatform } from '#src/push/providers/push-provider.js';
 
@@ -34,6 +44,7 @@ export class WebPushSubscriptionDto {
 
   @ApiProperty({ type: WebPushKeysDto })
   @IsDefined()
+  @IsObject({ message: 'keys must be an object' })
   @ValidateNested()
   @Type(() => WebPushKeysDto)
   keys!: WebPushKeysDto;
@@ -55,6 +66,7 @@ export class DeviceRegisterDto {
   @ApiPropertyOptional({ type: WebPushSubscriptionDto, description: 'Web Push only' })
   @ValidateIf((dto: DeviceRegisterDto) => dto.platform === 'webpush' || dto.subscription !== undefined)
   @IsDefined({ message: 'subscription is required for webpush' })
+  @IsObject({ message: 'subscription must be an object' })
   @ValidateNested()
   @Type(() => WebPushSubscriptionDto)
   subscription?: WebPushSubscriptionDto;
