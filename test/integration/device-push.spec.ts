@@ -85,10 +85,10 @@ describe('device push through the app', () => {
   const pushesTo = (endpoint: string) => service.delivered.filter((push) => push.endpoint === endpoint);
 
   const devicesOf = async (t: TestApp, who: SignedIn) =>
-    expectStatus<{ id: string }[]>(
+    expectStatus<{ items: { id: string }[] }>(
       await t.request('GET', '/api/v1/devices', { headers: bearer(who.accessToken) }),
       200,
-    );
+    ).items;
 
   it('pushes a message to an offline member’s browser, signed with VAPID and readable only with its keys', async () => {
     const [ann, bob, cat] = [await register(one), await register(one), await register(one)];

@@ -61,7 +61,10 @@ afterAll(async () => {
 const registerDevice = (t: TestApp, who: { accessToken: string }, body: unknown) =>
   t.request('POST', '/api/v1/devices', { headers: bearer(who.accessToken), body });
 const listDevices = async (t: TestApp, who: { accessToken: string }) =>
-  expectStatus<DeviceView[]>(await t.request('GET', '/api/v1/devices', { headers: bearer(who.accessToken) }), 200);
+  expectStatus<{ items: DeviceView[] }>(
+    await t.request('GET', '/api/v1/devices', { headers: bearer(who.accessToken) }),
+    200,
+  ).items;
 const webPushBody = (subscription = webPushService.subscription(), name?: string) => ({
   platform: 'webpush',
   subscription,
@@ -116,7 +119,7 @@ describe('registering and listing devices', () => {
     expect(Number.isNaN(Date.parse(device.createdAt))).toBe(false);
 
     const listed = await app.request('GET', '/api/v1/devices', { headers: bearer(ann.accessToken) });
-    expect(listed.json()).toEqual([device]);
+    expect(listed.json()).toEqual({ items: [device] });
     for (const secret of [subscription.endpoint, subscription.keys.p256dh, subscription.keys.auth]) {
       expect(response.text).not.toContain(secret);
       expect(listed.text).not.toContain(secret);
