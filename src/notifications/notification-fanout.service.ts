@@ -8,7 +8,7 @@ import { retryDelayMs, type RetryPolicy } from '#src/infra/outbox/retry-delay.js
 import { PushOutbox } from '#src/push/push-outbox.service.js';
 import { toNotificationView } from './notification.presenter.js';
 import { NotificationCache } from './notification-cache.js';
-import { NotificationPlanner } from './notification-planner.service.js';
+import { NotificationPlanner, type FanoutPlan } from './notification-planner.service.js';
 import { NotificationsRepository, type NotificationRow } from './notifications.repository.js';
 import { OutboxEventsRepository } from './outbox-events.repository.js';
 
@@ -74,28 +74,61 @@ export class NotificationFanout implements OnModuleInit, OnApplicationShutdown {
 
   private async turn(): Promise<boolean> {
     const claimed = await this.outbox.claim(BATCH, this.leaseSeconds);
-    for (const event of claimed) await this.process(event);
+    const idle: OutboxEventRow[] = [];
+    for (const event of claimed) {
+      const plan = await this.planned(event);
+      if (!plan) continue;
+      if (plan.notifications.length === 0 && plan.pushes.length === 0) idle.push(event);
+      else await this.store(event, plan);
+    }
+    await this.finishIdle(idle);
     return claimed.length === BATCH;
   }
 
-  private async process(event: OutboxEventRow): Promise<void> {
-    let created: NotificationRow[] = [];
+  private async planned(event: OutboxEventRow): Promise<FanoutPlan | null> {
     try {
-      const plan = await this.planner.plan(event);
+      return await this.planner.plan(event);
+    } catch (error) {
+      await this.failed(event, error);
+      return null;
+    }
+  }
+
+  /** Stores the plan and deletes the event in one transaction, then tells whom it concerns. */
+  private async store(event: OutboxEventRow, plan: FanoutPlan): Promise<void> {
+    let created: NotificationRow[] = [];
+    let pushed: boolean;
+    try {
       const pushes = await this.push.plan(plan.pushes);
+      pushed = pushes.length > 0;
       const done = await this.outbox.complete(event, async (tx) => {
         created = await this.notifications.create(plan.notifications, tx);
         await this.push.store(tx, event.id, pushes);
       });
       // Another worker took the event after this claim's lease ran out, and did it.
       if (!done) return;
-      this.metrics.attempted('notifications', 'done', event.createdAt);
-      if (pushes.length > 0) this.push.sendStored();
     } catch (error) {
       await this.failed(event, error);
       return;
     }
+    this.metrics.attempted('notifications', 'done', event.createdAt);
+    if (pushed) this.push.sendStored();
     await this.announce(created);
+  }
+
+  /**
+   * Events that concern nobody (everyone was connected: the common case) are deleted together, in
+   * one statement; if that fails they come back when their lease ends and are planned again.
+   */
+  private async finishIdle(events: OutboxEventRow[]): Promise<void> {
+    if (events.length === 0) return;
+    try {
+      await this.outbox.finishAll(events);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'outbox events not deleted; they are planned again when their lease ends');
+      return;
+    }
+    for (const event of events) this.metrics.attempted('notifications', 'done', event.createdAt);
   }
 
   /** Drops the users' cached counts and tells those connected: stored already, so a failure here loses nothing. */

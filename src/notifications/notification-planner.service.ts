@@ -45,26 +45,30 @@ export class NotificationPlanner {
    * conversation. Of those, the ones with no live socket also get a push. Without Redis, only
    * sockets on this instance are known: the others count as away, so nobody misses one.
    */
-  private async forMessage(conversationId: string, { messageId }: OutboxPayloads['message']): Promise<FanoutPlan> {
-    const [message, conversation] = await Promise.all([
-      this.notifications.messageToAnnounce(conversationId, messageId),
-      this.access.find(conversationId),
-    ]);
-    if (!message || message.deletedAt || !conversation) return NOTHING;
+  private async forMessage(
+    conversationId: string,
+    { messageId, senderId, seq }: OutboxPayloads['message'],
+  ): Promise<FanoutPlan> {
+    const conversation = await this.access.find(conversationId);
+    if (!conversation) return NOTHING;
     const recipients = conversation.members.filter(
-      (member) => member.userId !== message.senderId && member.status === 'accepted',
+      (member) => member.userId !== senderId && member.status === 'accepted',
     );
-    const mentioned = new Set(
-      conversation.type === 'group'
-        ? await this.notifications.mentionable(conversationId, mentionedUsernames(message.body), message.senderId)
-        : [],
-    );
-    mentioned.delete(message.senderId);
     const online = await this.presence.onlineAmong(recipients.map((member) => member.userId));
+    // Most messages of a direct conversation reach a recipient who is connected: then the text,
+    // which only mentions and notifications need, is not even read.
+    const group = conversation.type === 'group';
+    if (!group && recipients.every((member) => member.muted || online.has(member.userId))) return NOTHING;
+    const message = await this.notifications.messageToAnnounce(conversationId, messageId);
+    if (!message || message.deletedAt) return NOTHING;
+    const mentioned = new Set(
+      group ? await this.notifications.mentionable(conversationId, mentionedUsernames(message.body), senderId) : [],
+    );
+    mentioned.delete(senderId);
     const base = {
       conversationId,
       messageId,
-      actorId: message.senderId,
+      actorId: senderId,
       preview: clipCodePoints(message.body, PREVIEW_LENGTH),
     };
     const notifications: NewNotification[] = recipients.flatMap((member): NewNotification[] => {
@@ -79,8 +83,8 @@ export class NotificationPlanner {
         kind: notification.kind as PushRequest['kind'],
         conversationId,
         messageId,
-        seq: message.seq,
-        actorId: message.senderId,
+        seq,
+        actorId: senderId,
         body: message.body,
       }));
     return { notifications, pushes };

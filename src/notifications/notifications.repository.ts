@@ -23,8 +23,6 @@ export interface NewNotification {
 const BATCH = 500;
 
 export interface MessageToAnnounce {
-  seq: number;
-  senderId: string;
   body: string;
   deletedAt: Date | null;
 }
@@ -60,7 +58,7 @@ export class NotificationsRepository {
   async messageToAnnounce(conversationId: string, messageId: string): Promise<MessageToAnnounce | null> {
     return this.prisma.message.findUnique({
       where: { conversationId_id: { conversationId, id: messageId } },
-      select: { seq: true, senderId: true, body: true, deletedAt: true },
+      select: { body: true, deletedAt: true },
     });
   }
 

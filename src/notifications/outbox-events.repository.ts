@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma } from '#src/generated/prisma/client.js';
+import { Prisma } from '#src/generated/prisma/client.js';
 import type { OutboxEventRow } from '#src/infra/outbox/outbox-event.js';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
 
@@ -47,6 +47,14 @@ export class OutboxEventsRepository {
       },
       { timeout: TRANSACTION_TIMEOUT_MS },
     );
+  }
+
+  /** Deletes events that needed nothing stored, those this claim still holds. */
+  async finishAll(events: OutboxEventRow[]): Promise<void> {
+    const keys = Prisma.join(
+      events.map((event) => Prisma.sql`(${event.conversationId}::uuid, ${event.id}::uuid, ${event.attempts}::int)`),
+    );
+    await this.prisma.$executeRaw`DELETE FROM outbox_events WHERE (conversation_id, id, attempts) IN (${keys})`;
   }
 
   /** Puts the event back for a later attempt, noting why this one failed. */

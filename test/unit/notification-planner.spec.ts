@@ -7,19 +7,26 @@ import { newTestService } from '../support/unit/test-service.js';
 
 const [ada, bob, cid, dan, eve, messageId] = newIds(6);
 
+/** A message as sent: who sent it and its seq travel in the outbox event, the rest is read back. */
+type SentMessage = MessageToAnnounce & { senderId: string; seq: number };
+
 interface World {
   conversation: ConversationMeta | null;
   /** The message the event announces, as stored now (null: no such message). */
-  message?: MessageToAnnounce | null;
+  message?: SentMessage | null;
   /** Who has a live socket. */
   online?: string[];
   /** Usernames that resolve to mentionable members; without it, mentions must not be looked up. */
   usernames?: Record<string, string>;
 }
 
+/** Who sent the message of the next `messageEvent`, and its seq: those of the world's message. */
+let sent = { senderId: ada, seq: 12 };
+
 /** The planner over one stored conversation and message. */
-const plannerIn = ({ conversation, message = null, online = [], usernames }: World) =>
-  newTestService(NotificationPlanner, {
+const plannerIn = ({ conversation, message = null, online = [], usernames }: World) => {
+  sent = message ? { senderId: message.senderId, seq: message.seq } : { senderId: ada, seq: 12 };
+  return newTestService(NotificationPlanner, {
     ConversationAccess: {
       find: (id: string) => Promise.resolve(id === conversation?.id ? conversation : null),
     },
@@ -28,15 +35,20 @@ const plannerIn = ({ conversation, message = null, online = [], usernames }: Wor
     },
     NotificationsRepository: {
       messageToAnnounce: (conversationId: string, id: string) =>
-        Promise.resolve(conversationId === conversation?.id && id === messageId ? message : null),
+        Promise.resolve(
+          conversationId === conversation?.id && id === messageId && message
+            ? { body: message.body, deletedAt: message.deletedAt }
+            : null,
+        ),
       ...(usernames && {
         mentionable: (_conversationId: string, names: string[]) =>
           Promise.resolve(names.flatMap((name) => (usernames[name] ? [usernames[name]] : []))),
       }),
     },
   });
+};
 
-const aMessageBy = (senderId: string, body: string, overrides: Partial<MessageToAnnounce> = {}) => ({
+const aMessageBy = (senderId: string, body: string, overrides: Partial<SentMessage> = {}): SentMessage => ({
   seq: 12,
   senderId,
   body,
@@ -47,7 +59,8 @@ const aMessageBy = (senderId: string, body: string, overrides: Partial<MessageTo
 const event = <E extends OutboxEventRow>(row: Omit<E, 'id' | 'createdAt' | 'attempts'>): OutboxEventRow =>
   ({ id: newIds(1)[0], createdAt: T0, attempts: 1, ...row }) as OutboxEventRow;
 
-const messageEvent = (conversationId: string) => event({ kind: 'message', conversationId, payload: { messageId } });
+const messageEvent = (conversationId: string) =>
+  event({ kind: 'message', conversationId, payload: { messageId, ...sent } });
 
 /** Each user's notification kinds, and who gets a push. */
 const summary = ({ notifications, pushes }: Awaited<ReturnType<NotificationPlanner['plan']>>) => ({
@@ -186,6 +199,13 @@ describe('who hears of a new message in a direct conversation', () => {
       notified: { [bob]: 'message' },
       pushed: [bob],
     });
+  });
+
+  it('does not even read the message when the other member is connected', async () => {
+    const direct = aDirect({ userId: ada }, { userId: bob });
+    const { subject, fakes } = await plannerIn({ conversation: direct, message: aMessageBy(ada, 'hi'), online: [bob] });
+    expect(summary(await subject.plan(messageEvent(direct.id)))).toEqual({ notified: {}, pushed: [] });
+    expect(fakes.NotificationsRepository.messageToAnnounce).not.toHaveBeenCalled();
   });
 
   it('gives a recipient who has not accepted the request nothing for its messages', async () => {

@@ -125,7 +125,8 @@ BEGIN
         -- Its notifications and pushes, as durable as the message: the outbox row commits with it.
         -- Keyed by the message's id, which makes it one per message.
         INSERT INTO outbox_events (conversation_id, id, kind, payload)
-        VALUES (p_conversation_id, p_id, 'message', jsonb_build_object('messageId', p_id));
+        VALUES (p_conversation_id, p_id, 'message',
+                jsonb_build_object('messageId', p_id, 'senderId', p_sender_id, 'seq', v_last_seq));
         v_created := TRUE;
     END IF;
     RETURN jsonb_build_object(
