@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } fro
 import { ChatEvents } from '#src/common/events/chat-events.js';
 import type { OutboxEventRow } from '#src/infra/outbox/outbox-event.js';
 import { OutboxMetrics } from '#src/infra/outbox/outbox.metrics.js';
-import { OutboxSettings } from '#src/infra/outbox/outbox.module.js';
+import { OUTBOX_OLDEST_EVERY_MS, OUTBOX_WAKE_DELAY_MS, OutboxSettings } from '#src/infra/outbox/outbox.module.js';
 import { PollingLoop } from '#src/infra/outbox/polling-loop.js';
 import { retryDelayMs, type RetryPolicy } from '#src/infra/outbox/retry-delay.js';
 import { PushOutbox } from '#src/push/push-outbox.service.js';
@@ -17,7 +17,6 @@ const BATCH = 20;
 /** Attempts before an event that keeps failing is given up (logged and counted): about a day of backoff. */
 const MAX_ATTEMPTS = 20;
 const RETRY: RetryPolicy = { baseMs: 1_000, capMs: 2 * 60 * 60_000 };
-const OLDEST_EVERY_MS = 5_000;
 
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -48,6 +47,7 @@ export class NotificationFanout implements OnModuleInit, OnApplicationShutdown {
     this.leaseSeconds = settings.OUTBOX_LEASE_SECONDS;
     this.loop = new PollingLoop(() => this.turn(), {
       intervalMs: settings.OUTBOX_POLL_MS,
+      wakeDelayMs: OUTBOX_WAKE_DELAY_MS,
       maxErrorDelayMs: 10_000,
       onError: (error) => this.logger.warn({ err: error }, 'outbox events not claimed; trying again'),
     });
@@ -64,7 +64,7 @@ export class NotificationFanout implements OnModuleInit, OnApplicationShutdown {
         .oldestAgeSeconds()
         .then((age) => this.metrics.oldestAge('notifications', age))
         .catch(() => undefined);
-    }, OLDEST_EVERY_MS).unref();
+    }, OUTBOX_OLDEST_EVERY_MS).unref();
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { OutboxMetrics } from '#src/infra/outbox/outbox.metrics.js';
-import { OutboxSettings } from '#src/infra/outbox/outbox.module.js';
+import { OUTBOX_OLDEST_EVERY_MS, OUTBOX_WAKE_DELAY_MS, OutboxSettings } from '#src/infra/outbox/outbox.module.js';
 import { PollingLoop } from '#src/infra/outbox/polling-loop.js';
 import { retryDelayMs, type RetryPolicy } from '#src/infra/outbox/retry-delay.js';
 import { DevicesRepository } from './devices.repository.js';
@@ -15,7 +15,6 @@ export const PUSH_TTL_SECONDS = 86_400;
 /** Attempts before a push that keeps failing is given up: about 6 hours of backoff. */
 const MAX_ATTEMPTS = 12;
 const RETRY: RetryPolicy = { baseMs: 5_000, capMs: 60 * 60_000 };
-const OLDEST_EVERY_MS = 5_000;
 
 const targetOf = (delivery: ClaimedDelivery): PushTarget =>
   delivery.platform === 'webpush'
@@ -44,6 +43,7 @@ export class PushDispatcher implements OnModuleInit, OnApplicationShutdown {
     this.leaseSeconds = settings.OUTBOX_LEASE_SECONDS;
     this.loop = new PollingLoop(() => this.turn(), {
       intervalMs: settings.OUTBOX_POLL_MS,
+      wakeDelayMs: OUTBOX_WAKE_DELAY_MS,
       maxErrorDelayMs: 10_000,
       onError: (error) => this.logger.warn({ err: error }, 'push deliveries not claimed; trying again'),
     });
@@ -56,7 +56,7 @@ export class PushDispatcher implements OnModuleInit, OnApplicationShutdown {
         .oldestAgeSeconds()
         .then((age) => this.metrics.oldestAge('push', age))
         .catch(() => undefined);
-    }, OLDEST_EVERY_MS).unref();
+    }, OUTBOX_OLDEST_EVERY_MS).unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
