@@ -2,8 +2,8 @@ import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } fro
 import { ChatEvents } from '#src/common/events/chat-events.js';
 import type { OutboxEventRow } from '#src/infra/outbox/outbox-event.js';
 import { OutboxMetrics } from '#src/infra/outbox/outbox.metrics.js';
-import { OUTBOX_OLDEST_EVERY_MS, OUTBOX_WAKE_DELAY_MS, OutboxSettings } from '#src/infra/outbox/outbox.module.js';
-import { PollingLoop } from '#src/infra/outbox/polling-loop.js';
+import { OutboxSettings } from '#src/infra/outbox/outbox.module.js';
+import { OutboxWorker } from '#src/infra/outbox/outbox-worker.js';
 import { retryDelayMs, type RetryPolicy } from '#src/infra/outbox/retry-delay.js';
 import { PushOutbox } from '#src/push/push-outbox.service.js';
 import { toNotificationView } from './notification.presenter.js';
@@ -30,9 +30,8 @@ const errorMessage = (error: unknown) => (error instanceof Error ? error.message
 @Injectable()
 export class NotificationFanout implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(NotificationFanout.name);
-  private readonly loop: PollingLoop;
+  private readonly worker: OutboxWorker;
   private readonly leaseSeconds: number;
-  private oldestTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly events: ChatEvents,
@@ -45,31 +44,28 @@ export class NotificationFanout implements OnModuleInit, OnApplicationShutdown {
     settings: OutboxSettings,
   ) {
     this.leaseSeconds = settings.OUTBOX_LEASE_SECONDS;
-    this.loop = new PollingLoop(() => this.turn(), {
-      intervalMs: settings.OUTBOX_POLL_MS,
-      wakeDelayMs: OUTBOX_WAKE_DELAY_MS,
-      maxErrorDelayMs: 10_000,
-      onError: (error) => this.logger.warn({ err: error }, 'outbox events not claimed; trying again'),
-    });
+    this.worker = new OutboxWorker(
+      {
+        queue: 'notifications',
+        pollMs: settings.OUTBOX_POLL_MS,
+        turn: () => this.turn(),
+        oldestAgeSeconds: () => this.outbox.oldestAgeSeconds(),
+        onError: (error) => this.logger.warn({ err: error }, 'outbox events not claimed; trying again'),
+      },
+      metrics,
+    );
   }
 
   onModuleInit(): void {
     // Published once the write committed, so its event is there to claim.
     for (const name of ['message.created', 'request.created', 'member.added'] as const) {
-      this.events.on(name, () => this.loop.wake());
+      this.events.on(name, () => this.worker.wake());
     }
-    this.loop.start();
-    this.oldestTimer = setInterval(() => {
-      this.outbox
-        .oldestAgeSeconds()
-        .then((age) => this.metrics.oldestAge('notifications', age))
-        .catch(() => undefined);
-    }, OUTBOX_OLDEST_EVERY_MS).unref();
+    this.worker.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.oldestTimer);
-    await this.loop.stop();
+  onApplicationShutdown(): Promise<void> {
+    return this.worker.stop();
   }
 
   private async turn(): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { OutboxMetrics } from '#src/infra/outbox/outbox.metrics.js';
-import { OUTBOX_OLDEST_EVERY_MS, OUTBOX_WAKE_DELAY_MS, OutboxSettings } from '#src/infra/outbox/outbox.module.js';
-import { PollingLoop } from '#src/infra/outbox/polling-loop.js';
+import { OutboxSettings } from '#src/infra/outbox/outbox.module.js';
+import { OutboxWorker } from '#src/infra/outbox/outbox-worker.js';
 import { retryDelayMs, type RetryPolicy } from '#src/infra/outbox/retry-delay.js';
 import { DevicesRepository } from './devices.repository.js';
 import { PushDeliveriesRepository, type ClaimedDelivery } from './push-deliveries.repository.js';
@@ -29,9 +29,8 @@ const targetOf = (delivery: ClaimedDelivery): PushTarget =>
 @Injectable()
 export class PushDispatcher implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(PushDispatcher.name);
-  private readonly loop: PollingLoop;
+  private readonly worker: OutboxWorker;
   private readonly leaseSeconds: number;
-  private oldestTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly deliveries: PushDeliveriesRepository,
@@ -41,32 +40,29 @@ export class PushDispatcher implements OnModuleInit, OnApplicationShutdown {
     settings: OutboxSettings,
   ) {
     this.leaseSeconds = settings.OUTBOX_LEASE_SECONDS;
-    this.loop = new PollingLoop(() => this.turn(), {
-      intervalMs: settings.OUTBOX_POLL_MS,
-      wakeDelayMs: OUTBOX_WAKE_DELAY_MS,
-      maxErrorDelayMs: 10_000,
-      onError: (error) => this.logger.warn({ err: error }, 'push deliveries not claimed; trying again'),
-    });
+    this.worker = new OutboxWorker(
+      {
+        queue: 'push',
+        pollMs: settings.OUTBOX_POLL_MS,
+        turn: () => this.turn(),
+        oldestAgeSeconds: () => this.deliveries.oldestAgeSeconds(),
+        onError: (error) => this.logger.warn({ err: error }, 'push deliveries not claimed; trying again'),
+      },
+      metrics,
+    );
   }
 
   onModuleInit(): void {
-    this.loop.start();
-    this.oldestTimer = setInterval(() => {
-      this.deliveries
-        .oldestAgeSeconds()
-        .then((age) => this.metrics.oldestAge('push', age))
-        .catch(() => undefined);
-    }, OUTBOX_OLDEST_EVERY_MS).unref();
+    this.worker.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.oldestTimer);
-    await this.loop.stop();
+  onApplicationShutdown(): Promise<void> {
+    return this.worker.stop();
   }
 
   /** New deliveries were stored here: send them now rather than at the next poll. */
   wake(): void {
-    this.loop.wake();
+    this.worker.wake();
   }
 
   private async turn(): Promise<boolean> {
