@@ -1,10 +1,23 @@
-/** An attachment's metadata; the file itself lives wherever `url` points. */
-export interface Attachment {
+/** An external attachment: metadata the sender gave; the file lives wherever `url` points. */
+export interface LinkAttachment {
   url: string;
   mimeType: string;
   size: number;
   name: string;
 }
+
+/** An upload the message carries, as checked at its completion; links come from `GET /uploads/:id/url`. */
+export interface UploadAttachment {
+  uploadId: string;
+  name: string;
+  mimeType: string;
+  size: number;
+  width?: number;
+  height?: number;
+  hasThumbnail: boolean;
+}
+
+export type Attachment = LinkAttachment | UploadAttachment;
 
 /** A message as clients see it (docs/api.md). A deleted message stays as a tombstone: empty body, `deletedAt` set. */
 export interface MessageView {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConversationsModule } from '#src/conversations/conversations.module.js';
+import { UploadsModule } from '#src/uploads/uploads.module.js';
 import { LatestMessagesCache, LatestMessagesSettings } from './latest-messages.cache.js';
 import { MessageChangesService } from './message-changes.service.js';
 import { MessagesController } from './messages.controller.js';
@@ -8,7 +9,7 @@ import { MessagesService } from './messages.service.js';
 import { SyncService } from './sync.service.js';
 
 @Module({
-  imports: [ConversationsModule],
+  imports: [ConversationsModule, UploadsModule],
   controllers: [MessagesController],
   providers: [
     MessagesRepository,

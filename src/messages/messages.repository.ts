@@ -158,6 +158,10 @@ export class MessagesRepository {
           UPDATE conversations SET version = version + 1 WHERE id = ${conversationId}::uuid RETURNING version, last_seq
         ), cleared AS (
           DELETE FROM message_reactions WHERE conversation_id = ${conversationId}::uuid AND message_id = ${messageId}::uuid
+        ), released AS (
+          -- Its uploads grant no more links; the upload sweep deletes those no other message carries.
+          UPDATE message_attachments SET released_at = now()
+          WHERE conversation_id = ${conversationId}::uuid AND message_id = ${messageId}::uuid AND released_at IS NULL
         ), m AS (
           UPDATE messages SET body = '', attachments = '[]', reactions = '{}', deleted_at = now(), version = bumped.version
           FROM bumped

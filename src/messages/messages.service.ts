@@ -6,6 +6,7 @@ import { ConversationAccess } from '#src/conversations/conversation-access.servi
 import { conversationNotFound } from '#src/conversations/conversations.errors.js';
 import { ConversationCache } from '#src/conversations/conversation-cache.js';
 import { toMessageView, type MessageView } from '#src/conversations/message.presenter.js';
+import { MessageAttachments } from '#src/uploads/message-attachments.service.js';
 import type { MessageCreateDto } from './dto/message-create.dto.js';
 import type { MessageListDto } from './dto/message-list.dto.js';
 import { LATEST_WINDOW, LatestMessagesCache, messagePage } from './latest-messages.cache.js';
@@ -22,6 +23,7 @@ export class MessagesService {
     private readonly access: ConversationAccess,
     private readonly conversations: ConversationCache,
     private readonly events: ChatEvents,
+    private readonly attachments: MessageAttachments,
   ) {}
 
   /**
@@ -57,7 +59,7 @@ export class MessagesService {
       clientMessageId: dto.clientMessageId,
       body: dto.body,
       replyToId: dto.replyToId ?? null,
-      attachments: (dto.attachments ?? []).map(({ url, mimeType, size, name }) => ({ url, mimeType, size, name })),
+      attachments: await this.attachments.resolve(userId, dto.attachments),
     };
     const stored = await this.latest.change(
       conversationId,

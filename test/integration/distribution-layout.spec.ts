@@ -26,10 +26,12 @@ describe('the migrated schema', () => {
       messages: { kind: 'distributed', column: 'conversation_id', colocateWith: 'conversations' },
       message_reactions: { kind: 'distributed', column: 'conversation_id', colocateWith: 'conversations' },
       outbox_events: { kind: 'distributed', column: 'conversation_id', colocateWith: 'conversations' },
+      message_attachments: { kind: 'distributed', column: 'conversation_id', colocateWith: 'conversations' },
       direct_pairs: { kind: 'distributed', column: 'pair_key', colocateWith: 'none' },
       notifications: { kind: 'distributed', column: 'user_id', colocateWith: 'none' },
       devices: { kind: 'distributed', column: 'user_id', colocateWith: 'notifications' },
       push_deliveries: { kind: 'distributed', column: 'user_id', colocateWith: 'notifications' },
+      uploads: { kind: 'distributed', column: 'id', colocateWith: 'none' },
     });
   });
 });

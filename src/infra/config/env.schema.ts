@@ -241,6 +241,10 @@ export class EnvSchema {
   @IntegerSetting(1, 1000000, 'count')
   TYPING_EVENTS_PER_MINUTE_PER_USER = 120;
 
+  /** Uploads declared and completed per user per minute. */
+  @IntegerSetting(1, 1000000, 'count')
+  UPLOADS_PER_MINUTE_PER_USER = 30;
+
   /** An instance that has not renewed its presence for this long is dead: its users go offline. */
   @IntegerSetting(3, 3600, 'seconds')
   PRESENCE_TTL_SECONDS = 90;

@@ -48,11 +48,14 @@ export const TABLE_LAYOUT: Readonly<Record<string, Placement>> = {
   message_reactions: byConversation('conversation_id'),
   // A send writes its message and its outbox event on the same node.
   outbox_events: byConversation('conversation_id'),
+  message_attachments: byConversation('conversation_id'),
   // Makes a direct conversation one per pair: its key is the pair, which the conversation's id is not.
   direct_pairs: { kind: 'distributed', column: 'pair_key', colocateWith: 'none' },
   notifications: { kind: 'distributed', column: 'user_id', colocateWith: 'none' },
   devices: byUser,
   push_deliveries: byUser,
+  // Read by id (completion, links, attaching); placed by its own id, as it belongs to no conversation yet.
+  uploads: { kind: 'distributed', column: 'id', colocateWith: 'none' },
   _prisma_migrations: { kind: 'local' },
 };
 

@@ -38,6 +38,8 @@ export const WRITE_LIMITS = {
   presenceReads: perUserPerMinute('presence-reads', 'PRESENCE_READS_PER_MINUTE_PER_USER'),
   /** Catch-up after being away, over REST and the `sync` event. */
   syncs: perUserPerMinute('syncs', 'SYNCS_PER_MINUTE_PER_USER'),
+  /** Declaring and completing uploads. */
+  uploads: perUserPerMinute('uploads', 'UPLOADS_PER_MINUTE_PER_USER'),
   /** `typing.start` and `typing.stop`. */
   typing: perUserPerMinute('typing', 'TYPING_EVENTS_PER_MINUTE_PER_USER'),
 } satisfies Record<string, RateLimitRule>;

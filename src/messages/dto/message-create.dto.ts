@@ -11,6 +11,7 @@ import {
   Matches,
   Max,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { TextLength } from '#src/common/validation/text-length.js';
@@ -19,28 +20,44 @@ const BODY_MAX_LENGTH = 4000;
 /** A body needs something besides whitespace. */
 const NOT_BLANK = /\S/;
 
+/**
+ * `{ uploadId }`: one of the sender's ready uploads; or an external file `{ url, mimeType, size, name }`
+ * (https, no user info, a host name rather than an IP address).
+ */
 export class AttachmentDto {
-  @ApiProperty({ maxLength: 2048, description: 'An http(s) URL' })
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'url must be an http(s) URL' })
-  @TextLength(0, 2048)
-  url!: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'One of your ready uploads (then give nothing else)' })
+  @IsOptional()
+  @IsUUID('all', { message: 'uploadId must be a UUID' })
+  uploadId?: string;
 
-  @ApiProperty({ example: 'image/png', maxLength: 127 })
+  @ApiPropertyOptional({ maxLength: 2048, description: 'An https URL whose host is a name, without user info' })
+  @ValidateIf((attachment: AttachmentDto) => attachment.uploadId === undefined)
+  @IsUrl(
+    { protocols: ['https'], require_protocol: true, disallow_auth: true },
+    { message: 'url must be an https URL without user info' },
+  )
+  @TextLength(0, 2048)
+  url?: string;
+
+  @ApiPropertyOptional({ example: 'image/png', maxLength: 127 })
+  @ValidateIf((attachment: AttachmentDto) => attachment.uploadId === undefined)
   @IsString()
   @TextLength(0, 127)
   @Matches(/^[\w.+-]+\/[\w.+-]+$/, { message: 'mimeType must look like type/subtype' })
-  mimeType!: string;
+  mimeType?: string;
 
-  @ApiProperty({ minimum: 0, maximum: 2147483647, description: 'Bytes' })
+  @ApiPropertyOptional({ minimum: 0, maximum: 2147483647, description: 'Bytes' })
+  @ValidateIf((attachment: AttachmentDto) => attachment.uploadId === undefined)
   @IsInt()
   @Min(0)
   @Max(2147483647)
-  size!: number;
+  size?: number;
 
-  @ApiProperty({ minLength: 1, maxLength: 255 })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 255 })
+  @ValidateIf((attachment: AttachmentDto) => attachment.uploadId === undefined)
   @IsString()
   @TextLength(1, 255)
-  name!: string;
+  name?: string;
 }
 
 /** The body of a message, new or edited. */

@@ -1,0 +1,26 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsInt, IsString, Matches, Min } from 'class-validator';
+import { TextLength } from '#src/common/validation/text-length.js';
+
+/** No control characters and no path separators: a name is shown and saved as it is. */
+const FILE_NAME = /^[^\u0000-\u001f\u007f/\\]+$/u;
+
+/** `POST /uploads`: what the client is about to send. */
+export class UploadCreateDto {
+  @ApiProperty({ minLength: 1, maxLength: 255, example: 'holiday.jpg' })
+  @IsString()
+  @TextLength(1, 255)
+  @Matches(FILE_NAME, { message: 'name must not contain control characters, / or \\' })
+  name!: string;
+
+  @ApiProperty({ example: 'image/jpeg', maxLength: 127, description: 'Checked against the bytes at completion' })
+  @IsString()
+  @TextLength(3, 127)
+  @Matches(/^[a-z0-9][\w.+-]*\/[\w.+-]+$/i, { message: 'mimeType must look like type/subtype' })
+  mimeType!: string;
+
+  @ApiProperty({ minimum: 1, description: 'Bytes; at most UPLOAD_MAX_BYTES (413 beyond)' })
+  @IsInt()
+  @Min(1)
+  size!: number;
+}

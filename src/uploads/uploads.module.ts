@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { MediaInspector, MediaSettings } from './media/media-inspector.js';
+import { MessageAttachments } from './message-attachments.service.js';
+import { StorageModule } from './storage/storage.module.js';
+import { UploadSweep } from './upload-sweep.service.js';
+import { UploadsController } from './uploads.controller.js';
+import { UploadsRepository } from './uploads.repository.js';
+import { UploadSettings, UploadsService } from './uploads.service.js';
+
+/** Uploads: declared, sent straight to the storage, checked, attached to messages, swept when unused. */
+@Module({
+  imports: [StorageModule],
+  controllers: [UploadsController],
+  providers: [UploadsRepository, UploadsService, UploadSettings, UploadSweep, MessageAttachments, MediaInspector, MediaSettings],
+  exports: [MessageAttachments],
+})
+export class UploadsModule {}
