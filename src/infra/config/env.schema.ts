@@ -15,6 +15,7 @@ import {
 } from 'class-validator';
 import { MAX_PROXY_HOPS, parseTrustProxy, type TrustProxySetting } from '#src/infra/http/client-address.js';
 import { readApnsKey } from '#src/push/providers/apns-key.js';
+import { DEFAULT_ALLOWED_TYPES, parseAllowedTypes } from '#src/uploads/media/allowed-types.js';
 import {
   readServiceAccount,
   type FcmServiceAccount,
@@ -302,6 +303,20 @@ export class EnvSchema {
 
   @IntegerSetting(1024, 104857600, 'bytes')
   BODY_LIMIT_BYTES = 1048576;
+
+  /**
+   * The types an upload may be, sniffed from its bytes: MIME types and `type/*` wildcards,
+   * comma-separated. An entry no upload could ever be recognised as (a typo) stops the start.
+   */
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? parseAllowedTypes(value) : value))
+  @ValidateBy(
+    { name: 'allowedTypes', validator: { validate: (value) => Array.isArray(value) } },
+    {
+      message: ({ value }: ValidationArguments) =>
+        `must be a comma-separated list of MIME types or type/* wildcards: it ${isUnreadable(value) ? value.unreadable : 'is not a list'}`,
+    },
+  )
+  UPLOAD_ALLOWED_TYPES: readonly string[] = DEFAULT_ALLOWED_TYPES;
 
   @IntegerSetting(0, 120000, 'milliseconds')
   SHUTDOWN_DRAIN_MS = 5000;
