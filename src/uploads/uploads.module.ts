@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { MediaInspector, MediaSettings } from './media/media-inspector.js';
+import { MediaModule } from './media/media.module.js';
 import { MessageAttachments } from './message-attachments.service.js';
 import { StorageModule } from './storage/storage.module.js';
 import { UploadSweep } from './upload-sweep.service.js';
@@ -9,9 +9,9 @@ import { UploadSettings, UploadsService } from './uploads.service.js';
 
 /** Uploads: declared, sent straight to the storage, checked, attached to messages, swept when unused. */
 @Module({
-  imports: [StorageModule],
+  imports: [StorageModule, MediaModule],
   controllers: [UploadsController],
-  providers: [UploadsRepository, UploadsService, UploadSettings, UploadSweep, MessageAttachments, MediaInspector, MediaSettings],
+  providers: [UploadsRepository, UploadsService, UploadSettings, UploadSweep, MessageAttachments],
   exports: [MessageAttachments],
 })
 export class UploadsModule {}

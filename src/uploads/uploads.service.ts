@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { configSlice } from '#src/infra/config/config-slice.js';
-import { MediaInspector, SNIFF_BYTES } from './media/media-inspector.js';
+import { MediaInspector } from './media/media-inspector.service.js';
+import { bytesToRead, THUMBNAIL_MIME_TYPE } from './media/media-limits.js';
 import { STORAGE_DRIVER, type StorageDriver } from './storage/storage-driver.js';
 import { objectKeyOf, thumbnailKeyOf } from './upload-keys.js';
 import { toUploadView, type UploadView } from './upload.presenter.js';
@@ -14,8 +15,6 @@ export class UploadSettings extends configSlice('UPLOAD_MAX_BYTES') {}
 const PUT_LINK_SECONDS = 15 * 60;
 /** How long a download link works: long enough to start it, short enough that a shared one dies. */
 export const GET_LINK_SECONDS = 5 * 60;
-
-const IMAGE = /^image\//;
 
 /** An upload, from its declaration to its links: the bytes go straight to the storage, never through here. */
 @Injectable()
@@ -58,10 +57,10 @@ export class UploadsService {
     if (stored.size !== upload.size) {
       return this.reject(id, `${stored.size} bytes arrived where ${upload.size} were declared`);
     }
-    const bytes = await this.storage.read(key, IMAGE.test(upload.mimeType) ? upload.size : SNIFF_BYTES);
+    const bytes = await this.storage.read(key, bytesToRead(upload));
     const inspection = await this.inspector.inspect(bytes, { mimeType: upload.mimeType, size: upload.size });
     if (!inspection.ok) return this.reject(id, inspection.reason);
-    if (inspection.thumbnail) await this.storage.write(thumbnailKeyOf(id), inspection.thumbnail, 'image/webp');
+    if (inspection.thumbnail) await this.storage.write(thumbnailKeyOf(id), inspection.thumbnail, THUMBNAIL_MIME_TYPE);
     const ready = await this.uploads.markReady(id, {
       mimeType: inspection.mimeType,
       width: inspection.width ?? null,
@@ -85,7 +84,7 @@ export class UploadsService {
     });
     const thumbnail = upload.hasThumbnail
       ? await this.storage.signedGet(thumbnailKeyOf(id), {
-          contentType: 'image/webp',
+          contentType: THUMBNAIL_MIME_TYPE,
           fileName: `thumbnail-${upload.name}.webp`,
           expiresInSeconds: GET_LINK_SECONDS,
         })

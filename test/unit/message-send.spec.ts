@@ -17,6 +17,8 @@ const sending = <R extends object>(conversation: ConversationMeta, repository: R
       MessagesRepository: repository,
       ConversationsRepository: { findMeta: () => Promise.resolve(conversation) },
       BlocksService: { blockedEitherWay: () => Promise.resolve(blocked) },
+      // No attachments in these sends: they resolve to none.
+      MessageAttachments: { resolve: () => Promise.resolve([]) },
     },
     { real: [ConversationAccess] },
   );

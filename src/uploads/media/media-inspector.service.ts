@@ -51,6 +51,11 @@ export class MediaInspector {
     return { ok: true, mimeType, ...image };
   }
 
+  /** Whether uploads of this declared type are accepted at all (UPLOAD_ALLOWED_TYPES): asked before any byte is sent. */
+  allows(mimeType: string): boolean {
+    return isAllowedType(this.settings.UPLOAD_ALLOWED_TYPES, mimeEssence(mimeType));
+  }
+
   /** file-type's answer; a parser failure on hostile bytes counts as unrecognised, not as an error. */
   private async sniff(bytes: Buffer): Promise<string | undefined> {
     try {
