@@ -3,6 +3,7 @@ import { COMMON_ERROR_CODES } from '#src/common/errors/common.errors.js';
 import { CONVERSATION_ERROR_CODES } from '#src/conversations/conversations.errors.js';
 import { MESSAGE_ERROR_CODES } from '#src/messages/messages.errors.js';
 import { PUSH_ERROR_CODES } from '#src/push/push.errors.js';
+import { STORAGE_ERROR_CODES } from '#src/uploads/storage/storage.errors.js';
 import { USER_ERROR_CODES } from '#src/users/users.errors.js';
 
 /**
@@ -16,4 +17,5 @@ export const ERROR_CODES = [
   ...CONVERSATION_ERROR_CODES,
   ...MESSAGE_ERROR_CODES,
   ...PUSH_ERROR_CODES,
+  ...STORAGE_ERROR_CODES,
 ] as const;
