@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
+import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
+import type { LocalStorageDriver } from '#src/uploads/storage/local-storage.driver.js';
 import { STORAGE_DRIVER, type SignedRequest, type StorageDriver } from '#src/uploads/storage/storage-driver.js';
 import { InvalidStorageKeyError } from '#src/uploads/storage/storage.errors.js';
 import { StorageModule } from '#src/uploads/storage/storage.module.js';
@@ -331,6 +333,38 @@ describe('an upload larger than allowed', () => {
     expect(response.headers.connection).toBe('close');
     expect(response.elapsedMs).toBeLessThan(2000);
     expect(await driver.head(key)).toBeNull();
+  });
+});
+
+describe('an upload that stops halfway', () => {
+  it('keeps nothing, not even a partial file', async () => {
+    const key = newKey();
+    const signed = await driver.signedPut(key, { contentType: 'text/plain', size: 1000, expiresInSeconds: 60 });
+    const { port } = new URL(t.baseUrl);
+    await new Promise<void>((resolve) => {
+      const request = httpRequest({
+        host: '127.0.0.1',
+        port,
+        method: 'PUT',
+        path: signed.url,
+        headers: { 'content-type': 'text/plain', 'content-length': 1000 },
+      });
+      request.on('error', () => resolve());
+      request.write(Buffer.alloc(400, 1), () => setTimeout(() => request.destroy(), 100));
+      request.on('close', () => resolve());
+    });
+    for (let attempt = 0; attempt < 20 && (await partialFiles()).length > 0; attempt++) await sleep(50);
+    expect(await partialFiles()).toEqual([]);
+    expect(await driver.head(key)).toBeNull();
+  });
+
+  it('is a 400 BAD_REQUEST to the driver, not an unexpected error', async () => {
+    const body = new PassThrough();
+    const receiving = (driver as LocalStorageDriver).receive(newKey(), body, 1000);
+    body.write(Buffer.alloc(10));
+    setTimeout(() => body.destroy(), 20);
+    await expect(receiving).rejects.toMatchObject({ status: 400, code: 'BAD_REQUEST' });
+    expect(await partialFiles()).toEqual([]);
   });
 });
 

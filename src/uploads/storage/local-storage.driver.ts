@@ -13,10 +13,16 @@ import type {
   StoredObject,
 } from './storage-driver.js';
 import { checkedStorageKey } from './storage-key.js';
-import { uploadTooLarge } from './storage.errors.js';
+import { uploadInterrupted, uploadTooLarge } from './storage.errors.js';
 
 /** Partly received uploads, renamed into place once complete (same file system, so the rename is atomic). */
 const PARTIAL_DIR = '.partial';
+
+/** A request body that stopped before its end: the client aborted, or the connection broke. */
+const isInterruption = (error: unknown) =>
+  ['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'ECONNABORTED'].includes(
+    (error as NodeJS.ErrnoException | null)?.code ?? '',
+  ) || (error as Error | null)?.message === 'aborted';
 
 const isMissing = (error: unknown) => (error as NodeJS.ErrnoException | null)?.code === 'ENOENT';
 
@@ -133,7 +139,7 @@ export class LocalStorageDriver implements StorageDriver {
     } catch (error) {
       body.unpipe(counter);
       await rm(partial, { force: true });
-      throw error;
+      throw isInterruption(error) ? uploadInterrupted() : error;
     } finally {
       stopWatching();
     }

@@ -17,6 +17,10 @@ export const linkInvalid = (reason: string) =>
 export const uploadTooLarge = (limit: number) =>
   new AppError(413, 'PAYLOAD_TOO_LARGE', `The upload is larger than the ${limit} bytes it may have`);
 
+/** The client went away (or its connection broke) before the body was complete: nothing is kept. */
+export const uploadInterrupted = () =>
+  new AppError(400, 'BAD_REQUEST', 'The upload ended before its body was complete');
+
 export const storedObjectNotFound = () => new AppError(404, 'NOT_FOUND', 'Nothing is stored here');
 
 /** A key the service built that breaks the key rules: a bug, never a client's input. */
