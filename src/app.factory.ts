@@ -11,6 +11,7 @@ import type { AppConfig } from '#src/infra/config/app-config.js';
 import { allowedOrigins, CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from '#src/infra/http/cors.js';
 import { registerClientAddress } from '#src/infra/http/client-address.js';
 import { registerJsonBodyParser } from '#src/infra/http/json-body-parser.js';
+import { registerStreamedBodies } from '#src/infra/http/streamed-body.js';
 import { toErrorBody } from '#src/common/errors/error-body.js';
 import { assignRequestId } from '#src/infra/http/request-id.js';
 import { MetricsService } from '#src/infra/metrics/metrics.service.js';
@@ -80,6 +81,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
 
   const fastify = app.getHttpAdapter().getInstance();
   registerJsonBodyParser(fastify);
+  registerStreamedBodies(fastify);
   registerClientAddress(fastify, config.TRUST_PROXY);
   // Security headers on every answer (nosniff, frame options, HSTS, a CSP that still lets /docs run).
   await app.register(fastifyHelmet);

@@ -4,6 +4,7 @@ import { CONVERSATION_ERROR_CODES } from '#src/conversations/conversations.error
 import { MESSAGE_ERROR_CODES } from '#src/messages/messages.errors.js';
 import { PUSH_ERROR_CODES } from '#src/push/push.errors.js';
 import { UPLOAD_ERROR_CODES } from '#src/uploads/uploads.errors.js';
+import { STORAGE_ERROR_CODES } from '#src/uploads/storage/storage.errors.js';
 import { USER_ERROR_CODES } from '#src/users/users.errors.js';
 
 /**
@@ -18,4 +19,5 @@ export const ERROR_CODES = [
   ...MESSAGE_ERROR_CODES,
   ...PUSH_ERROR_CODES,
   ...UPLOAD_ERROR_CODES,
+  ...STORAGE_ERROR_CODES,
 ] as const;

@@ -24,7 +24,9 @@ export class UploadSweep implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     this.timer = setInterval(() => {
-      this.sweep().catch((error: unknown) => this.logger.warn({ err: error }, 'upload sweep failed; the next one retries'));
+      this.sweep().catch((error: unknown) =>
+        this.logger.warn({ err: error }, 'upload sweep failed; the next one retries'),
+      );
     }, SWEEP_EVERY_MS).unref();
   }
 

@@ -91,7 +91,10 @@ describe('uploads on the local storage', () => {
     const ann = await register(app);
     expect((await uploads(app, ann).declare('big.bin', 'image/png', 26_214_401)).status).toBe(413);
     const bytes = await image('png', 50, 50);
-    const declared = expectStatus<Declared>(await uploads(app, ann).declare('short.png', 'image/png', bytes.length + 10), 201);
+    const declared = expectStatus<Declared>(
+      await uploads(app, ann).declare('short.png', 'image/png', bytes.length + 10),
+      201,
+    );
     await uploads(app, ann).put(declared, bytes);
     expect(expectStatus<{ code: string }>(await uploads(app, ann).complete(declared.id), 422).code).toBe(
       'UPLOAD_REJECTED',
@@ -119,7 +122,15 @@ describe('uploads on the local storage', () => {
       201,
     );
     expect(sent.attachments).toEqual([
-      { uploadId: mine.id, name: 'mine.png', mimeType: 'image/png', size: expect.any(Number), width: 64, height: 32, hasThumbnail: true },
+      {
+        uploadId: mine.id,
+        name: 'mine.png',
+        mimeType: 'image/png',
+        size: expect.any(Number),
+        width: 64,
+        height: 32,
+        hasThumbnail: true,
+      },
     ]);
     for (const uploadId of [theirs.id, pending.id, '00000000-0000-4000-8000-000000000000']) {
       const refused = await chat(app, ann).send(group, 'nope', { attachments: [{ uploadId }] });
@@ -131,7 +142,10 @@ describe('uploads on the local storage', () => {
 
   it('accepts external links only over https to a host name without user info', async () => {
     const ann = await register(app);
-    const group = expectStatus<{ id: string }>(await chat(app, ann).createGroup('links', [await register(app)]), 201).id;
+    const group = expectStatus<{ id: string }>(
+      await chat(app, ann).createGroup('links', [await register(app)]),
+      201,
+    ).id;
     const link = (url: string) => ({ attachments: [{ url, mimeType: 'image/png', size: 10, name: 'x.png' }] });
     expectStatus(await chat(app, ann).send(group, 'ok', link('https://cdn.example.com/x.png')), 201);
     for (const url of [
@@ -155,7 +169,10 @@ describe('uploads on the local storage', () => {
     expect(await linkFor(eve)).toBe(404);
     expectStatus(await chat(app, ann).call('DELETE', `/${group}/members/${cat.user.id}`), 204);
     expect(await linkFor(cat)).toBe(404);
-    expectStatus(await app.request('POST', `/api/v1/users/${ann.user.id}/block`, { headers: bearer(dan.accessToken) }), 204);
+    expectStatus(
+      await app.request('POST', `/api/v1/users/${ann.user.id}/block`, { headers: bearer(dan.accessToken) }),
+      204,
+    );
     expect(await linkFor(dan)).toBe(404);
     expectStatus(await chat(app, bob).call('DELETE', `/${group}`), 204);
     expect(await linkFor(bob)).toBe(404);
@@ -186,7 +203,9 @@ describe('uploads on the local storage', () => {
     expect((await uploads(app, bob).links(carried.id)).status).toBe(404);
     await app.app.get(UploadSweep).sweep();
     expect(stored().some((path) => path.includes(carried.id))).toBe(false);
-    const { rows } = await db.query('SELECT id FROM uploads WHERE id = ANY($1)', [[abandoned.id, carried.id, recent.id]]);
+    const { rows } = await db.query('SELECT id FROM uploads WHERE id = ANY($1)', [
+      [abandoned.id, carried.id, recent.id],
+    ]);
     expect(rows).toEqual([{ id: recent.id }]);
   });
 });

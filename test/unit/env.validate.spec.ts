@@ -136,6 +136,37 @@ describe('validateEnv', () => {
     expect(redisTopology(validateEnv({}))).toBeNull();
   });
 
+  it('keeps uploads on local disk by default, and needs bucket and credentials for S3', () => {
+    expect(validateEnv({})).toMatchObject({
+      STORAGE_DRIVER: 'local',
+      STORAGE_DIR: './.data/uploads',
+      STORAGE_SIGNING_SECRET: undefined,
+      S3_REGION: 'us-east-1',
+      S3_FORCE_PATH_STYLE: false,
+      UPLOAD_MAX_BYTES: 26214400,
+    });
+    expect(messageFor({ STORAGE_DRIVER: 's3' })).toContain(
+      'STORAGE_DRIVER=s3 requires S3_BUCKET, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY',
+    );
+    expect(messageFor({ STORAGE_DRIVER: 's3', S3_BUCKET: 'b-1', S3_ACCESS_KEY_ID: 'id' })).toContain(
+      'requires S3_SECRET_ACCESS_KEY',
+    );
+    const s3 = {
+      STORAGE_DRIVER: 's3',
+      S3_BUCKET: 'chat-uploads',
+      S3_ACCESS_KEY_ID: 'id',
+      S3_SECRET_ACCESS_KEY: 'secret',
+    };
+    expect(validateEnv({ ...s3, S3_ENDPOINT: 'http://127.0.0.1:9000', S3_FORCE_PATH_STYLE: 'yes' })).toMatchObject({
+      STORAGE_DRIVER: 's3',
+      S3_FORCE_PATH_STYLE: true,
+    });
+    expect(messageFor({ STORAGE_DRIVER: 'gcs' })).toContain('STORAGE_DRIVER must be one of local, s3');
+    expect(messageFor({ ...s3, S3_BUCKET: 'Not_A_Bucket' })).toContain('S3_BUCKET must be an S3 bucket name');
+    expect(messageFor({ STORAGE_SIGNING_SECRET: 'short' })).toContain('STORAGE_SIGNING_SECRET must be at least 32');
+    expect(messageFor({ UPLOAD_MAX_BYTES: '0' })).toContain('UPLOAD_MAX_BYTES must be an integer number of bytes');
+  });
+
   it('ignores variables it does not know', () => {
     expect(() => validateEnv({ SOMETHING_ELSE: 'x', PATH: '/usr/bin' })).not.toThrow();
   });

@@ -22,6 +22,9 @@ import {
   type UnreadableSetting,
 } from '#src/push/providers/fcm-service-account.js';
 
+const STORAGE_DRIVERS = ['local', 's3'] as const;
+export type StorageDriverName = (typeof STORAGE_DRIVERS)[number];
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -395,4 +398,58 @@ export class EnvSchema {
 
   @Matches(/^https?:\/\/[^\s/]+$/, { message: 'must be an https:// origin, e.g. https://api.push.apple.com' })
   APNS_ENDPOINT = 'https://api.push.apple.com';
+
+  /** Where uploads are kept: `local` (files under STORAGE_DIR, links served by the app) or `s3`. */
+  @IsIn(STORAGE_DRIVERS, { message: `must be one of ${STORAGE_DRIVERS.join(', ')}` })
+  STORAGE_DRIVER: StorageDriverName = 'local';
+
+  /** The local driver's directory; every instance must see the same one (a shared volume). */
+  @IsString()
+  @MinLength(1, { message: 'must be a directory path' })
+  STORAGE_DIR = './.data/uploads';
+
+  /**
+   * The key of the local driver's signed links. Unset: derived from JWT_SECRET, so links survive
+   * restarts and every instance agrees.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters' })
+  STORAGE_SIGNING_SECRET?: string = undefined;
+
+  /** The S3 driver's bucket; required with STORAGE_DRIVER=s3. */
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+    message: 'must be an S3 bucket name (3-63 lowercase letters, digits, dots and hyphens)',
+  })
+  S3_BUCKET?: string = undefined;
+
+  @Matches(/^[a-z0-9-]{2,32}$/, { message: 'must be a region name, e.g. us-east-1' })
+  S3_REGION = 'us-east-1';
+
+  /** An S3-compatible service (MinIO, R2, s3rver) instead of AWS: its origin. */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/?#@]+\/?$/, {
+    message: 'must be an http(s):// origin, e.g. https://minio.example.com:9000',
+  })
+  S3_ENDPOINT?: string = undefined;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1, { message: 'must be an access key id' })
+  S3_ACCESS_KEY_ID?: string = undefined;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1, { message: 'must be a secret access key' })
+  S3_SECRET_ACCESS_KEY?: string = undefined;
+
+  /** Path-style URLs (`endpoint/bucket/key`) instead of virtual-hosted ones (`bucket.endpoint/key`): MinIO, s3rver. */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be true or false' })
+  S3_FORCE_PATH_STYLE = false;
+
+  /** The largest upload; the local storage route refuses more bytes than this as they arrive. */
+  @IntegerSetting(1, 5368709120, 'bytes')
+  UPLOAD_MAX_BYTES = 26214400;
 }

@@ -46,6 +46,15 @@ function redisTopologyProblems(env: EnvSchema): string[] {
   return problems;
 }
 
+/** The S3 driver cannot start without its bucket and credentials. */
+function storageProblems(env: EnvSchema): string[] {
+  if (env.STORAGE_DRIVER !== 's3') return [];
+  const missing = (['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter(
+    (name) => env[name] === undefined,
+  );
+  return missing.length === 0 ? [] : [`STORAGE_DRIVER=s3 requires ${missing.join(', ')}`];
+}
+
 /**
  * The connection URLs must parse: the clients parse them later, and a parser's error may quote the
  * whole URL, password included (Node's URL errors carry it as `input`).
@@ -68,7 +77,12 @@ export function validateEnv(env: Record<string, string | undefined>): EnvSchema 
   const parsed = plainToInstance(EnvSchema, raw, { exposeDefaultValues: true });
   const errors = validateSync(parsed, { forbidUnknownValues: false });
   const failed = new Set(errors.map((error) => error.property));
-  const problems = [...errors.map(describe), ...urlProblems(parsed, failed), ...redisTopologyProblems(parsed)];
+  const problems = [
+    ...errors.map(describe),
+    ...urlProblems(parsed, failed),
+    ...redisTopologyProblems(parsed),
+    ...storageProblems(parsed),
+  ];
   if (problems.length > 0) throw new ConfigValidationError(`Invalid configuration: ${problems.join('; ')}`);
   return parsed;
 }

@@ -13,6 +13,7 @@ export class RateLimitSettings extends configSlice(
   'PRESENCE_READS_PER_MINUTE_PER_USER',
   'SYNCS_PER_MINUTE_PER_USER',
   'TYPING_EVENTS_PER_MINUTE_PER_USER',
+  'UPLOADS_PER_MINUTE_PER_USER',
 ) {}
 
 export type RateLimitSetting = keyof RateLimitSettings;

@@ -3,7 +3,7 @@ import { IsInt, IsString, Matches, Min } from 'class-validator';
 import { TextLength } from '#src/common/validation/text-length.js';
 
 /** No control characters and no path separators: a name is shown and saved as it is. */
-const FILE_NAME = /^[^\u0000-\u001f\u007f/\\]+$/u;
+const FILE_NAME = /^[^\p{Cc}/\\]+$/u;
 
 /** `POST /uploads`: what the client is about to send. */
 export class UploadCreateDto {
