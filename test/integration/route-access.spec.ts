@@ -9,6 +9,9 @@ const PUBLIC = new Set([
   'POST /api/v1/auth/refresh',
   // The Web Push key browsers subscribe with (API.md: public).
   'GET /api/v1/push/vapid-public-key',
+  // The local storage's links: the signature in the URL is the authorisation (a client may not hold a token).
+  'PUT /api/v1/storage/{kind}/{id}',
+  'GET /api/v1/storage/{kind}/{id}',
   'GET /health',
   'GET /health/liveness',
   'GET /health/readiness',
