@@ -13,6 +13,3 @@ declare module '#src/common/errors/app-error.js' {
 export const uploadNotFound = () => new AppError(404, 'UPLOAD_NOT_FOUND', 'No upload with this id that you can see');
 
 export const uploadRejected = (reason: string) => new AppError(422, 'UPLOAD_REJECTED', `Upload rejected: ${reason}`);
-
-export const uploadTooLarge = (maxBytes: number) =>
-  new AppError(413, 'PAYLOAD_TOO_LARGE', `An upload is at most ${maxBytes} bytes`);

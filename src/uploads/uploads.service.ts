@@ -6,7 +6,8 @@ import { STORAGE_DRIVER, type StorageDriver } from './storage/storage-driver.js'
 import { objectKeyOf, thumbnailKeyOf } from './upload-keys.js';
 import { toUploadView, type UploadView } from './upload.presenter.js';
 import type { UploadCreateDto } from './dto/upload-create.dto.js';
-import { uploadNotFound, uploadRejected, uploadTooLarge } from './uploads.errors.js';
+import { uploadTooLarge } from './storage/storage.errors.js';
+import { uploadNotFound, uploadRejected } from './uploads.errors.js';
 import { UploadsRepository } from './uploads.repository.js';
 
 export class UploadSettings extends configSlice('UPLOAD_MAX_BYTES') {}

@@ -147,6 +147,9 @@ describe('notifications and pushes when instances die under load', () => {
     }
     expect(missing).toEqual([]);
     expect(service.rejections).toEqual([]);
+    // The next tests need the only workers to be their own.
+    for (const app of instances) app?.kill();
+    await Promise.all(instances.flatMap((app) => (app ? [app.exited] : [])));
     console.log(
       `durability: ${attempted} sends tried, ${acknowledged.size} acknowledged, ${stored.size} stored, ` +
         `${service.delivered.length} pushes received for ${stored.size * recipients.length} due`,
