@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, type ReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { link, mkdir, open, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Transform, finished, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -13,7 +13,7 @@ import type {
   StoredObject,
 } from './storage-driver.js';
 import { checkedStorageKey } from './storage-key.js';
-import { uploadInterrupted, uploadTooLarge } from './storage.errors.js';
+import { objectAlreadyStored, uploadInterrupted, uploadTooLarge } from './storage.errors.js';
 
 /** Partly received uploads, renamed into place once complete (same file system, so the rename is atomic). */
 const PARTIAL_DIR = '.partial';
@@ -115,9 +115,12 @@ export class LocalStorageDriver implements StorageDriver {
    * Stores `body` under `key` as it arrives, never holding it whole. Past `maxBytes` it stops
    * reading, deletes what it wrote and throws 413 `PAYLOAD_TOO_LARGE`; the body is left unread and
    * undestroyed, so the caller can still answer on the connection. Resolves with the size stored.
+   * An object is stored once: a key that already holds one is 409 `CONFLICT`, so the bytes an upload
+   * was checked against at completion can never be swapped for others through its link.
    */
   async receive(key: string, body: Readable, maxBytes: number): Promise<number> {
     const target = this.pathOf(key);
+    if (await this.head(key)) throw objectAlreadyStored();
     const partial = await this.partialPath();
     let received = 0;
     const counter = new Transform({
@@ -134,7 +137,7 @@ export class LocalStorageDriver implements StorageDriver {
     body.pipe(counter);
     try {
       await pipeline(counter, createWriteStream(partial, { flags: 'wx', mode: 0o600 }));
-      await this.moveIntoPlace(partial, target);
+      await this.moveIntoPlaceOnce(partial, target);
       return received;
     } catch (error) {
       body.unpipe(counter);
@@ -195,5 +198,17 @@ export class LocalStorageDriver implements StorageDriver {
   private async moveIntoPlace(partial: string, target: string): Promise<void> {
     await mkdir(dirname(target), { recursive: true });
     await rename(partial, target);
+  }
+
+  /** As `moveIntoPlace`, but never over an existing file: a hard link fails with EEXIST where a rename would replace. */
+  private async moveIntoPlaceOnce(partial: string, target: string): Promise<void> {
+    await mkdir(dirname(target), { recursive: true });
+    try {
+      await link(partial, target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException | null)?.code === 'EEXIST') throw objectAlreadyStored();
+      throw error;
+    }
+    await rm(partial, { force: true });
   }
 }

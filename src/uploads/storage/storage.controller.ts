@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Param, Put, Req, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import {
+  ApiConflictResponse,
   ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -39,8 +40,10 @@ export class StorageController {
       "API's origin), with the link's `headers` (its Content-Type). The body is any content type, streamed to " +
       'disk. 403 LINK_INVALID for a tampered, expired or download link, or another Content-Type; 413 ' +
       'PAYLOAD_TOO_LARGE as soon as more bytes than signed (or UPLOAD_MAX_BYTES) arrive, or Content-Length says ' +
-      'so; nothing is kept then. 404 when the server does not use the local storage.',
+      'so; nothing is kept then. 409 CONFLICT when something is already stored there (a link is used once). ' +
+      '404 when the server does not use the local storage.',
   })
+  @ApiConflictResponse({ description: 'CONFLICT: an object is already stored under this key', ...ERROR_BODY })
   @ApiNoContentResponse({ description: 'Stored' })
   @ApiForbiddenResponse({
     description: 'LINK_INVALID: tampered, expired, a download link, another Content-Type',

@@ -21,6 +21,14 @@ export const uploadTooLarge = (limit: number) =>
 export const uploadInterrupted = () =>
   new AppError(400, 'BAD_REQUEST', 'The upload ended before its body was complete');
 
+/** An upload link used again once its object is stored: what completion checks is never replaced. */
+export const objectAlreadyStored = () =>
+  new AppError(
+    409,
+    'CONFLICT',
+    'Something is already stored through this link; declare a new upload to send other bytes',
+  );
+
 export const storedObjectNotFound = () => new AppError(404, 'NOT_FOUND', 'Nothing is stored here');
 
 /** A key the service built that breaks the key rules: a bug, never a client's input. */
