@@ -31,13 +31,13 @@ export class MessageAttachments {
 
   /**
    * The attachments as the message stores them. Each `uploadId` must be one of the sender's ready
-   * uploads (400 naming it otherwise); resolving them marks them attached, so the sweep of
-   * abandoned uploads leaves them alone.
+   * uploads (400 naming it otherwise). Only once every attachment passed are the uploads marked
+   * attached, so that the sweep of abandoned uploads leaves them alone: a refused message marks none.
    */
   async resolve(senderId: string, attachments: AttachmentInput[] = []): Promise<Attachment[]> {
     const ids = [...new Set(attachments.flatMap((attachment) => attachment.uploadId ?? []))];
-    const uploads = new Map((await this.uploads.attach(senderId, ids)).map((upload) => [upload.id, upload]));
-    return attachments.map((attachment, i): Attachment => {
+    const uploads = new Map((await this.uploads.findReady(senderId, ids)).map((upload) => [upload.id, upload]));
+    const resolved = attachments.map((attachment, i): Attachment => {
       const field = `attachments[${i}]`;
       if (attachment.uploadId !== undefined) {
         if (attachment.url !== undefined || attachment.mimeType !== undefined || attachment.size !== undefined) {
@@ -51,5 +51,11 @@ export class MessageAttachments {
       if (problem) throw invalidField(`${field}.url`, problem);
       return { url: attachment.url!, mimeType: attachment.mimeType!, size: attachment.size!, name: attachment.name! };
     });
+    const marked = await this.uploads.markAttached(ids);
+    // Taken by the sweep between the two reads.
+    const gone = attachments.findIndex((attachment) => attachment.uploadId && !marked.has(attachment.uploadId));
+    if (gone >= 0)
+      throw invalidField(`attachments[${gone}].uploadId`, 'uploadId must be one of your completed uploads');
+    return resolved;
   }
 }

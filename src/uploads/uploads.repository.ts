@@ -55,17 +55,23 @@ export class UploadsRepository {
     await this.prisma.upload.deleteMany({ where: { id } });
   }
 
-  /**
-   * The user's own ready uploads among `ids`, marked as attached now: the sweep of abandoned and
-   * released uploads leaves alone one attached since it looked.
-   */
-  async attach(userId: string, ids: string[]): Promise<UploadRow[]> {
+  /** The user's own ready uploads among `ids`. */
+  async findReady(userId: string, ids: string[]): Promise<UploadRow[]> {
     if (ids.length === 0) return [];
-    return this.prisma.$queryRaw<UploadRow[]>`
-      UPDATE uploads SET attached_at = now()
-      WHERE id = ANY(${ids}::uuid[]) AND user_id = ${userId}::uuid AND status = 'ready'
-      RETURNING id, user_id AS "userId", status, name, mime_type AS "mimeType", size, width, height,
-                has_thumbnail AS "hasThumbnail", created_at AS "createdAt", attached_at AS "attachedAt"`;
+    return (await this.prisma.upload.findMany({
+      where: { id: { in: ids }, userId, status: 'ready' },
+    })) as UploadRow[];
+  }
+
+  /**
+   * Marks them attached now, those still ready: the sweep of abandoned and released uploads leaves
+   * alone one attached since it looked. The ids of those marked.
+   */
+  async markAttached(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.prisma.$queryRaw<{ id: string }[]>`
+      UPDATE uploads SET attached_at = now() WHERE id = ANY(${ids}::uuid[]) AND status = 'ready' RETURNING id`;
+    return new Set(rows.map((row) => row.id));
   }
 
   /**

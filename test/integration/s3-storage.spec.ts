@@ -37,15 +37,16 @@ afterAll(async () => {
 });
 
 describe('the S3 driver', () => {
-  it('presigns an upload that signs its Content-Type and Content-Length, and stores what is PUT to it', async () => {
+  it('presigns a one-time upload that signs its Content-Type, Content-Length and If-None-Match, and stores what is PUT to it', async () => {
     const key = newKey();
     const bytes = Buffer.from('bytes sent straight to the bucket');
     const signed = await driver.signedPut(key, { contentType: 'text/plain', size: bytes.length, expiresInSeconds: 60 });
-    expect(signed).toMatchObject({ method: 'PUT', headers: { 'Content-Type': 'text/plain' } });
+    expect(signed).toMatchObject({ method: 'PUT', headers: { 'Content-Type': 'text/plain', 'If-None-Match': '*' } });
     const url = new URL(signed.url);
     expect(`${url.origin}${url.pathname}`).toBe(`${s3.endpoint}/${s3.bucket}/${key}`);
     expect(url.searchParams.get('X-Amz-Expires')).toBe('60');
-    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host');
+    // If-None-Match: * makes it a conditional write: S3 refuses a second PUT through the link (s3rver does not).
+    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host;if-none-match');
     // No checksum of an empty body that the real bytes would then fail.
     expect([...url.searchParams.keys()].filter((name) => /checksum/i.test(name))).toEqual([]);
     expect(signed.expiresAt.getTime()).toBeGreaterThan(Date.now() + 55_000);

@@ -179,6 +179,22 @@ describe('uploads on the local storage', () => {
     expect(await linkFor(ann)).toBe(200);
   });
 
+  it('leaves an upload of a refused message unattached, so the sweep still takes it', async () => {
+    const [ann, bob] = [await register(app), await register(app)];
+    const group = expectStatus<{ id: string }>(await chat(app, ann).createGroup('refused', [bob]), 201).id;
+    const mine = await uploads(app, ann).upload('mine.png', 'image/png', await image('png', 12, 12));
+    const theirs = await uploads(app, bob).upload('theirs.png', 'image/png', await image('png', 12, 12));
+    const refused = await chat(app, ann).send(group, 'two', {
+      attachments: [{ uploadId: mine.id }, { uploadId: theirs.id }],
+    });
+    expect(expectStatus<{ details: { field: string }[] }>(refused, 400).details[0].field).toBe(
+      'attachments[1].uploadId',
+    );
+    await db.query(`UPDATE uploads SET created_at = now() - interval '25 hours' WHERE id = $1`, [mine.id]);
+    await app.app.get(UploadSweep).sweep();
+    expect(stored().some((path) => path.includes(mine.id))).toBe(false);
+  });
+
   it('sweeps an upload never attached after a day, and one whose only message was deleted', async () => {
     const [ann, bob] = [await register(app), await register(app)];
     const group = expectStatus<{ id: string }>(await chat(app, ann).createGroup('sweep', [bob]), 201).id;

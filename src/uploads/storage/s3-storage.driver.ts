@@ -64,13 +64,22 @@ export class S3StorageDriver implements StorageDriver {
       Key: checkedStorageKey(key),
       ContentType: contentType,
       ContentLength: size,
+      // A conditional write: the link stores the object once, so bytes completion checked can
+      // never be replaced through it (S3 answers a second PUT 412).
+      IfNoneMatch: '*',
     });
-    // Both headers are signed: the service refuses another type, or another length than declared.
+    // The headers are signed: the service refuses another type, another length than declared, or
+    // a PUT without the condition.
     const url = await getSignedUrl(this.client, command, {
       expiresIn,
-      signableHeaders: new Set(['content-type', 'content-length']),
+      signableHeaders: new Set(['content-type', 'content-length', 'if-none-match']),
     });
-    return { url, method: 'PUT', headers: { 'Content-Type': contentType }, expiresAt: this.expiresAt(expiresIn) };
+    return {
+      url,
+      method: 'PUT',
+      headers: { 'Content-Type': contentType, 'If-None-Match': '*' },
+      expiresAt: this.expiresAt(expiresIn),
+    };
   }
 
   async signedGet(key: string, { contentType, fileName, expiresInSeconds }: SignedGetOptions): Promise<SignedRequest> {
