@@ -28,6 +28,8 @@ export interface TakenUpload {
 
 /** Unattached uploads are kept this long. */
 const ABANDONED_AFTER = '24 hours';
+/** Rejected ones until their upload link (15 minutes) has surely expired. */
+const REJECTED_AFTER = '1 hour';
 
 @Injectable()
 export class UploadsRepository {
@@ -49,6 +51,11 @@ export class UploadsRepository {
       data: { ...inspected, status: 'ready' },
     });
     return count === 0 ? null : ((await this.prisma.upload.findUnique({ where: { id } })) as UploadRow);
+  }
+
+  /** Kept as `rejected` until its upload link has expired, then swept: a late PUT's bytes go with it. */
+  async markRejected(id: string): Promise<void> {
+    await this.prisma.upload.updateMany({ where: { id, status: 'pending' }, data: { status: 'rejected' } });
   }
 
   async remove(id: string): Promise<void> {
@@ -100,8 +107,9 @@ export class UploadsRepository {
   }
 
   /**
-   * Takes up to `limit` uploads to delete: never attached and older than a day, or left half
-   * deleted by an earlier sweep. Marked `deleting` first, so no message can attach one any more.
+   * Takes up to `limit` uploads to delete: never attached and older than a day, rejected ones whose
+   * upload link has expired, or those left half deleted by an earlier sweep. Marked `deleting`
+   * first, so no message can attach one any more.
    */
   takeAbandoned(limit: number): Promise<TakenUpload[]> {
     return this.prisma.$queryRaw<TakenUpload[]>`
@@ -109,6 +117,7 @@ export class UploadsRepository {
       WHERE id IN (
         SELECT id FROM uploads
         WHERE status = 'deleting'
+           OR (status = 'rejected' AND created_at < now() - ${REJECTED_AFTER}::interval)
            OR (attached_at IS NULL AND created_at < now() - ${ABANDONED_AFTER}::interval)
         ORDER BY created_at LIMIT ${limit}::int
       )

@@ -93,9 +93,10 @@ export class UploadsService {
     return { url: get.url, ...(thumbnail && { thumbnailUrl: thumbnail.url }), expiresAt: get.expiresAt };
   }
 
+  /** Deletes the bytes now; the row stays `rejected` until the sweep, which also takes bytes a late PUT brings. */
   private async reject(id: string, reason: string): Promise<never> {
     await this.storage.delete(objectKeyOf(id));
-    await this.uploads.remove(id);
+    await this.uploads.markRejected(id);
     throw uploadRejected(reason);
   }
 }

@@ -85,6 +85,13 @@ describe('uploads on the local storage', () => {
     expect(expectStatus<{ code: string }>(await uploads(app, ann).complete(declared.id), 404).code).toBe(
       'UPLOAD_NOT_FOUND',
     );
+
+    // Its link still works for a while, which stores bytes again: the sweep takes them with the row.
+    expect((await uploads(app, ann).put(declared, bytes)).status).toBeLessThan(300);
+    await db.query(`UPDATE uploads SET created_at = now() - interval '2 hours' WHERE id = $1`, [declared.id]);
+    await app.app.get(UploadSweep).sweep();
+    expect(stored().some((path) => path.includes(declared.id))).toBe(false);
+    expect((await db.query('SELECT 1 FROM uploads WHERE id = $1', [declared.id])).rows).toEqual([]);
   });
 
   it('refuses a declaration over the size limit with 413, and a size that differs from the declared one with 422', async () => {
