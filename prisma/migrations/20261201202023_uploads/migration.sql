@@ -41,7 +41,8 @@ ALTER TABLE "uploads" ADD CONSTRAINT "uploads_user_id_fkey" FOREIGN KEY ("user_i
 -- AddForeignKey
 ALTER TABLE "message_attachments" ADD CONSTRAINT "message_attachments_conversation_id_message_id_fkey" FOREIGN KEY ("conversation_id", "message_id") REFERENCES "messages"("conversation_id", "id") ON DELETE CASCADE ON UPDATE NO ACTION;
 
--- A send now also records the uploads its message carries, in the same function and transaction.
+-- A send now also writes its message's outbox event (see 20261201191430_outbox_and_devices) and
+-- records the uploads the message carries, in the same function and transaction.
 CREATE OR REPLACE FUNCTION send_message(
     p_conversation_id UUID,
     p_id UUID,
