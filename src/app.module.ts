@@ -20,6 +20,7 @@ import { OutboxModule } from '#src/infra/outbox/outbox.module.js';
 import { PrismaModule } from '#src/infra/prisma/prisma.module.js';
 import { RateLimitModule } from '#src/infra/rate-limit/rate-limit.module.js';
 import { RedisModule } from '#src/infra/redis/redis.module.js';
+import { SearchModule } from '#src/search/search.module.js';
 import { UsersModule } from '#src/users/users.module.js';
 
 /** The application, built from an already validated and resolved configuration (see `main.ts`). */
@@ -47,6 +48,7 @@ export class AppModule {
         PresenceModule,
         RealtimeModule,
         NotificationsModule,
+        SearchModule,
         ...extraModules,
       ],
       providers: [

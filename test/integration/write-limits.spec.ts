@@ -18,6 +18,7 @@ const LOW_LIMITS: Partial<AppConfig> = {
   ACCOUNT_CHANGES_PER_MINUTE_PER_USER: LIMIT,
   PRESENCE_READS_PER_MINUTE_PER_USER: LIMIT,
   SYNCS_PER_MINUTE_PER_USER: LIMIT,
+  SEARCHES_PER_MINUTE_PER_USER: LIMIT,
   TYPING_EVENTS_PER_MINUTE_PER_USER: LIMIT,
 };
 
@@ -226,6 +227,16 @@ describe('per-user limits on every write', () => {
     expectLimited(await chat(t, ann).sync(id, '?since=0'));
     expectAckLimited(await request(socket, 'sync', { conversationId: id, since: 0 }));
     expect((await chat(t, bob).sync(id, '?since=0')).status).toBe(200);
+  });
+
+  it('message searches, including refused ones', async () => {
+    const [ann, bob] = await users(2);
+    await group(ann, [bob], 1);
+    expect((await api(ann, 'GET', '/search/messages?q=message')).status).toBe(200);
+    // A query refused as too short still spends the budget: probing is not free.
+    expect((await api(ann, 'GET', '/search/messages?q=m')).status).toBe(400);
+    expectLimited(await api(ann, 'GET', '/search/messages?q=message'));
+    expect((await api(bob, 'GET', '/search/messages?q=message')).status).toBe(200);
   });
 
   it('typing events', async () => {

@@ -241,6 +241,10 @@ export class EnvSchema {
   @IntegerSetting(1, 1000000, 'count')
   SYNCS_PER_MINUTE_PER_USER = 600;
 
+  /** Message searches one user may run per minute. */
+  @IntegerSetting(1, 1000000, 'count')
+  SEARCHES_PER_MINUTE_PER_USER = 60;
+
   /** `typing.start` and `typing.stop` events one user may send per minute. */
   @IntegerSetting(1, 1000000, 'count')
   TYPING_EVENTS_PER_MINUTE_PER_USER = 120;

@@ -2,6 +2,7 @@
 // synchronously in WebAssembly, which would otherwise stall the application's event loop.
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { SessionQueue } from './session-queue.js';
 
@@ -17,7 +18,8 @@ export type PgliteWorkerMessage = { type: 'ready' } | { type: 'stopped' } | { ty
 const { dataDir, port, host } = workerData as PgliteWorkerData;
 
 async function main(): Promise<void> {
-  const db = await PGlite.create(dataDir ? { dataDir } : {});
+  // pg_trgm backs message search's substring index; PGlite ships it but loads only what it is given.
+  const db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
   const server = new PGLiteSocketServer({ db, port, host, maxConnections: 100 });
   // Connections made from now on use this queue: see SessionQueue for why the built-in one is replaced.
   (server as unknown as { queryQueue: SessionQueue }).queryQueue = new SessionQueue(db);

@@ -36,6 +36,8 @@ export const WRITE_LIMITS = {
   accountChanges: perUserPerMinute('account-changes', 'ACCOUNT_CHANGES_PER_MINUTE_PER_USER'),
   /** Presence lookups, over REST and `presence.query`. */
   presenceReads: perUserPerMinute('presence-reads', 'PRESENCE_READS_PER_MINUTE_PER_USER'),
+  /** Message search: each one reads an index, not a cache. */
+  searches: perUserPerMinute('searches', 'SEARCHES_PER_MINUTE_PER_USER'),
   /** Catch-up after being away, over REST and the `sync` event. */
   syncs: perUserPerMinute('syncs', 'SYNCS_PER_MINUTE_PER_USER'),
   /** Declaring and completing uploads. */

@@ -1,0 +1,28 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { API_PREFIX } from '#src/common/api.js';
+import { Caller, type AuthContext } from '#src/common/auth/auth-context.js';
+import { RateLimit } from '#src/infra/rate-limit/rate-limit.decorator.js';
+import { WRITE_LIMITS } from '#src/infra/rate-limit/write-limits.js';
+import { MessageSearchDto } from './dto/message-search.dto.js';
+import { SearchService } from './search.service.js';
+
+@ApiTags('search')
+@ApiBearerAuth()
+@Controller(`${API_PREFIX}/search`)
+export class SearchController {
+  constructor(private readonly search: SearchService) {}
+
+  @Get('messages')
+  @RateLimit(WRITE_LIMITS.searches)
+  @ApiOperation({
+    summary:
+      'Messages of your conversations that contain every word of q, most recent first: { items: [{ message, ' +
+      'conversationId }], nextCursor }. Only conversations you accepted, only messages after your hide point, never ' +
+      'deleted ones; an edited message is found by its current text. A page is stable under new messages. 404 for ' +
+      'a conversationId you are not a member of; a request you have not accepted finds nothing. 60 searches/min per user.',
+  })
+  messages(@Caller() caller: AuthContext, @Query() query: MessageSearchDto) {
+    return this.search.messages(caller.userId, query);
+  }
+}

@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma } from '#src/generated/prisma/client.js';
+import { MESSAGE_COLUMNS } from '#src/conversations/message-columns.js';
+import type { MessageSource } from '#src/conversations/message.presenter.js';
+import { PrismaService } from '#src/infra/prisma/prisma.service.js';
+import type { SearchTerms } from './search-terms.js';
+
+/** Where a page of results starts: after this message, in (created time, id) descending. */
+export interface SearchPosition {
+  createdAt: string;
+  id: string;
+}
+
+export interface SearchScope {
+  userId: string;
+  /** Only this conversation (the caller's membership was checked; the query checks it again). */
+  conversationId?: string;
+  before?: SearchPosition;
+  limit: number;
+}
+
+/** `%term%` for LIKE over folded text: the folded term with LIKE's own characters escaped. */
+const containsPattern = (term: string) =>
+  Prisma.sql`'%' || replace(replace(replace(search_fold(${term}::text), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'`;
+
+/**
+ * The prefix words as one tsquery, `a:* & b:*`, built from the lexemes the `simple` parser makes of
+ * them (so punctuation is dropped as it is from bodies). NULL when they hold no word at all, which
+ * then matches nothing. Quoted for tsquery syntax, though such short lexemes never need it.
+ */
+const prefixQuery = (words: string[]) => Prisma.sql`(
+  SELECT string_agg('''' || replace(replace(t.lexeme, '\\', '\\\\'), '''', '''''') || ''':*', ' & ')::tsquery
+  FROM unnest(to_tsvector('simple'::regconfig, search_fold(${words.join(' ')}::text))) AS t(lexeme, positions, weights))`;
+
+/**
+ * Message search. One query applies everything that decides what the caller may find: accepted
+ * memberships only, messages after their hide point, no tombstones. The body is matched as it is
+ * now, so an edited message is found by its new text only. Indexes: `messages_search_trgm_idx`
+ * (substrings) and `messages_search_vector_idx` (prefixes); docs/search.md has the plans.
+ */
+@Injectable()
+export class SearchRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  messages(terms: SearchTerms, scope: SearchScope): Promise<MessageSource[]> {
+    const conditions = [
+      Prisma.sql`cm.user_id = ${scope.userId}::uuid`,
+      Prisma.sql`cm.status = 'accepted'`,
+      Prisma.sql`m.seq > cm.hidden_before_seq`,
+      Prisma.sql`m.deleted_at IS NULL`,
+      ...terms.substrings.map((term) => Prisma.sql`search_fold(m.body) LIKE ${containsPattern(term)}`),
+    ];
+    if (terms.prefixes.length > 0) conditions.push(Prisma.sql`m.search_vector @@ ${prefixQuery(terms.prefixes)}`);
+    if (scope.conversationId) conditions.push(Prisma.sql`cm.conversation_id = ${scope.conversationId}::uuid`);
+    if (scope.before) {
+      conditions.push(
+        Prisma.sql`(m.created_at, m.id) < (${scope.before.createdAt}::timestamptz, ${scope.before.id}::uuid)`,
+      );
+    }
+    return this.prisma.$queryRaw<MessageSource[]>`
+      SELECT ${MESSAGE_COLUMNS}
+      FROM conversation_members cm JOIN messages m ON m.conversation_id = cm.conversation_id
+      WHERE ${Prisma.join(conditions, ' AND ')}
+      ORDER BY m.created_at DESC, m.id DESC
+      LIMIT ${scope.limit}`;
+  }
+}
