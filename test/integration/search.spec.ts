@@ -19,14 +19,12 @@ describe('message search', () => {
   );
   afterAll(() => t.close());
 
-  const query = (who: SignedIn, params: Record<string, string | number>): Promise<HttpResponse> =>
-    t.request(
-      'GET',
-      `/api/v1/search/messages?${new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]))}`,
-      {
-        headers: bearer(who.accessToken),
-      },
+  const query = (who: SignedIn, params: Record<string, string | number>): Promise<HttpResponse> => {
+    const search = new URLSearchParams(
+      Object.entries(params).map(([key, value]): [string, string] => [key, String(value)]),
     );
+    return t.request('GET', `/api/v1/search/messages?${search.toString()}`, { headers: bearer(who.accessToken) });
+  };
   const search = async (who: SignedIn, q: string, extra: Record<string, string | number> = {}) =>
     expectStatus<Results>(await query(who, { q, ...extra }), 200);
   /** The bodies found, most recent first. */
@@ -284,13 +282,14 @@ describe('message search', () => {
     it('is 400 for a cursor, a limit or a conversationId it cannot use', async () => {
       const ann = await register(t);
       const tampered = Buffer.from(JSON.stringify({ createdAt: 'now', id: "1' OR '1'='1" })).toString('base64url');
-      for (const extra of [
+      const refused: Record<string, string | number>[] = [
         { cursor: 'nonsense' },
         { cursor: tampered },
         { limit: 0 },
         { limit: 101 },
         { conversationId: 'x' },
-      ]) {
+      ];
+      for (const extra of refused) {
         const response = await query(ann, { q: 'hello', ...extra });
         expect({ extra, status: response.status }).toEqual({ extra, status: 400 });
       }
