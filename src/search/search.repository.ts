@@ -19,9 +19,12 @@ export interface SearchScope {
   limit: number;
 }
 
-/** `%term%` for LIKE over folded text: the folded term with LIKE's own characters escaped. */
-const containsPattern = (term: string) =>
-  Prisma.sql`'%' || replace(replace(replace(search_fold(${term}::text), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'`;
+/**
+ * The body holds the folded term: LIKE `%term%` with LIKE's own characters escaped. A term that
+ * folds to nothing (only combining marks) matches nothing, rather than `%%`, everything.
+ */
+const contains = (term: string) => Prisma.sql`(search_fold(${term}::text) <> '' AND search_fold(m.body) LIKE
+  '%' || replace(replace(replace(search_fold(${term}::text), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%')`;
 
 /**
  * The prefix words as one tsquery, `a:* & b:*`, built from the lexemes the `simple` parser makes of
@@ -48,7 +51,7 @@ export class SearchRepository {
       Prisma.sql`cm.status = 'accepted'`,
       Prisma.sql`m.seq > cm.hidden_before_seq`,
       Prisma.sql`m.deleted_at IS NULL`,
-      ...terms.substrings.map((term) => Prisma.sql`search_fold(m.body) LIKE ${containsPattern(term)}`),
+      ...terms.substrings.map(contains),
     ];
     if (terms.prefixes.length > 0) conditions.push(Prisma.sql`m.search_vector @@ ${prefixQuery(terms.prefixes)}`);
     if (scope.conversationId) conditions.push(Prisma.sql`cm.conversation_id = ${scope.conversationId}::uuid`);

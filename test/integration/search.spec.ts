@@ -99,6 +99,9 @@ describe('message search', () => {
         expect(await found(bob, q)).toEqual(['Café Crème at the MUSÉE']);
       }
       for (const q of ['resume', 'résumé', 'naive', 'NAÏVE']) expect(await found(bob, q)).toEqual(['my naïve résumé']);
+      // Typed decomposed (e + combining acute), it is the same word; marks alone are no word at all.
+      expect(await found(bob, 'cafe\u0301')).toEqual(['Café Crème at the MUSÉE']);
+      expect(await found(bob, '\u0301\u0301\u0301')).toEqual([]);
       expect(await found(bob, 'tokyo')).toEqual(['Ｔｏｋｙｏ in full width']);
       expect(await found(bob, 'ＴＯＫ')).toEqual(['Ｔｏｋｙｏ in full width']);
     });
