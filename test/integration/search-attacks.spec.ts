@@ -186,6 +186,14 @@ describe('message search under attack', () => {
       expect((await inLexicon('okay')).length).toBe(1);
       expect(await found(one, ann, `${q('100%')}&conversationId=${lexicon}`)).toEqual(['100%']);
     });
+
+    it('finds a message by its whole text even when some of its short words are only punctuation', async () => {
+      // The SQL message typed in full, and a word followed by a spaced "!": the punctuation-only
+      // words carry no word to match, and must not make the long words match nothing.
+      expect(await inLexicon("'; DROP TABLE messages; --")).toEqual(["'; DROP TABLE messages; --"]);
+      expect(await inLexicon('okay !')).toEqual(['okay']);
+      expect(await inLexicon('hello world !!')).toEqual(['hello world']);
+    });
   });
 
   describe('encoding', () => {
