@@ -256,6 +256,18 @@ describe('message search under attack', () => {
       expect((await inLexicon('cafe')).sort()).toEqual(['cafe\u0301 noir', 'café au lait']);
     });
 
+    it('finds nothing, rather than every message, for a query of three combining marks', async () => {
+      // They fold to nothing: as a substring, nothing is in every message.
+      const marks = not5xx(await search(one, ann, `${q('\u0301\u0301\u0301')}&conversationId=${lexicon}`));
+      expect(marks.status === 400 ? [] : marks.items).toEqual([]);
+    });
+
+    it('takes a letter with two combining marks as a one-letter prefix, not a letter anywhere', async () => {
+      // "e" and two marks folds to the one-letter word "e": it starts no word of "hello world".
+      const letter = not5xx(await search(one, ann, `${q('e\u0301\u0301')}&conversationId=${lexicon}`));
+      expect(letter.items ?? []).not.toContain('hello world');
+    });
+
     it('searches text with right-to-left marks, zero-width joiners and CJK without error', async () => {
       expect(await inLexicon('שלום')).toEqual(['\u200Fשלום\u200F עולם']);
       expect(await inLexicon('\u200Fשלום')).toEqual(['\u200Fשלום\u200F עולם']);
