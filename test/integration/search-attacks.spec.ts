@@ -483,6 +483,20 @@ describe('message search under attack', () => {
       expect(await found(one, eve, `${q('DROP TABLE')}`)).toEqual([]);
     });
 
+    it('answers 404 for a conversation id written in upper case once the caller is no longer a member', async () => {
+      const [owner, member] = [await register(one), await register(one)];
+      const id = await group(owner, [member]);
+      await send(owner, id, 'casetoken before');
+      const upper = id.toUpperCase();
+      expect(await found(one, member, `q=casetoken&conversationId=${upper}`)).toEqual(['casetoken before']);
+      expectStatus(await chat(one, owner).call('DELETE', `/${id}/members/${member.user.id}`), 204);
+      await send(owner, id, 'casetoken after');
+      expect(await found(one, member, 'q=casetoken')).toEqual([]);
+      failed(await search(one, member, `q=casetoken&conversationId=${id}`), 404);
+      // The id in another case is the same conversation: it must not answer from what was cached under it.
+      failed(await search(one, member, `q=casetoken&conversationId=${upper}`), 404);
+    });
+
     it('shows a message request to its recipient only once accepted, and never once declined', async () => {
       const [sender, recipient, decliner] = [await register(one), await register(one), await register(one)];
       const request = expectStatus<{ id: string }>(await chat(one, sender).openDirect(recipient), 201).id;
