@@ -17,13 +17,26 @@ export interface SearchTerms {
 /** Scripts written without spaces between words, where a two-character word sits inside a longer run. */
 const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 const SPACE = /\s+/u;
+const COMBINING_MARKS = /[\u0300-\u036f]/gu;
+/** What the `simple` parser makes words of: a short word without any is punctuation, and no word. */
+const WORD_CHARACTER = /[\p{L}\p{N}]/u;
+
+/**
+ * A word as `search_fold` (in the message_search migration) makes it: NFKD, combining marks
+ * dropped, lower case. Only its length and its characters are read here; SQL folds the word
+ * itself, with the function that folded the bodies.
+ */
+const folded = (word: string) => word.normalize('NFKD').replace(COMBINING_MARKS, '').toLowerCase();
 
 /**
  * Splits a query into its words. A word of three characters or more is a substring: the trigram
  * index serves it, and it finds whole words and prefixes too. A shorter word matches the start of
  * a word (`ok` finds "okay"), as a substring would find nearly everything; in CJK a two-character
- * word is a substring, as those scripts do not separate words. 400 for a query with fewer than two
- * characters that are not spaces, or more than SEARCH_MAX_TERMS words.
+ * word is a substring, as those scripts do not separate words. Lengths are those of the folded
+ * word, which is what is compared: `e` + two combining accents is the one-letter word `e`. Words
+ * that fold to nothing, and short ones of punctuation only, are left out: they would match
+ * everything, or nothing. 400 for a query with fewer than two characters that are not spaces, or
+ * more than SEARCH_MAX_TERMS words.
  */
 export function searchTerms(q: string): SearchTerms {
   const words = [...new Set(q.split(SPACE).filter((word) => word !== ''))];
@@ -35,9 +48,13 @@ export function searchTerms(q: string): SearchTerms {
   }
   const terms: SearchTerms = { substrings: [], prefixes: [] };
   for (const word of words) {
-    const length = codePointLength(word);
-    const substring = length >= 3 || (length === 2 && UNSPACED_SCRIPT.test(word));
-    (substring ? terms.substrings : terms.prefixes).push(word);
+    const fold = folded(word);
+    const length = codePointLength(fold);
+    if (length >= 3 || (length === 2 && UNSPACED_SCRIPT.test(fold))) terms.substrings.push(word);
+    else if (WORD_CHARACTER.test(fold)) terms.prefixes.push(word);
   }
   return terms;
 }
+
+/** A query left with no word to look for finds nothing (rather than every message). */
+export const isEmpty = (terms: SearchTerms) => terms.substrings.length === 0 && terms.prefixes.length === 0;

@@ -3,7 +3,7 @@ import { decodeCursor, isCursorId, isCursorTime, toPage, type Page } from '#src/
 import { ConversationAccess } from '#src/conversations/conversation-access.service.js';
 import { toMessageView, type MessageView } from '#src/conversations/message.presenter.js';
 import type { MessageSearchDto } from './dto/message-search.dto.js';
-import { searchTerms } from './search-terms.js';
+import { isEmpty, searchTerms } from './search-terms.js';
 import { SearchRepository, type SearchPosition } from './search.repository.js';
 
 export interface MessageHit {
@@ -27,6 +27,7 @@ export class SearchService {
     const before = decodeCursor(query.cursor, isPosition);
     // An outsider learns nothing about the conversation, not even that it exists.
     if (query.conversationId) await this.access.requireMember(userId, query.conversationId);
+    if (isEmpty(terms)) return { items: [], nextCursor: null };
     const rows = await this.search.messages(terms, {
       userId,
       conversationId: query.conversationId,

@@ -568,6 +568,27 @@ describe('conversation and message routes: who may do what', () => {
       }
       expect(await state()).toEqual(snapshot);
     });
+    it('an id written in upper case is the same conversation: after removal, 404 on every route in either case', async () => {
+      const removed = await register(t);
+      const id = expectStatus<{ id: string }>(await as(owner).createGroup('Shouted', [removed]), 201).id;
+      const [upper, message] = [id.toUpperCase(), (await sent(removed, id.toUpperCase(), 'loud')).toUpperCase()];
+      // Reads under the upper-case id fill the same cache entries the removal then clears.
+      expect(expectStatus(await as(removed).detail(upper), 200).id).toBe(id);
+      expect(expectStatus(await as(removed).messages(upper), 200).items).toHaveLength(1);
+      expectStatus(await as(owner).call('DELETE', `/${upper}/members/${removed.user.id.toUpperCase()}`), 204);
+      for (const route of ROUTES) {
+        const response = await call(t, removed, route, {
+          conversationId: upper,
+          messageId: message,
+          userId: owner.user.id.toUpperCase(),
+          callerId: removed.user.id.toUpperCase(),
+        });
+        expect({ route: route.route, ...answer(response) }).toEqual({
+          route: route.route,
+          ...refused(404, 'CONVERSATION_NOT_FOUND'),
+        });
+      }
+    });
   });
 
   describe('message requests', () => {

@@ -58,6 +58,24 @@ export function realTimeAcrossInstances(config: () => Partial<AppConfig> = () =>
       await annSees.until((items) => items.length === 2);
     });
 
+    it('delivers a message sent to a conversation id written in upper case, as the id the members joined', async () => {
+      const { ann, bob, id } = await pair();
+      const bobs = collect(await connect(two, bob), 'message.created');
+      const annSocket = await connect(one, ann);
+      expectStatus(await chat(one, ann).send(id.toUpperCase(), 'shouted over REST'), 201);
+      const ack = await request(annSocket, 'message.send', {
+        conversationId: id.toUpperCase(),
+        clientMessageId: randomUUID(),
+        body: 'shouted over the socket',
+      });
+      expect(ack).toMatchObject({ ok: true });
+      await bobs.until((items) => items.length === 2);
+      expect(bobs.received.map((event) => [event.conversationId, event.message.body])).toEqual([
+        [id, 'shouted over REST'],
+        [id, 'shouted over the socket'],
+      ]);
+    });
+
     it('carries typing, read and edits across instances, to the other members only', async () => {
       const { ann, bob, id } = await pair();
       const annSocket = await connect(one, ann);

@@ -1,5 +1,5 @@
 import { AppError } from '#src/common/errors/app-error.js';
-import { SEARCH_MAX_TERMS, searchTerms } from '#src/search/search-terms.js';
+import { isEmpty, SEARCH_MAX_TERMS, searchTerms } from '#src/search/search-terms.js';
 
 const refusal = (q: string) => {
   try {
@@ -15,13 +15,31 @@ describe('how a search query becomes terms', () => {
     expect(searchTerms('report ok q4 budget')).toEqual({ substrings: ['report', 'budget'], prefixes: ['ok', 'q4'] });
   });
 
-  it('counts characters as code points: a three-emoji word is a substring, two are a prefix', () => {
-    expect(searchTerms('🙂🙂🙂 🎉🎉')).toEqual({ substrings: ['🙂🙂🙂'], prefixes: ['🎉🎉'] });
+  it('counts characters as code points: three emoji are a substring, two are no word (as in a body)', () => {
+    expect(searchTerms('🙂🙂🙂 🎉🎉')).toEqual({ substrings: ['🙂🙂🙂'], prefixes: [] });
   });
 
   it('makes two CJK characters a substring, as those scripts do not separate words', () => {
     expect(searchTerms('東京 中文 한국 タワ')).toEqual({ substrings: ['東京', '中文', '한국', 'タワ'], prefixes: [] });
     expect(searchTerms('東 x')).toEqual({ substrings: [], prefixes: ['東', 'x'] });
+  });
+
+  it('measures a word once folded: combining marks add no length, compatibility forms may add some', () => {
+    expect(searchTerms('e\u0301\u0301 cafe\u0301')).toEqual({
+      substrings: ['cafe\u0301'],
+      prefixes: ['e\u0301\u0301'],
+    });
+    expect(searchTerms('\ufb01x ok')).toEqual({ substrings: ['\ufb01x'], prefixes: ['ok'] });
+  });
+
+  it('leaves out words that fold to nothing and short words of punctuation only', () => {
+    expect(searchTerms('\u0301\u0301\u0301 okay !')).toEqual({ substrings: ['okay'], prefixes: [] });
+    expect(searchTerms("'; DROP TABLE messages; --")).toEqual({
+      substrings: ['DROP', 'TABLE', 'messages;'],
+      prefixes: [],
+    });
+    for (const q of ['!!', '\u0301\u0301\u0301', '?? !! --']) expect(isEmpty(searchTerms(q))).toBe(true);
+    expect(isEmpty(searchTerms('q4'))).toBe(false);
   });
 
   it('splits on any whitespace, ideographic space included, and drops repeated words', () => {

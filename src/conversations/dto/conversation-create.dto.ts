@@ -1,15 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  ArrayUnique,
-  IsArray,
-  IsIn,
-  IsString,
-  IsUUID,
-  Matches,
-  ValidateIf,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, Matches, ValidateIf } from 'class-validator';
+import { IsUuid } from '#src/common/validation/uuid.js';
 import { TextLength } from '#src/common/validation/text-length.js';
 
 /** A group holds at most this many members, its owner included (docs/api.md). */
@@ -26,7 +17,7 @@ export class ConversationCreateDto {
 
   @ApiPropertyOptional({ format: 'uuid', description: 'The other user (direct only)' })
   @ValidateIf((dto: ConversationCreateDto) => dto.type === 'direct' || dto.userId !== undefined)
-  @IsUUID('all', { message: 'userId must be a UUID' })
+  @IsUuid('userId must be a UUID')
   userId?: string;
 
   @ApiPropertyOptional({ minLength: 1, maxLength: 100, description: 'Group only' })
@@ -46,6 +37,6 @@ export class ConversationCreateDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(GROUP_MAX_MEMBERS - 1)
   @ArrayUnique()
-  @IsUUID('all', { each: true, message: 'each of memberIds must be a UUID' })
+  @IsUuid('each of memberIds must be a UUID', { each: true })
   memberIds?: string[];
 }

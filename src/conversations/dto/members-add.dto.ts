@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsUUID } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray } from 'class-validator';
+import { IsUuid } from '#src/common/validation/uuid.js';
 
 export class MembersAddDto {
   @ApiProperty({ type: [String], format: 'uuid', minItems: 1, maxItems: 100 })
@@ -7,6 +8,6 @@ export class MembersAddDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
   @ArrayUnique()
-  @IsUUID('all', { each: true, message: 'each of userIds must be a UUID' })
+  @IsUuid('each of userIds must be a UUID', { each: true })
   userIds!: string[];
 }

@@ -7,13 +7,13 @@ import {
   IsOptional,
   IsString,
   IsUrl,
-  IsUUID,
   Matches,
   Max,
   Min,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { IsUuid } from '#src/common/validation/uuid.js';
 import { TextLength } from '#src/common/validation/text-length.js';
 
 const BODY_MAX_LENGTH = 4000;
@@ -27,7 +27,7 @@ const NOT_BLANK = /\S/;
 export class AttachmentDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'One of your ready uploads (then give nothing else)' })
   @IsOptional()
-  @IsUUID('all', { message: 'uploadId must be a UUID' })
+  @IsUuid('uploadId must be a UUID')
   uploadId?: string;
 
   @ApiPropertyOptional({ maxLength: 2048, description: 'An https URL whose host is a name, without user info' })
@@ -76,12 +76,12 @@ export class MessageCreateDto extends MessageBodyDto {
       'Chosen by the client, unique per conversation and sender: sending it again to the same conversation ' +
       'returns the first message instead of storing a second',
   })
-  @IsUUID('all', { message: 'clientMessageId must be a UUID' })
+  @IsUuid('clientMessageId must be a UUID')
   clientMessageId!: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'A message of the same conversation' })
   @IsOptional()
-  @IsUUID('all', { message: 'replyToId must be a UUID' })
+  @IsUuid('replyToId must be a UUID')
   replyToId?: string;
 
   @ApiPropertyOptional({ type: [AttachmentDto], maxItems: 10 })

@@ -1,16 +1,17 @@
-import { IsInt, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsInt, IsString, Length, Max, Min } from 'class-validator';
+import { IsUuid } from '#src/common/validation/uuid.js';
 import { MessageCreateDto } from '#src/messages/dto/message-create.dto.js';
 import { SyncQueryDto } from '#src/messages/dto/message-list.dto.js';
 
 /** `message.send`: the REST send body plus the conversation. */
 export class MessageSendEventDto extends MessageCreateDto {
-  @IsUUID('all', { message: 'conversationId must be a UUID' })
+  @IsUuid('conversationId must be a UUID')
   conversationId!: string;
 }
 
 /** `typing.start` / `typing.stop`. */
 export class ConversationRefDto {
-  @IsUUID('all', { message: 'conversationId must be a UUID' })
+  @IsUuid('conversationId must be a UUID')
   conversationId!: string;
 }
 
@@ -24,7 +25,7 @@ export class ReadEventDto extends ConversationRefDto {
 
 /** `sync`: the REST sync query plus the conversation. */
 export class SyncEventDto extends SyncQueryDto {
-  @IsUUID('all', { message: 'conversationId must be a UUID' })
+  @IsUuid('conversationId must be a UUID')
   conversationId!: string;
 }
 

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUUID } from 'class-validator';
+import { IsOptional, IsString } from 'class-validator';
+import { IsUuid } from '#src/common/validation/uuid.js';
 import { ListQueryDto } from '#src/common/pagination/pagination.js';
 import { TextLength } from '#src/common/validation/text-length.js';
 
@@ -18,6 +19,6 @@ export class MessageSearchDto extends ListQueryDto {
 
   @ApiPropertyOptional({ description: 'Only this conversation; 404 when you are not a member', format: 'uuid' })
   @IsOptional()
-  @IsUUID('all')
+  @IsUuid('conversationId must be a UUID')
   conversationId?: string;
 }
