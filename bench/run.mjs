@@ -15,6 +15,7 @@ import { runConnections } from './scenarios/connections.mjs';
 import { runFloor } from './scenarios/floor.mjs';
 import { runMessaging } from './scenarios/messaging.mjs';
 import { runReads } from './scenarios/reads.mjs';
+import { runSearch } from './scenarios/search.mjs';
 
 const started = performance.now();
 const log = (message) =>
@@ -49,6 +50,7 @@ try {
     SHUTDOWN_DRAIN_MS: '0',
     // The benchmark measures capacity, not the per-user limits that protect it.
     MESSAGES_PER_MINUTE_PER_USER: '1000000',
+    SEARCHES_PER_MINUTE_PER_USER: '1000000',
     SOCKET_EVENTS_PER_SECOND: '1000',
   };
   const running = new Set();
@@ -85,6 +87,7 @@ try {
   };
   if (options.scenarios.has('reads')) results.scenarios.reads = await runReads(ctx);
   if (options.scenarios.has('floor')) results.scenarios.floor = await runFloor(ctx);
+  if (options.scenarios.has('search')) results.scenarios.search = await runSearch(ctx);
   const httpCpuSeconds = await http.call({ cmd: 'cpu' }).catch(() => null);
   if (options.scenarios.has('messaging')) results.scenarios.messaging = await runMessaging(ctx);
   await Promise.all([a.stop(), b.stop()]);
@@ -95,6 +98,11 @@ try {
   const files = await writeResults(options.out, results);
   printSummary(results);
   log(`results written to ${files.join(', ')}`);
+  const searchFailures = results.scenarios.search?.failures ?? [];
+  if (searchFailures.length > 0) {
+    failed = true;
+    log(`benchmark failed: search requests did not all answer 200\n  ${searchFailures.join('\n  ')}`);
+  }
 } catch (error) {
   failed = true;
   log(`benchmark failed: ${error instanceof Error ? error.stack : String(error)}`);

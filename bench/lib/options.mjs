@@ -15,7 +15,11 @@ const FLAGS = {
   'step-seconds': { default: 10, help: 'duration of each step' },
   'idle-sockets': { default: 10000, help: 'idle sockets held by one instance in the connections scenario' },
   'socket-workers': { default: 2, help: 'socket.io-client processes for the messaging scenario' },
-  scenarios: { default: 'reads,floor,messaging,connections', help: 'which scenarios run', type: 'string' },
+  scenarios: {
+    default: 'reads,floor,search,messaging,connections',
+    help: 'which scenarios run (reads, floor, search, messaging, connections)',
+    type: 'string',
+  },
   'redis-db': { default: 15, help: 'Redis database index the benchmark uses (it is flushed)' },
   'log-level': { default: 'warn', help: 'LOG_LEVEL of the app instances', type: 'string' },
   out: { default: 'bench/results', help: 'where results are written', type: 'string' },
@@ -70,7 +74,8 @@ export function readOptions(argv = process.argv.slice(2)) {
     fail('--step-rates must be a comma-separated list of positive whole numbers');
   }
   for (const scenario of options.scenarios) {
-    if (!['reads', 'floor', 'messaging', 'connections'].includes(scenario)) fail(`unknown scenario ${scenario}`);
+    if (!['reads', 'floor', 'search', 'messaging', 'connections'].includes(scenario))
+      fail(`unknown scenario ${scenario}`);
   }
   if (options.users < options.groupSize || options.users < 2) fail('--users must be at least --group-size and 2');
   if (options.sockets > options.users) fail('--sockets cannot exceed --users (one socket per user)');

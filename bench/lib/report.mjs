@@ -9,7 +9,7 @@ const ms = (value) => (value === null || value === undefined ? 'n/a' : `${fixed(
 /** One row per measured path: what it did per second and its latency percentiles (ms). */
 export function latencyRows(results) {
   const rows = [];
-  const { reads, floor, messaging } = results.scenarios;
+  const { reads, floor, search, messaging } = results.scenarios;
   const http = (label, run) =>
     run &&
     rows.push({
@@ -27,6 +27,9 @@ export function latencyRows(results) {
   if (floor) {
     http('Cached list through the app (floor run)', floor.app);
     http('Same Redis read, bare Fastify (floor)', floor.floor);
+  }
+  if (search) {
+    for (const kind of Object.values(search.kinds)) http(`Search, ${kind.label} (${kind.q})`, kind);
   }
   if (messaging) {
     const { fixed: run } = messaging;
@@ -126,7 +129,7 @@ function markdown(results) {
     '| --- | --- | --- |',
     ...targets(results).map((row) => `| ${row.target} | ${row.measured} | ${row.met ? 'yes' : 'no'} |`),
   ];
-  const { reads, floor, messaging, connections } = results.scenarios;
+  const { reads, floor, search, messaging, connections } = results.scenarios;
   lines.push('');
   if (reads) {
     lines.push(
@@ -140,6 +143,21 @@ function markdown(results) {
     lines.push(
       `- Floor: the bare Fastify route served ${fixed(floor.ratios.throughput, 1)}× the app's cached-list throughput; the app's p50 is ${fixed(floor.ratios.p50, 1)}× the floor's.`,
     );
+  if (search) {
+    lines.push(
+      `- Search: instance A, ${results.options.connections} connections, ${results.options.readSeconds} s a kind, each request as the next of ${search.users} users, pages of ${search.page}; hits = mean items on the page, over ${search.sampledUsers} of those users.${search.failures.length ? ` FAILED: ${search.failures.join('; ')}.` : ''}`,
+      '',
+      '| search | q | req/s | p50 ms | p97.5 ms | p99 ms | max ms | hits | errors |',
+      '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    );
+    for (const kind of Object.values(search.kinds)) {
+      const { latencyMs: latency } = kind;
+      lines.push(
+        `| ${kind.label} | ${kind.q} | ${fixed(kind.perSecond)} | ${ms(latency.p50)} | ${ms(latency.p97_5)} | ${ms(latency.p99)} | ${ms(latency.max)} | ${fixed(kind.meanHits, 1)} | ${kind.non2xx + kind.errors + kind.timeouts} |`,
+      );
+    }
+    lines.push('');
+  }
   if (messaging) {
     const { saturation } = messaging;
     const kept =

@@ -1,5 +1,6 @@
 import argon2 from 'argon2';
 import pg from 'pg';
+import { messageBodies } from './bodies.mjs';
 import { benchId, benchIdSql } from './layout.mjs';
 
 export const BENCH_PASSWORD = 'bench password 2026';
@@ -38,7 +39,7 @@ export async function seed(databaseUrl, options, layout) {
       ),
     );
     await timed('conversations', () => insertConversations(client, layout.conversations));
-    await timed('messages', () => insertMessages(client));
+    await timed('messages', () => insertMessages(client, layout.conversations));
     await timed('analyze', () => client.query('ANALYZE'));
   } finally {
     await client.end();
@@ -90,16 +91,34 @@ async function insertConversations(client, conversations) {
   );
 }
 
-/** Every conversation's messages, sent in turn by its members, one every 37 s up to a recent time. */
-async function insertMessages(client) {
+/**
+ * Every conversation's messages, sent in turn by its members, one every 37 s up to a recent time. The
+ * bodies are bench/lib/bodies.mjs's lines, conversation after conversation in layout order.
+ */
+async function insertMessages(client, conversations) {
+  let first = 0;
+  const firstBody = conversations.map((conversation) => {
+    const at = first;
+    first += conversation.messages;
+    return at;
+  });
+  await client.query(`CREATE TEMP TABLE bench_body AS SELECT * FROM unnest($1::text[]) WITH ORDINALITY AS b(body, n)`, [
+    messageBodies(first),
+  ]);
+  await client.query(
+    `CREATE TEMP TABLE bench_first_body AS SELECT * FROM unnest($1::uuid[], $2::int[]) AS f(conversation_id, first)`,
+    [conversations.map((c) => c.id), firstBody],
+  );
+  await client.query('ANALYZE bench_body, bench_first_body');
   await client.query(
     `INSERT INTO messages (id, conversation_id, seq, sender_id, client_message_id, body, created_version, version, created_at)
-     SELECT gen_random_uuid(), c.id, s.seq, m.user_id, gen_random_uuid(),
-            'Message ' || s.seq || ' of a seeded conversation, about as long as a line of chat.',
+     SELECT gen_random_uuid(), c.id, s.seq, m.user_id, gen_random_uuid(), b.body,
             s.seq, s.seq, now() - (c.last_seq - s.seq) * interval '37 seconds' - c.member_count * interval '1 second'
      FROM conversations c
+     JOIN bench_first_body f ON f.conversation_id = c.id
      CROSS JOIN LATERAL generate_series(1, c.last_seq) AS s(seq)
-     JOIN bench_member_order m ON m.conversation_id = c.id AND m.ord = s.seq % c.member_count`,
+     JOIN bench_member_order m ON m.conversation_id = c.id AND m.ord = s.seq % c.member_count
+     JOIN bench_body b ON b.n = f.first + s.seq`,
   );
   await client.query(
     `UPDATE conversations c SET last_activity_at = l.created_at

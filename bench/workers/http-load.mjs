@@ -31,7 +31,17 @@ serveCommands({
       non2xx: result.non2xx,
       errors: result.errors,
       timeouts: result.timeouts,
-      latencyMs: { p50: latency.p50, p90: latency.p90, p99: latency.p99, max: latency.max, mean: latency.mean },
+      statusCodes: Object.fromEntries(
+        Object.entries(result.statusCodeStats ?? {}).map(([status, { count }]) => [status, count]),
+      ),
+      latencyMs: {
+        p50: latency.p50,
+        p90: latency.p90,
+        p97_5: latency.p97_5,
+        p99: latency.p99,
+        max: latency.max,
+        mean: latency.mean,
+      },
       cpuSeconds: ownCpuSeconds() - cpuBefore,
     };
   },

@@ -1,0 +1,136 @@
+import { measureReads } from './reads.mjs';
+
+const WARM_UP_SECONDS = 3;
+const PAGE = 20;
+/** Requests in flight while the scenario fetches first pages itself (cursors, hit counts). */
+const FETCH_CONCURRENCY = 8;
+/** Users whose first page of every kind is fetched once, to report how many hits a page holds. */
+const SAMPLED_USERS = 100;
+
+/**
+ * The query kinds, each a measured run. The words are from the seed's vocabulary
+ * (bench/lib/bodies.mjs): "meeting" is in about 3% of messages (most of a user's conversations
+ * have one), "lagoon" in about 0.6%, "ough" inside through, though, thought and enough, 東京 inside
+ * 東京タワー and 東京駅 (4% of lines are Japanese or Chinese), "xylophone" in none.
+ */
+export const SEARCH_KINDS = [
+  { key: 'common', label: 'common word', q: 'meeting' },
+  { key: 'rare', label: 'rare word', q: 'lagoon' },
+  { key: 'prefix', label: '2-char word prefix', q: 'mo' },
+  { key: 'substring', label: 'substring inside words', q: 'ough' },
+  { key: 'cjk', label: 'CJK substring', q: '東京' },
+  { key: 'scoped', label: 'common word, one conversation', q: 'meeting', scoped: true },
+  { key: 'nothing', label: 'matches nothing', q: 'xylophone' },
+  { key: 'secondPage', label: 'common word, second page', q: 'meeting', secondPage: true },
+];
+
+const searchPath = (q, extra = {}) =>
+  `/api/v1/search/messages?${new URLSearchParams({ q, limit: String(PAGE), ...extra })}`;
+
+/** For each user, one conversation they are a member of: a group when they have one. */
+function conversationOfEachUser(layout, users) {
+  const chosen = new Array(users).fill(null);
+  for (const conversation of layout.conversations) {
+    for (const user of conversation.members) {
+      if (chosen[user] === null || (chosen[user].type !== 'group' && conversation.type === 'group')) {
+        chosen[user] = conversation;
+      }
+    }
+  }
+  return chosen;
+}
+
+/** GET a search page as `user`; throws on anything but 200. */
+async function fetchPage(instance, token, path) {
+  const response = await fetch(`${instance.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  const text = await response.text();
+  if (response.status !== 200)
+    throw new Error(`search: GET ${path} answered ${response.status}: ${text.slice(0, 300)}`);
+  return JSON.parse(text);
+}
+
+async function mapLimited(items, limit, work) {
+  const results = new Array(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index], index);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}
+
+/** Every kind's targets: one per user, each request for the next user in turn. */
+async function searchTargets(ctx, instance) {
+  const { layout, tokens } = ctx;
+  const conversations = conversationOfEachUser(layout, tokens.length);
+  const targets = {};
+  for (const kind of SEARCH_KINDS.filter((entry) => !entry.secondPage)) {
+    targets[kind.key] = tokens.map((token, user) => ({
+      path: searchPath(kind.q, kind.scoped ? { conversationId: conversations[user].id } : {}),
+      token,
+    }));
+  }
+  const second = SEARCH_KINDS.find((entry) => entry.secondPage);
+  ctx.log(`search: fetching the first page of "${second.q}" for ${tokens.length} users, for their cursors`);
+  const cursors = await mapLimited(tokens, FETCH_CONCURRENCY, async (token) => {
+    const page = await fetchPage(instance, token, searchPath(second.q));
+    return page.nextCursor;
+  });
+  targets[second.key] = tokens
+    .map((token, user) => ({ token, cursor: cursors[user] }))
+    .filter((entry) => entry.cursor !== null)
+    .map(({ token, cursor }) => ({ path: searchPath(second.q, { cursor }), token }));
+  if (targets[second.key].length === 0) throw new Error(`search: no user has a second page of "${second.q}"`);
+  return targets;
+}
+
+/** Mean hits on the page the kind's requests get, over its first SAMPLED_USERS targets. */
+async function meanHits(instance, targets) {
+  const sample = targets.slice(0, SAMPLED_USERS);
+  const counts = await mapLimited(
+    sample,
+    FETCH_CONCURRENCY,
+    async (target) => (await fetchPage(instance, target.token, target.path)).items.length,
+  );
+  return counts.reduce((sum, count) => sum + count, 0) / counts.length;
+}
+
+/**
+ * Scenario 5: message search on instance A, one measured autocannon run per query kind, every
+ * request as the next user in turn (the plans are those of many users; the per-user search limit is
+ * raised for the run all the same). `failures` lists the kinds that got any answer but 200: the
+ * benchmark then exits with an error, after writing its results.
+ */
+export async function runSearch(ctx) {
+  const instance = ctx.instances.a;
+  const targets = await searchTargets(ctx, instance);
+  const result = { page: PAGE, users: ctx.tokens.length, sampledUsers: SAMPLED_USERS, kinds: {}, failures: [] };
+  const { failures } = result;
+  for (const kind of SEARCH_KINDS) {
+    const kindTargets = targets[kind.key];
+    await ctx.http.call({
+      cmd: 'run',
+      url: instance.url,
+      connections: ctx.options.connections,
+      seconds: WARM_UP_SECONDS,
+      targets: kindTargets,
+    });
+    ctx.log(`search: ${kind.label} (q=${kind.q}), ${ctx.options.readSeconds} s over ${kindTargets.length} users`);
+    const run = await measureReads(ctx, instance, kindTargets);
+    const hits = await meanHits(instance, kindTargets);
+    result.kinds[kind.key] = { label: kind.label, q: kind.q, targets: kindTargets.length, meanHits: hits, ...run };
+    const bad = run.non2xx + run.errors + run.timeouts;
+    ctx.log(
+      `search: ${kind.label}: ${Math.round(run.perSecond)} req/s, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms, ${hits.toFixed(1)} hits a page${bad ? `, ${bad} FAILED` : ''}`,
+    );
+    if (bad > 0) {
+      failures.push(
+        `${kind.label}: ${run.non2xx} non-2xx (${JSON.stringify(run.statusCodes)}), ${run.errors} errors, ${run.timeouts} timeouts`,
+      );
+    }
+  }
+  return result;
+}
