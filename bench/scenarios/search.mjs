@@ -1,6 +1,8 @@
 import { measureReads } from './reads.mjs';
 
 const WARM_UP_SECONDS = 3;
+/** The run with one connection: what one search costs when it does not queue behind others. */
+const ALONE_SECONDS = 5;
 const PAGE = 20;
 /** Requests in flight while the scenario fetches first pages itself (cursors, hit counts). */
 const FETCH_CONCURRENCY = 8;
@@ -99,7 +101,8 @@ async function meanHits(instance, targets) {
 }
 
 /**
- * Scenario 5: message search on instance A, one measured autocannon run per query kind, every
+ * Scenario 5: message search on instance A, two measured autocannon runs per query kind, one
+ * connection alone (the latency of one search) then --connections (the throughput), every
  * request as the next user in turn (the plans are those of many users; the per-user search limit is
  * raised for the run all the same). `failures` lists the kinds that got any answer but 200: the
  * benchmark then exits with an error, after writing its results.
@@ -118,17 +121,31 @@ export async function runSearch(ctx) {
       seconds: WARM_UP_SECONDS,
       targets: kindTargets,
     });
-    ctx.log(`search: ${kind.label} (q=${kind.q}), ${ctx.options.readSeconds} s over ${kindTargets.length} users`);
+    ctx.log(`search: ${kind.label} (q=${kind.q}), ${ALONE_SECONDS} s alone, then ${ctx.options.readSeconds} s loaded`);
+    const alone = await ctx.http.call({
+      cmd: 'run',
+      url: instance.url,
+      connections: 1,
+      seconds: ALONE_SECONDS,
+      targets: kindTargets,
+    });
     const run = await measureReads(ctx, instance, kindTargets);
     const hits = await meanHits(instance, kindTargets);
-    result.kinds[kind.key] = { label: kind.label, q: kind.q, targets: kindTargets.length, meanHits: hits, ...run };
-    const bad = run.non2xx + run.errors + run.timeouts;
+    result.kinds[kind.key] = {
+      label: kind.label,
+      q: kind.q,
+      targets: kindTargets.length,
+      meanHits: hits,
+      alone,
+      ...run,
+    };
+    const bad = run.non2xx + run.errors + run.timeouts + alone.non2xx + alone.errors + alone.timeouts;
     ctx.log(
-      `search: ${kind.label}: ${Math.round(run.perSecond)} req/s, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms, ${hits.toFixed(1)} hits a page${bad ? `, ${bad} FAILED` : ''}`,
+      `search: ${kind.label}: alone p50 ${alone.latencyMs.p50} ms, p99 ${alone.latencyMs.p99} ms; loaded ${Math.round(run.perSecond)} req/s, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms; ${hits.toFixed(1)} hits a page${bad ? `, ${bad} FAILED` : ''}`,
     );
     if (bad > 0) {
       failures.push(
-        `${kind.label}: ${run.non2xx} non-2xx (${JSON.stringify(run.statusCodes)}), ${run.errors} errors, ${run.timeouts} timeouts`,
+        `${kind.label}: ${run.non2xx + alone.non2xx} non-2xx (${JSON.stringify([alone.statusCodes, run.statusCodes])}), ${run.errors + alone.errors} errors, ${run.timeouts + alone.timeouts} timeouts`,
       );
     }
   }

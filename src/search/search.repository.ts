@@ -20,10 +20,10 @@ export interface SearchScope {
 }
 
 /**
- * The body holds the folded term: LIKE `%term%` with LIKE's own characters escaped. A term that
- * folds to nothing (only combining marks) matches nothing, rather than `%%`, everything.
+ * The folded body holds the folded term: LIKE `%term%` with LIKE's own characters escaped. A term
+ * that folds to nothing (only combining marks) matches nothing, rather than `%%`, everything.
  */
-const contains = (term: string) => Prisma.sql`(search_fold(${term}::text) <> '' AND search_fold(m.body) LIKE
+const contains = (term: string) => Prisma.sql`(search_fold(${term}::text) <> '' AND m.search_text LIKE
   '%' || replace(replace(replace(search_fold(${term}::text), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%')`;
 
 /**
@@ -38,7 +38,7 @@ const prefixQuery = (words: string[]) => Prisma.sql`(
 /**
  * Message search. One query applies everything that decides what the caller may find: accepted
  * memberships only, messages after their hide point, no tombstones. The body is matched as it is
- * now, so an edited message is found by its new text only. Indexes: `messages_search_trgm_idx`
+ * now, so an edited message is found by its new text only. Indexes: `messages_search_text_idx`
  * (substrings) and `messages_search_vector_idx` (prefixes); docs/search.md has the plans.
  */
 @Injectable()
@@ -54,7 +54,15 @@ export class SearchRepository {
       ...terms.substrings.map(contains),
     ];
     if (terms.prefixes.length > 0) conditions.push(Prisma.sql`m.search_vector @@ ${prefixQuery(terms.prefixes)}`);
-    if (scope.conversationId) conditions.push(Prisma.sql`cm.conversation_id = ${scope.conversationId}::uuid`);
+    conditions.push(
+      scope.conversationId
+        ? Prisma.sql`cm.conversation_id = ${scope.conversationId}::uuid AND m.conversation_id = ${scope.conversationId}::uuid`
+        : // The join says the same; said as an array, it lets the planner AND the user's messages
+          // (by conversation) with the trigram or word matches in one bitmap, rather than either
+          // check every message of the user's conversations or every match of everyone's.
+          Prisma.sql`m.conversation_id = ANY (ARRAY(
+            SELECT conversation_id FROM conversation_members WHERE user_id = ${scope.userId}::uuid AND status = 'accepted'))`,
+    );
     if (scope.before) {
       conditions.push(
         Prisma.sql`(m.created_at, m.id) < (${scope.before.createdAt}::timestamptz, ${scope.before.id}::uuid)`,
