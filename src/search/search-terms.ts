@@ -58,3 +58,10 @@ export function searchTerms(q: string): SearchTerms {
 
 /** A query left with no word to look for finds nothing (rather than every message). */
 export const isEmpty = (terms: SearchTerms) => terms.substrings.length === 0 && terms.prefixes.length === 0;
+
+/**
+ * `'a':* & 'b':*` for the lexemes PostgreSQL made of the prefix words: every one must start a word.
+ * Quoted for tsquery syntax, so a lexeme is taken whole whatever it holds.
+ */
+export const prefixQuery = (lexemes: string[]): string =>
+  lexemes.map((lexeme) => `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}':*`).join(' & ');

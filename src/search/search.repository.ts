@@ -3,7 +3,6 @@ import { Prisma } from '#src/generated/prisma/client.js';
 import { MESSAGE_COLUMNS } from '#src/conversations/message-columns.js';
 import type { MessageSource } from '#src/conversations/message.presenter.js';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
-import type { SearchTerms } from './search-terms.js';
 
 /** Where a page of results starts: after this message, in (created time, id) descending. */
 export interface SearchPosition {
@@ -27,15 +26,6 @@ const contains = (term: string) => Prisma.sql`(search_fold(${term}::text) <> '' 
   '%' || replace(replace(replace(search_fold(${term}::text), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%')`;
 
 /**
- * The prefix words as one tsquery, `a:* & b:*`, built from the lexemes the `simple` parser makes of
- * them (so punctuation is dropped as it is from bodies). NULL when they hold no word at all, which
- * then matches nothing. Quoted for tsquery syntax, though such short lexemes never need it.
- */
-const prefixQuery = (words: string[]) => Prisma.sql`(
-  SELECT string_agg('''' || replace(replace(t.lexeme, '\\', '\\\\'), '''', '''''') || ''':*', ' & ')::tsquery
-  FROM unnest(to_tsvector('simple'::regconfig, search_fold(${words.join(' ')}::text))) AS t(lexeme, positions, weights))`;
-
-/**
  * Message search. One query applies everything that decides what the caller may find: accepted
  * memberships only, messages after their hide point, no tombstones. The body is matched as it is
  * now, so an edited message is found by its new text only. Indexes: `messages_search_text_idx`
@@ -45,7 +35,22 @@ const prefixQuery = (words: string[]) => Prisma.sql`(
 export class SearchRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  messages(terms: SearchTerms, scope: SearchScope): Promise<MessageSource[]> {
+  /**
+   * The lexemes the `simple` parser makes of `words` once folded, as it made the bodies': asked of
+   * PostgreSQL, so both sides are split and folded by the same code.
+   */
+  async lexemes(words: string[]): Promise<string[]> {
+    const [row] = await this.prisma.$queryRaw<{ lexemes: string[] | null }[]>`
+      SELECT array_agg(lexeme) AS lexemes FROM unnest(to_tsvector('simple'::regconfig, search_fold(${words.join(' ')}::text)))`;
+    return row?.lexemes ?? [];
+  }
+
+  /**
+   * `prefixes` is a tsquery (see `prefixQuery`), sent as a value rather than computed in the query:
+   * the planner then estimates it from the column's statistics, and reads the word index for a
+   * rare prefix but the caller's own messages for a common one (`mo` is in one message in eight).
+   */
+  messages(terms: { substrings: string[]; prefixes: string | null }, scope: SearchScope): Promise<MessageSource[]> {
     const conditions = [
       Prisma.sql`cm.user_id = ${scope.userId}::uuid`,
       Prisma.sql`cm.status = 'accepted'`,
@@ -53,7 +58,7 @@ export class SearchRepository {
       Prisma.sql`m.deleted_at IS NULL`,
       ...terms.substrings.map(contains),
     ];
-    if (terms.prefixes.length > 0) conditions.push(Prisma.sql`m.search_vector @@ ${prefixQuery(terms.prefixes)}`);
+    if (terms.prefixes !== null) conditions.push(Prisma.sql`m.search_vector @@ ${terms.prefixes}::tsquery`);
     conditions.push(
       scope.conversationId
         ? Prisma.sql`cm.conversation_id = ${scope.conversationId}::uuid AND m.conversation_id = ${scope.conversationId}::uuid`

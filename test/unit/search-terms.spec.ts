@@ -1,5 +1,5 @@
 import { AppError } from '#src/common/errors/app-error.js';
-import { isEmpty, SEARCH_MAX_TERMS, searchTerms } from '#src/search/search-terms.js';
+import { isEmpty, prefixQuery, SEARCH_MAX_TERMS, searchTerms } from '#src/search/search-terms.js';
 
 const refusal = (q: string) => {
   try {
@@ -65,5 +65,10 @@ describe('how a search query becomes terms', () => {
     });
     // The same word repeated is one word.
     expect(searchTerms(Array(30).fill('same').join(' ')).substrings).toEqual(['same']);
+  });
+
+  it('asks for every prefix in a tsquery, each lexeme quoted whole', () => {
+    expect(prefixQuery(['ok', 'q4'])).toBe("'ok':* & 'q4':*");
+    expect(prefixQuery(["it's", 'a\\b', 'x:*|!y'])).toBe("'it''s':* & 'a\\\\b':* & 'x:*|!y':*");
   });
 });
