@@ -1,3 +1,5 @@
+import { random } from './layout.mjs';
+
 /**
  * Message bodies for the seed: chat lines built from a vocabulary of a few hundred words drawn with a
  * Zipf-like frequency (the k-th word about 1/k as often as the first, bar the first few), so a search
@@ -94,17 +96,6 @@ const CJK_SHARE = 0.04;
 /** Zipf–Mandelbrot weights, 1 / (rank + ZIPF_Q) ** ZIPF_S: the offset keeps the top few words from taking over. */
 const ZIPF_S = 1;
 const ZIPF_Q = 2.7;
-
-/** A small seeded generator (mulberry32), so the lines are the same on every run. */
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The cumulative Zipf weights of the vocabulary, for drawing a word by binary search. */
 const CUMULATIVE = (() => {

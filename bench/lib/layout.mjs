@@ -15,8 +15,8 @@ export function benchId(kind, n) {
 export const benchIdSql = (kind, n) =>
   `overlay(overlay(md5('bench-${kind}-' || (${n})::text) placing '4' from 13) placing '8' from 17)::uuid`;
 
-/** A small seeded generator, so "random" group memberships are the same on every run. */
-function random(seed) {
+/** A small seeded generator (mulberry32), so "random" memberships and bodies are the same on every run. */
+export function random(seed) {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

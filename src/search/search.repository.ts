@@ -36,21 +36,34 @@ export class SearchRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * The lexemes the `simple` parser makes of `words` once folded, as it made the bodies': asked of
-   * PostgreSQL, so both sides are split and folded by the same code.
+   * What prefix words need before the search: the lexemes the `simple` parser makes of them once
+   * folded, as it made the bodies' (asked of PostgreSQL, so both sides are split and folded by the
+   * same code), and how many messages the caller can see where the search looks (see `prefixMatch`).
    */
-  async lexemes(words: string[]): Promise<string[]> {
-    const [row] = await this.prisma.$queryRaw<{ lexemes: string[] | null }[]>`
-      SELECT array_agg(lexeme) AS lexemes FROM unnest(to_tsvector('simple'::regconfig, search_fold(${words.join(' ')}::text)))`;
-    return row?.lexemes ?? [];
+  async prefixContext(
+    words: string[],
+    scope: Pick<SearchScope, 'userId' | 'conversationId'>,
+  ): Promise<{ lexemes: string[]; visibleMessages: number }> {
+    const [row] = await this.prisma.$queryRaw<{ lexemes: string[] | null; visible: number }[]>`
+      SELECT
+        (SELECT array_agg(lexeme) FROM unnest(to_tsvector('simple'::regconfig, search_fold(${words.join(' ')}::text))))
+          AS lexemes,
+        (SELECT coalesce(sum(c.last_seq - cm.hidden_before_seq), 0)::float8
+         FROM conversation_members cm JOIN conversations c ON c.id = cm.conversation_id
+         WHERE cm.user_id = ${scope.userId}::uuid AND cm.status = 'accepted'
+           ${scope.conversationId ? Prisma.sql`AND cm.conversation_id = ${scope.conversationId}::uuid` : Prisma.empty}) AS visible`;
+    return { lexemes: row?.lexemes ?? [], visibleMessages: row?.visible ?? 0 };
   }
 
   /**
-   * `prefixes` is a tsquery (see `prefixQuery`), sent as a value rather than computed in the query:
-   * the planner then estimates it from the column's statistics, and reads the word index for a
-   * rare prefix but the caller's own messages for a common one (`mo` is in one message in eight).
+   * `prefixes.query` is a tsquery (see `prefixQuery`). Matched by `scan`, it is checked with
+   * `ts_match_vq`, the function behind `@@`, which no index serves: the planner then reads the
+   * caller's messages. By `index`, it is `@@`, and the planner may AND the word index with them.
    */
-  messages(terms: { substrings: string[]; prefixes: string | null }, scope: SearchScope): Promise<MessageSource[]> {
+  messages(
+    terms: { substrings: string[]; prefixes: { query: string; match: 'scan' | 'index' } | null },
+    scope: SearchScope,
+  ): Promise<MessageSource[]> {
     const conditions = [
       Prisma.sql`cm.user_id = ${scope.userId}::uuid`,
       Prisma.sql`cm.status = 'accepted'`,
@@ -58,7 +71,11 @@ export class SearchRepository {
       Prisma.sql`m.deleted_at IS NULL`,
       ...terms.substrings.map(contains),
     ];
-    if (terms.prefixes !== null) conditions.push(Prisma.sql`m.search_vector @@ ${terms.prefixes}::tsquery`);
+    if (terms.prefixes?.match === 'scan') {
+      conditions.push(Prisma.sql`ts_match_vq(m.search_vector, ${terms.prefixes.query}::tsquery)`);
+    } else if (terms.prefixes) {
+      conditions.push(Prisma.sql`m.search_vector @@ ${terms.prefixes.query}::tsquery`);
+    }
     conditions.push(
       scope.conversationId
         ? Prisma.sql`cm.conversation_id = ${scope.conversationId}::uuid AND m.conversation_id = ${scope.conversationId}::uuid`

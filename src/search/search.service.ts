@@ -3,7 +3,7 @@ import { decodeCursor, isCursorId, isCursorTime, toPage, type Page } from '#src/
 import { ConversationAccess } from '#src/conversations/conversation-access.service.js';
 import { toMessageView, type MessageView } from '#src/conversations/message.presenter.js';
 import type { MessageSearchDto } from './dto/message-search.dto.js';
-import { isEmpty, prefixQuery, searchTerms } from './search-terms.js';
+import { isEmpty, prefixMatch, prefixQuery, searchTerms } from './search-terms.js';
 import { SearchRepository, type SearchPosition } from './search.repository.js';
 
 export interface MessageHit {
@@ -28,21 +28,17 @@ export class SearchService {
     // An outsider learns nothing about the conversation, not even that it exists.
     if (query.conversationId) await this.access.requireMember(userId, query.conversationId);
     if (isEmpty(terms)) return { items: [], nextCursor: null };
-    let prefixes: string | null = null;
+    const scope = { userId, conversationId: query.conversationId };
+    let prefixes: { query: string; match: 'scan' | 'index' } | null = null;
     if (terms.prefixes.length > 0) {
-      const lexemes = await this.search.lexemes(terms.prefixes);
+      const { lexemes, visibleMessages } = await this.search.prefixContext(terms.prefixes, scope);
       // Short words the parser makes no word of match nothing, as they would in a body.
       if (lexemes.length === 0) return { items: [], nextCursor: null };
-      prefixes = prefixQuery(lexemes);
+      prefixes = { query: prefixQuery(lexemes), match: prefixMatch(visibleMessages) };
     }
     const rows = await this.search.messages(
       { substrings: terms.substrings, prefixes },
-      {
-        userId,
-        conversationId: query.conversationId,
-        before,
-        limit: query.limit + 1,
-      },
+      { ...scope, before, limit: query.limit + 1 },
     );
     return toPage(
       rows,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SearchRepository } from '#src/search/search.repository.js';
 import { bearer, register, type SignedIn } from '../support/auth-client.js';
 import { chat, expectStatus } from '../support/chat-client.js';
 import { startTestApp, type HttpResponse, type TestApp } from '../support/test-app.js';
@@ -120,6 +121,19 @@ describe('message search', () => {
       expect(await found(bob, '100%')).toEqual(['paid 100% of it']);
       expect(await found(bob, '00%')).toEqual(['paid 100% of it']);
       expect(await found(bob, '1_00')).toEqual([]);
+    });
+
+    it('finds the same prefixes through the word index as by checking each message', async () => {
+      // Past PREFIX_SCAN_MAX_MESSAGES visible messages the word index is used; the data here is far smaller.
+      const repository = t.app.get(SearchRepository);
+      const bodies = async (match: 'scan' | 'index', query: string) =>
+        (
+          await repository.messages({ substrings: [], prefixes: { query, match } }, { userId: bob.user.id, limit: 100 })
+        ).map((row) => row.body);
+      for (const query of ["'ok':*", "'ok':* & 'see':*", "'q':*", "'東京タワーに行きました':*"]) {
+        expect({ query, found: await bodies('index', query) }).toEqual({ query, found: await bodies('scan', query) });
+      }
+      expect(await bodies('index', "'ok':*")).toEqual(['okay then', 'ok see you']);
     });
 
     it('answers each hit with the message and its conversation', async () => {

@@ -1,5 +1,12 @@
 import { AppError } from '#src/common/errors/app-error.js';
-import { isEmpty, prefixQuery, SEARCH_MAX_TERMS, searchTerms } from '#src/search/search-terms.js';
+import {
+  isEmpty,
+  PREFIX_SCAN_MAX_MESSAGES,
+  prefixMatch,
+  prefixQuery,
+  SEARCH_MAX_TERMS,
+  searchTerms,
+} from '#src/search/search-terms.js';
 
 const refusal = (q: string) => {
   try {
@@ -70,5 +77,10 @@ describe('how a search query becomes terms', () => {
   it('asks for every prefix in a tsquery, each lexeme quoted whole', () => {
     expect(prefixQuery(['ok', 'q4'])).toBe("'ok':* & 'q4':*");
     expect(prefixQuery(["it's", 'a\\b', 'x:*|!y'])).toBe("'it''s':* & 'a\\\\b':* & 'x:*|!y':*");
+  });
+
+  it("checks prefixes against the caller's own messages up to a bound, and uses the word index past it", () => {
+    expect([0, 1_150, PREFIX_SCAN_MAX_MESSAGES].map(prefixMatch)).toEqual(['scan', 'scan', 'scan']);
+    expect([PREFIX_SCAN_MAX_MESSAGES + 1, 5_000_000].map(prefixMatch)).toEqual(['index', 'index']);
   });
 });
