@@ -76,6 +76,12 @@ export const prefixQuery = (lexemes: string[]): string =>
  */
 export const PREFIX_SCAN_MAX_MESSAGES = 20_000;
 
+/** Prefix words as the search query takes them: a tsquery (`prefixQuery`), and how it is matched (`prefixMatch`). */
+export interface PrefixCondition {
+  query: string;
+  match: 'scan' | 'index';
+}
+
 /** How prefix words are matched, given how many messages the caller can see where the search looks. */
-export const prefixMatch = (visibleMessages: number): 'scan' | 'index' =>
+export const prefixMatch = (visibleMessages: number): PrefixCondition['match'] =>
   visibleMessages <= PREFIX_SCAN_MAX_MESSAGES ? 'scan' : 'index';

@@ -3,6 +3,7 @@ import { Prisma } from '#src/generated/prisma/client.js';
 import { MESSAGE_COLUMNS } from '#src/conversations/message-columns.js';
 import type { MessageSource } from '#src/conversations/message.presenter.js';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
+import type { PrefixCondition } from './search-terms.js';
 
 /** Where a page of results starts: after this message, in (created time, id) descending. */
 export interface SearchPosition {
@@ -20,7 +21,8 @@ export interface SearchScope {
 
 /**
  * The folded body holds the folded term: LIKE `%term%` with LIKE's own characters escaped. A term
- * that folds to nothing (only combining marks) matches nothing, rather than `%%`, everything.
+ * that folds to nothing matches nothing, rather than `%%`, everything. `searchTerms` already leaves
+ * such words out, folding with JavaScript's Unicode tables; this holds if PostgreSQL's differ.
  */
 const contains = (term: string) => Prisma.sql`(search_fold(${term}::text) <> '' AND m.search_text LIKE
   '%' || replace(replace(replace(search_fold(${term}::text), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%')`;
@@ -61,7 +63,7 @@ export class SearchRepository {
    * caller's messages. By `index`, it is `@@`, and the planner may AND the word index with them.
    */
   messages(
-    terms: { substrings: string[]; prefixes: { query: string; match: 'scan' | 'index' } | null },
+    terms: { substrings: string[]; prefixes: PrefixCondition | null },
     scope: SearchScope,
   ): Promise<MessageSource[]> {
     const conditions = [

@@ -3,7 +3,7 @@ import { decodeCursor, isCursorId, isCursorTime, toPage, type Page } from '#src/
 import { ConversationAccess } from '#src/conversations/conversation-access.service.js';
 import { toMessageView, type MessageView } from '#src/conversations/message.presenter.js';
 import type { MessageSearchDto } from './dto/message-search.dto.js';
-import { isEmpty, prefixMatch, prefixQuery, searchTerms } from './search-terms.js';
+import { isEmpty, prefixMatch, prefixQuery, searchTerms, type PrefixCondition } from './search-terms.js';
 import { SearchRepository, type SearchPosition } from './search.repository.js';
 
 export interface MessageHit {
@@ -29,7 +29,7 @@ export class SearchService {
     if (query.conversationId) await this.access.requireMember(userId, query.conversationId);
     if (isEmpty(terms)) return { items: [], nextCursor: null };
     const scope = { userId, conversationId: query.conversationId };
-    let prefixes: { query: string; match: 'scan' | 'index' } | null = null;
+    let prefixes: PrefixCondition | null = null;
     if (terms.prefixes.length > 0) {
       const { lexemes, visibleMessages } = await this.search.prefixContext(terms.prefixes, scope);
       // Short words the parser makes no word of match nothing, as they would in a body.
