@@ -1,13 +1,20 @@
 import { Injectable } from '@nestjs/common';
+import { Prisma } from '#src/generated/prisma/client.js';
 import { outboxEvent } from '#src/infra/outbox/outbox-event.js';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
 import type { MemberRole, MemberStatus } from './conversation-meta.js';
+import { UNREAD_COUNT, UNREAD_MENTION_COUNT } from './unread-columns.js';
 
 export interface ReadMark {
   lastSeq: number;
   lastReadSeq: number;
   hiddenBeforeSeq: number;
+  unreadCount: number;
+  unreadMentionCount: number;
 }
+
+const READ_MARK_COLUMNS = Prisma.sql`c.last_seq AS "lastSeq", m.last_read_seq AS "lastReadSeq",
+  m.hidden_before_seq AS "hiddenBeforeSeq", ${UNREAD_COUNT} AS "unreadCount", ${UNREAD_MENTION_COUNT} AS "unreadMentionCount"`;
 
 /** Changes to member rows. Changes to who is a member lock the conversation row first, as sends do. */
 @Injectable()
@@ -138,10 +145,10 @@ export class MembersRepository {
       FROM conversations c
       WHERE c.id = m.conversation_id AND m.conversation_id = ${conversationId}::uuid
         AND m.user_id = ${userId}::uuid AND ${seq}::int <= c.last_seq AND m.last_read_seq < ${seq}::int
-      RETURNING c.last_seq AS "lastSeq", m.last_read_seq AS "lastReadSeq", m.hidden_before_seq AS "hiddenBeforeSeq"`;
+      RETURNING ${READ_MARK_COLUMNS}`;
     if (moved) return { ...moved, moved: true };
     const [current] = await this.prisma.$queryRaw<ReadMark[]>`
-      SELECT c.last_seq AS "lastSeq", m.last_read_seq AS "lastReadSeq", m.hidden_before_seq AS "hiddenBeforeSeq"
+      SELECT ${READ_MARK_COLUMNS}
       FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
       WHERE m.conversation_id = ${conversationId}::uuid AND m.user_id = ${userId}::uuid AND ${seq}::int <= c.last_seq`;
     return current ? { ...current, moved: false } : null;
