@@ -5,8 +5,6 @@ import { queryBoolean } from '#src/common/validation/query-boolean.js';
 import { TextLength } from '#src/common/validation/text-length.js';
 
 const MAX_SEQ = 2147483647;
-/** Above every seq: `before` this is the latest page. */
-export const MAX_SEQ_EXCLUSIVE = MAX_SEQ + 1;
 
 /** `GET …/messages`: the latest page, or the page before or after a seq. */
 export class MessageListDto {
