@@ -6,8 +6,8 @@ import { TextLength } from '#src/common/validation/text-length.js';
 
 const MAX_SEQ = 2147483647;
 
-/** `GET …/messages`: the latest page, or the page before or after a seq. */
-export class MessageListDto {
+/** A page by seq: the page before or after a seq (`GET …/messages`, `GET …/threads/:rootId/messages`). */
+export class SeqPageDto {
   @ApiPropertyOptional({ minimum: 1, description: 'Messages with a smaller seq' })
   @IsOptional()
   @Type(() => Number)
@@ -31,7 +31,10 @@ export class MessageListDto {
   @Min(1)
   @Max(100)
   limit = 20;
+}
 
+/** `GET …/messages`: the latest page, or the page before or after a seq. */
+export class MessageListDto extends SeqPageDto {
   @ApiPropertyOptional({
     default: false,
     description: 'Also thread replies (they carry threadRootId); without it the page is the timeline only',
