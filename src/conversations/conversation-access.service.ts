@@ -51,12 +51,7 @@ export class ConversationAccess {
 
   /** The rules of `requireWriter`, for a membership already checked. */
   async assertWriter(userId: string, { conversation, member }: Membership): Promise<void> {
-    if (member.status === 'pending') {
-      throw requestPending();
-    }
-    if (member.status === 'declined') {
-      throw requestDeclined('You declined this message request; accept it to write in it');
-    }
+    assertAccepted(member);
     if (conversation.type === 'direct') {
       const other = conversation.members.find((candidate) => candidate.userId !== userId);
       if (other?.status === 'declined') {
@@ -81,6 +76,16 @@ export class ConversationAccess {
       throw notGroupAdmin('Only the group owner or an admin can do this');
     }
     return membership;
+  }
+}
+
+/** A member who answered their message request (or never had one): what every write needs first. */
+export function assertAccepted(member: MemberMeta): void {
+  if (member.status === 'pending') {
+    throw requestPending();
+  }
+  if (member.status === 'declined') {
+    throw requestDeclined('You declined this message request; accept it to write in it');
   }
 }
 

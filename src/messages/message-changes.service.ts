@@ -60,6 +60,7 @@ export class MessageChangesService {
     if (!change) return;
     const memberIds = await this.changed(membership, change);
     this.events.publish('message.deleted', { conversationId, messageId, seq: change.message.seq, memberIds });
+    if (change.unpinned) this.events.publish('pins.updated', { conversationId, memberIds });
   }
 
   /** Adds (`present`) or removes the caller's reaction; doing either twice changes nothing. */

@@ -9,5 +9,7 @@ declare module '#src/common/events/chat-events.js' {
     'reaction.updated': Audience & { conversationId: string; messageId: string; reactions: Record<string, number> };
     /** A reply moved its root's thread summary (the reply itself is a `message.created`). */
     'thread.updated': Audience & { conversationId: string; rootId: string; thread: ThreadSummary };
+    /** A message was pinned or unpinned (a tombstone unpins): clients fetch `GET …/pins` again. */
+    'pins.updated': Audience & { conversationId: string };
   }
 }

@@ -12,6 +12,7 @@ import { EmojiParamPipe } from './emoji-param.pipe.js';
 import { MessageChangesService } from './message-changes.service.js';
 import { SEND_LIMIT } from './send-limit.js';
 import { MessagesService } from './messages.service.js';
+import { ReactionsService } from './reactions.service.js';
 import { SyncService } from './sync.service.js';
 
 @ApiTags('messages')
@@ -22,6 +23,7 @@ export class MessagesController {
     private readonly messages: MessagesService,
     private readonly changes: MessageChangesService,
     private readonly syncs: SyncService,
+    private readonly reactions: ReactionsService,
   ) {}
 
   @Post('messages')
@@ -126,6 +128,21 @@ export class MessagesController {
     @Param('emoji', EmojiParamPipe) emoji: string,
   ) {
     return this.changes.react(caller.userId, id, messageId, emoji, false);
+  }
+
+  @Get('messages/:messageId/reactions')
+  @ApiOperation({
+    summary:
+      'Who reacted: { items: [{ emoji, count, me, userIds }] }, the most given reaction first, then the one given ' +
+      'first. me: whether you gave it; userIds: its first 20 reactors, earliest first. At most 50 items (a ' +
+      'message holds at most 50 distinct reactions). 404 MESSAGE_NOT_FOUND for a message hidden from you or deleted.',
+  })
+  reactionsOf(
+    @Caller() caller: AuthContext,
+    @Param('id', uuidParam('id')) id: string,
+    @Param('messageId', uuidParam('messageId')) messageId: string,
+  ) {
+    return this.reactions.list(caller.userId, id, messageId);
   }
 
   @Get('sync')

@@ -5,6 +5,7 @@ export const MESSAGE_ERROR_CODES = [
   'MESSAGE_DELETED',
   'NOT_MESSAGE_AUTHOR',
   'REACTION_LIMIT',
+  'PIN_LIMIT',
 ] as const;
 export type MessageErrorCode = (typeof MESSAGE_ERROR_CODES)[number];
 
@@ -27,3 +28,6 @@ export const reactionLimit = (maxDistinct: number) =>
     'REACTION_LIMIT',
     `A message carries at most ${maxDistinct} different reactions; add one of those already there`,
   );
+
+export const pinLimit = (maxPins: number) =>
+  new AppError(409, 'PIN_LIMIT', `A conversation holds at most ${maxPins} pinned messages; unpin one first`);

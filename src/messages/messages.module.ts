@@ -6,6 +6,10 @@ import { MessageChangesService } from './message-changes.service.js';
 import { MessagesController } from './messages.controller.js';
 import { MessagesRepository } from './messages.repository.js';
 import { MessagesService } from './messages.service.js';
+import { PinsController } from './pins.controller.js';
+import { PinsRepository } from './pins.repository.js';
+import { PinsService } from './pins.service.js';
+import { ReactionsService } from './reactions.service.js';
 import { SyncService } from './sync.service.js';
 import { ThreadsController } from './threads.controller.js';
 import { ThreadsRepository } from './threads.repository.js';
@@ -13,7 +17,7 @@ import { ThreadsService } from './threads.service.js';
 
 @Module({
   imports: [ConversationsModule, UploadsModule],
-  controllers: [MessagesController, ThreadsController],
+  controllers: [MessagesController, ThreadsController, PinsController],
   providers: [
     MessagesRepository,
     LatestMessagesCache,
@@ -23,6 +27,9 @@ import { ThreadsService } from './threads.service.js';
     SyncService,
     ThreadsRepository,
     ThreadsService,
+    PinsRepository,
+    PinsService,
+    ReactionsService,
   ],
   exports: [MessagesService, SyncService],
 })

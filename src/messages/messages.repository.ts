@@ -157,15 +157,16 @@ export class MessagesRepository {
   }
 
   /**
-   * Empties a message into a tombstone (its seq stays taken) and drops its reactions; null when it
-   * was already deleted. The conversation is locked first, in a statement of its own: the
-   * reactions are then read after every reaction change before this one has committed (a single
-   * statement would see them as of its start, and leave behind one added while it waited).
+   * Empties a message into a tombstone (its seq stays taken), drops its reactions and its pin
+   * (`unpinned`: it had one); null when it was already deleted. The conversation is locked first,
+   * in a statement of its own: the reactions and the pin are then read after every change of them
+   * before this one has committed (a single statement would see them as of its start, and leave
+   * behind one added while it waited).
    */
-  tombstone(conversationId: string, messageId: string): Promise<MessageChange | null> {
+  tombstone(conversationId: string, messageId: string): Promise<(MessageChange & { unpinned: boolean }) | null> {
     return this.prisma.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT 1 FROM conversations WHERE id = ${conversationId}::uuid FOR UPDATE`;
-      const [row] = await tx.$queryRaw<ChangeRow[]>`
+      const [row] = await tx.$queryRaw<(ChangeRow & { unpinned: boolean })[]>`
         WITH bumped AS (
           UPDATE conversations SET version = version + 1 WHERE id = ${conversationId}::uuid RETURNING version, last_seq
         ), cleared AS (
@@ -174,14 +175,20 @@ export class MessagesRepository {
           -- Its uploads grant no more links; the upload sweep deletes those no other message carries.
           UPDATE message_attachments SET released_at = now()
           WHERE conversation_id = ${conversationId}::uuid AND message_id = ${messageId}::uuid AND released_at IS NULL
+        ), unpinned AS (
+          DELETE FROM message_pins WHERE conversation_id = ${conversationId}::uuid AND message_id = ${messageId}::uuid
+          RETURNING 1
         ), m AS (
           UPDATE messages SET body = '', attachments = '[]', reactions = '{}', deleted_at = now(), version = bumped.version
           FROM bumped
           WHERE id = ${messageId}::uuid AND conversation_id = ${conversationId}::uuid AND deleted_at IS NULL
           RETURNING messages.*
         )
-        SELECT ${MESSAGE_COLUMNS}, (SELECT last_seq FROM bumped) AS "lastSeq" FROM m`;
-      return row ? toChange(row) : null;
+        SELECT ${MESSAGE_COLUMNS}, (SELECT last_seq FROM bumped) AS "lastSeq",
+               EXISTS (SELECT 1 FROM unpinned) AS unpinned FROM m`;
+      if (!row) return null;
+      const { unpinned, ...change } = row;
+      return { ...toChange(change), unpinned };
     });
   }
 
@@ -232,5 +239,26 @@ export class MessagesRepository {
         SELECT ${MESSAGE_COLUMNS}, (SELECT last_seq FROM bumped) AS "lastSeq" FROM m`;
       return row ? { ...toChange(row), changed: true } : { ...toChange(current), changed: false };
     });
+  }
+
+  /**
+   * A message's reactions, one row per emoji: how many, whether `userId` is among them, and the
+   * first `maxUserIds` reactors, earliest first. Most reactions first, then the one reacted first.
+   * One query over the primary key's prefix; a message has at most 50 emoji, each given at most
+   * once per member (500), so the rows it reads are bounded.
+   */
+  reactionDetails(
+    conversationId: string,
+    messageId: string,
+    userId: string,
+    maxUserIds: number,
+  ): Promise<{ emoji: string; count: number; me: boolean; userIds: string[] }[]> {
+    return this.prisma.$queryRaw`
+      SELECT emoji, count(*)::int AS count, bool_or(user_id = ${userId}::uuid) AS me,
+             ((array_agg(user_id ORDER BY created_at, user_id))[1:${maxUserIds}::int])::text[] AS "userIds"
+      FROM message_reactions
+      WHERE conversation_id = ${conversationId}::uuid AND message_id = ${messageId}::uuid
+      GROUP BY emoji
+      ORDER BY count(*) DESC, min(created_at) ASC, emoji ASC`;
   }
 }

@@ -15,6 +15,7 @@ export interface ServerEvents {
   'message.deleted': ToMembers<'message.deleted'>;
   'reaction.updated': ToMembers<'reaction.updated'>;
   'thread.updated': ToMembers<'thread.updated'>;
+  'pins.updated': ToMembers<'pins.updated'>;
   'conversation.created': ToMembers<'conversation.created'>;
   'conversation.updated': ToMembers<'conversation.updated'>;
   /** One per member added (the in-process event lists them all). */

@@ -217,6 +217,10 @@ export class EnvSchema {
   @IntegerSetting(1, 1000000, 'count')
   REACTIONS_PER_MINUTE_PER_USER = 60;
 
+  /** Pins and unpins one user may make per minute. */
+  @IntegerSetting(1, 1000000, 'count')
+  PINS_PER_MINUTE_PER_USER = 30;
+
   /** Read marks (conversations over REST and sockets, and notifications) one user may set per minute. */
   @IntegerSetting(1, 1000000, 'count')
   READ_MARKS_PER_MINUTE_PER_USER = 300;

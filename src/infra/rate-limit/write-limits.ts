@@ -26,6 +26,8 @@ export const WRITE_LIMITS = {
   messageChanges: perUserPerMinute('message-changes', 'MESSAGE_CHANGES_PER_MINUTE_PER_USER'),
   /** Adding and removing reactions. */
   reactions: perUserPerMinute('reactions', 'REACTIONS_PER_MINUTE_PER_USER'),
+  /** Pinning and unpinning messages. */
+  pins: perUserPerMinute('pins', 'PINS_PER_MINUTE_PER_USER'),
   /** Read marks: `POST /conversations/:id/read`, `conversation.read`, and those of notifications. */
   readMarks: perUserPerMinute('read-marks', 'READ_MARKS_PER_MINUTE_PER_USER'),
   /** Opening direct conversations and creating groups. */
