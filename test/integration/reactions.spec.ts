@@ -80,6 +80,8 @@ describe('reactions', () => {
     ['a copyright sign', '©'],
     ['a lone regional indicator', '🇫'],
     ['a zero-width joiner', '\u200d'],
+    ['a lone skin tone', '🏽'],
+    ['a lone variation selector', '\ufe0f'],
     ['a digit', '1'],
     ['an upper-case shortcode', ':Party:'],
     ['an empty shortcode', '::'],

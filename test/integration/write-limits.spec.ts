@@ -12,6 +12,7 @@ const LIMIT = 2;
 const LOW_LIMITS: Partial<AppConfig> = {
   MESSAGE_CHANGES_PER_MINUTE_PER_USER: LIMIT,
   REACTIONS_PER_MINUTE_PER_USER: LIMIT,
+  PINS_PER_MINUTE_PER_USER: LIMIT,
   READ_MARKS_PER_MINUTE_PER_USER: LIMIT,
   CONVERSATIONS_PER_MINUTE_PER_USER: LIMIT,
   MEMBER_CHANGES_PER_MINUTE_PER_USER: LIMIT,
@@ -103,6 +104,25 @@ describe('per-user limits on every write', () => {
     const unaffected = await react(bob, 'PUT', '😀');
     expect(unaffected.status).toBe(200);
     expect(unaffected.json().reactions).toEqual({ '👍': 1, '❤️': 1, '😀': 1 });
+  });
+
+  it('pins: pinning and unpinning share one budget, which is not that of member changes', async () => {
+    const [ann, bob] = await users(2);
+    const { id, sent } = await group(ann, [bob], 3);
+    const pins = (who: SignedIn, method: 'PUT' | 'DELETE', messageId: string) =>
+      api(who, method, `/conversations/${id}/pins/${messageId}`);
+    expect((await pins(ann, 'PUT', sent[0].id)).status).toBe(200);
+    expect((await pins(ann, 'DELETE', sent[0].id)).status).toBe(204);
+    expectLimited(await pins(ann, 'PUT', sent[1].id));
+    expectLimited(await pins(ann, 'DELETE', sent[0].id));
+    expect((await api(ann, 'PATCH', `/conversations/${id}`, { title: 'still allowed' })).status).toBe(200);
+
+    expect((await api(ann, 'PATCH', `/conversations/${id}/members/${bob.user.id}`, { role: 'admin' })).status).toBe(
+      200,
+    );
+    expect((await pins(bob, 'PUT', sent[2].id)).status).toBe(200);
+    const listed = await api(bob, 'GET', `/conversations/${id}/pins`);
+    expect(listed.json().items.map((item: { message: { id: string } }) => item.message.id)).toEqual([sent[2].id]);
   });
 
   it('read marks: REST, conversation.read and notification read marks share one budget', async () => {
