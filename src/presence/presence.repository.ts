@@ -24,7 +24,10 @@ export class PresenceRepository {
    * `lastSeenAt` reveals no activity. Their status and `showLastSeen` setting when recorded; null
    * when invisible (or gone).
    */
-  async recordSeenUnlessInvisible(userId: string, at: Date): Promise<(StoredStatus & { showLastSeen: boolean }) | null> {
+  async recordSeenUnlessInvisible(
+    userId: string,
+    at: Date,
+  ): Promise<(StoredStatus & { showLastSeen: boolean }) | null> {
     const [row] = await this.prisma.$queryRaw<(StoredStatus & { showLastSeen: boolean })[]>`
       UPDATE users u SET last_seen_at = ${at}::timestamptz
       WHERE u.id = ${userId}::uuid AND NOT ${hasStatusSql('u', 'invisible')}

@@ -15,7 +15,10 @@ import { settingsSlice } from '../support/unit/test-service.js';
 const [viewer, contact, stranger, unknown, away, ghost] = ['viewer', 'contact', 'stranger', 'unknown', 'away', 'ghost'];
 const seen = new Date('2026-11-30T10:00:00.000Z');
 const NO_STATUS: StoredStatus = { status: 'online', statusText: null, statusExpiresAt: null };
-const subject = (visible: boolean, stored: Partial<StoredStatus & { showLastSeen: boolean }> = {}): PresenceSubject => ({
+const subject = (
+  visible: boolean,
+  stored: Partial<StoredStatus & { showLastSeen: boolean }> = {},
+): PresenceSubject => ({
   lastSeenAt: seen,
   showLastSeen: true,
   visible,
