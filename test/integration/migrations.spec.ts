@@ -88,7 +88,9 @@ describe('`db migrate`', () => {
 
       const client = new pg.Client({ connectionString: postgres.url });
       await client.connect();
-      const { rows } = await client.query<{ migration_name: string }>('SELECT migration_name FROM _prisma_migrations');
+      const { rows } = await client.query<{ migration_name: string }>(
+        'SELECT migration_name FROM _prisma_migrations ORDER BY migration_name',
+      );
       const tables = await client.query("SELECT 1 FROM pg_tables WHERE tablename = 'users'");
       await client.end();
       expect(rows.map((row) => row.migration_name)).toEqual(
