@@ -1,6 +1,6 @@
 import type { ConversationSummary } from './conversation.events.js';
 import type { ConversationType, MemberRole, MemberStatus } from './conversation-meta.js';
-import type { ConversationEntryRow, MemberRow } from './conversations.repository.js';
+import type { ConversationEntryRow, MemberRow, UnreadCounts } from './conversations.repository.js';
 import type { MessageView } from './message.presenter.js';
 
 /** A member as shown in a conversation: enough to render a name and an avatar. */
@@ -27,7 +27,10 @@ export interface ConversationView {
   members: MemberView[];
   lastSeq: number;
   lastReadSeq: number;
+  /** Timeline messages past the read mark: thread replies count in their threads only. */
   unreadCount: number;
+  /** Of those, the ones that mention the caller (by name, or `@all`). */
+  unreadMentionCount: number;
   lastMessage: MessageView | null;
   createdAt: string;
   lastActivityAt: string;
@@ -41,10 +44,6 @@ const toMemberView = (row: MemberRow): MemberView => ({
   role: row.role,
   deleted: row.deletedAt !== null,
 });
-
-/** Messages after the caller's read mark (their own sends move it, so they never count) and after their hide point. */
-export const unreadCount = (row: Pick<ConversationEntryRow, 'lastSeq' | 'lastReadSeq' | 'hiddenBeforeSeq'>) =>
-  Math.max(0, row.lastSeq - Math.max(row.lastReadSeq, row.hiddenBeforeSeq));
 
 export function toConversationView(
   row: ConversationEntryRow,
@@ -62,7 +61,8 @@ export function toConversationView(
     members: members.map(toMemberView),
     lastSeq: row.lastSeq,
     lastReadSeq: Math.max(row.lastReadSeq, row.hiddenBeforeSeq),
-    unreadCount: unreadCount(row),
+    unreadCount: row.unreadCount,
+    unreadMentionCount: row.unreadMentionCount,
     // A message the caller hid is not theirs to see, not even as a preview.
     lastMessage: lastMessage && lastMessage.seq > row.hiddenBeforeSeq ? lastMessage : null,
     createdAt: row.createdAt.toISOString(),
@@ -85,9 +85,10 @@ export interface ReadMarkView {
   conversationId: string;
   lastReadSeq: number;
   unreadCount: number;
+  unreadMentionCount: number;
 }
 
 export interface UnreadView {
   total: number;
-  items: { conversationId: string; unreadCount: number }[];
+  items: UnreadCounts[];
 }

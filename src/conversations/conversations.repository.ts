@@ -6,6 +6,7 @@ import { PrismaService } from '#src/infra/prisma/prisma.service.js';
 import type { ConversationMeta, ConversationType, MemberRole, MemberStatus } from './conversation-meta.js';
 import { MESSAGE_COLUMNS } from './message-columns.js';
 import type { MessageSource } from './message.presenter.js';
+import { HAS_NEWER, UNREAD_COUNT, UNREAD_MENTION_COUNT } from './unread-columns.js';
 
 /** Where a page of the conversation list starts: after this (activity time, id). */
 export interface ListPosition {
@@ -16,7 +17,8 @@ export interface ListPosition {
 const ENTRY_COLUMNS = Prisma.sql`
   c.id, c.type, c.title, c.last_seq AS "lastSeq", c.member_count AS "memberCount",
   c.last_activity_at AS "lastActivityAt", c.created_at AS "createdAt",
-  m.role, m.status, m.muted, m.last_read_seq AS "lastReadSeq", m.hidden_before_seq AS "hiddenBeforeSeq"`;
+  m.role, m.status, m.muted, m.last_read_seq AS "lastReadSeq", m.hidden_before_seq AS "hiddenBeforeSeq",
+  ${UNREAD_COUNT} AS "unreadCount", ${UNREAD_MENTION_COUNT} AS "unreadMentionCount"`;
 
 /** One row of a user's conversation list, as the repository reads it. */
 export interface ConversationEntryRow {
@@ -32,6 +34,9 @@ export interface ConversationEntryRow {
   muted: boolean;
   lastReadSeq: number;
   hiddenBeforeSeq: number;
+  /** Timeline messages past the read mark (see unread-columns.ts). */
+  unreadCount: number;
+  unreadMentionCount: number;
 }
 
 /** A member with their profile, as lists show the first few. */
@@ -43,6 +48,13 @@ export interface MemberRow {
   displayName: string | null;
   avatarUrl: string | null;
   deletedAt: Date | null;
+}
+
+/** A conversation's unread counts, as `GET /conversations/unread` lists them. */
+export interface UnreadCounts {
+  conversationId: string;
+  unreadCount: number;
+  unreadMentionCount: number;
 }
 
 @Injectable()
@@ -188,13 +200,13 @@ export class ConversationsRepository {
   }
 
   /** Unread counts of the user's accepted conversations that have any. */
-  unreadCounts(userId: string): Promise<{ conversationId: string; unreadCount: number }[]> {
-    return this.prisma.$queryRaw`
-      SELECT c.id AS "conversationId",
-             c.last_seq - GREATEST(m.last_read_seq, m.hidden_before_seq) AS "unreadCount"
+  async unreadCounts(userId: string): Promise<UnreadCounts[]> {
+    const rows = await this.prisma.$queryRaw<UnreadCounts[]>`
+      SELECT c.id AS "conversationId", ${UNREAD_COUNT} AS "unreadCount", ${UNREAD_MENTION_COUNT} AS "unreadMentionCount"
       FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
-      WHERE m.user_id = ${userId}::uuid AND m.status = 'accepted'
-        AND c.last_seq > GREATEST(m.last_read_seq, m.hidden_before_seq)
+      WHERE m.user_id = ${userId}::uuid AND m.status = 'accepted' AND ${HAS_NEWER}
       ORDER BY c.last_activity_at DESC, c.id DESC`;
+    // Only thread replies past the mark: nothing the conversation counts.
+    return rows.filter((row) => row.unreadCount > 0 || row.unreadMentionCount > 0);
   }
 }

@@ -4,17 +4,22 @@ import { outboxEvent } from '#src/infra/outbox/outbox-event.js';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
 import type { MemberRole, MemberStatus } from './conversation-meta.js';
 import type { StoredMarks } from './receipt-rule.js';
+import { UNREAD_COUNT, UNREAD_MENTION_COUNT } from './unread-columns.js';
 
 export interface ReadMark {
   lastSeq: number;
   lastReadSeq: number;
   hiddenBeforeSeq: number;
+  unreadCount: number;
+  unreadMentionCount: number;
   /** Whether other members may know of this member's marks (see `markAudience`). */
   sharesMarks: boolean;
 }
 
-export interface DeliveryMark extends ReadMark {
-  lastDeliveredSeq: number;
+export interface DeliveryMark extends StoredMarks {
+  lastSeq: number;
+  /** Whether other members may know of this member's marks (see `markAudience`). */
+  sharesMarks: boolean;
 }
 
 /** One member's marks as stored, for `GET /conversations/:id/reads`. */
@@ -27,6 +32,11 @@ export interface MemberMarks extends StoredMarks {
  * accepted the conversation. One definition for every query that reads it.
  */
 const SHARES_MARKS = Prisma.sql`(u.read_receipts AND m.status = 'accepted')`;
+
+/** A read mark's answer, for `m` joined to `c` and `u`. */
+const READ_MARK_COLUMNS = Prisma.sql`c.last_seq AS "lastSeq", m.last_read_seq AS "lastReadSeq",
+  m.hidden_before_seq AS "hiddenBeforeSeq", ${UNREAD_COUNT} AS "unreadCount", ${UNREAD_MENTION_COUNT} AS "unreadMentionCount",
+  ${SHARES_MARKS} AS "sharesMarks"`;
 
 /** Changes to member rows. Changes to who is a member lock the conversation row first, as sends do. */
 @Injectable()
@@ -157,12 +167,10 @@ export class MembersRepository {
       FROM conversations c, users u
       WHERE c.id = m.conversation_id AND u.id = m.user_id AND m.conversation_id = ${conversationId}::uuid
         AND m.user_id = ${userId}::uuid AND ${seq}::int <= c.last_seq AND m.last_read_seq < ${seq}::int
-      RETURNING c.last_seq AS "lastSeq", m.last_read_seq AS "lastReadSeq", m.hidden_before_seq AS "hiddenBeforeSeq",
-        ${SHARES_MARKS} AS "sharesMarks"`;
+      RETURNING ${READ_MARK_COLUMNS}`;
     if (moved) return { ...moved, moved: true };
     const [current] = await this.prisma.$queryRaw<ReadMark[]>`
-      SELECT c.last_seq AS "lastSeq", m.last_read_seq AS "lastReadSeq", m.hidden_before_seq AS "hiddenBeforeSeq",
-        ${SHARES_MARKS} AS "sharesMarks"
+      SELECT ${READ_MARK_COLUMNS}
       FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id JOIN users u ON u.id = m.user_id
       WHERE m.conversation_id = ${conversationId}::uuid AND m.user_id = ${userId}::uuid AND ${seq}::int <= c.last_seq`;
     return current ? { ...current, moved: false } : null;

@@ -3,7 +3,7 @@ import { invalidField } from '#src/common/errors/common.errors.js';
 import { ChatEvents } from '#src/common/events/chat-events.js';
 import { ConversationAccess } from './conversation-access.service.js';
 import { ConversationCache } from './conversation-cache.js';
-import { unreadCount, type ReadMarkView, type UnreadView } from './conversation.presenter.js';
+import type { ReadMarkView, UnreadView } from './conversation.presenter.js';
 import { ConversationsRepository } from './conversations.repository.js';
 import { MembersRepository } from './members.repository.js';
 import { markAudience, shownReadSeq } from './receipt-rule.js';
@@ -39,7 +39,7 @@ export class ReadMarksService {
       );
       this.events.publish('read', { conversationId, userId, seq: lastReadSeq, memberIds });
     }
-    return { conversationId, lastReadSeq, unreadCount: unreadCount(mark) };
+    return { conversationId, lastReadSeq, unreadCount: mark.unreadCount, unreadMentionCount: mark.unreadMentionCount };
   }
 
   /** Unread messages per conversation and in total. Message requests count once accepted. */

@@ -10,16 +10,18 @@ import { RedisKeys } from '#src/infra/redis/redis-keys.js';
 import { REDIS } from '#src/infra/redis/redis.tokens.js';
 import type { MessageRecord } from './message-record.js';
 
-/** How many of the newest messages each conversation keeps in Redis: the largest page a client can ask for. */
+/** How many of the newest timeline messages each conversation keeps in Redis: the largest page a client can ask for. */
 export const LATEST_WINDOW = 100;
+/** The window keeps one more, which tells whether a full page has older messages. */
+const KEPT = LATEST_WINDOW + 1;
 /**
  * A change that has not reached the window this long after it began is taken as lost (its
  * instance died between the commit and the Redis write): the window is then dropped. Until then a
  * window with a change under way is not served.
  */
 export const LOST_CHANGE_MS = 5000;
-/** Scored 0, below every message: it tells that the window reaches the conversation's first message. */
-const START = '0|start';
+/** Scored 0 at position 0, below every message: it tells that the window reaches the conversation's first message. */
+const START = '0|0|start';
 const CACHE = 'latest-messages';
 
 /** Notes a change under way (token scored by the server's time), for at least as long as the window lives. */
@@ -66,24 +68,24 @@ return 1
 `;
 
 /**
- * The window above a seq, newest first, with scores. When there is no window, the fence (a
- * string) instead; when a change is under way, 0. A change older than LOST_CHANGE_MS drops the
+ * The newest entries of the window, newest first, with scores. When there is no window, the fence
+ * (a string) instead; when a change is under way, 0. A change older than LOST_CHANGE_MS drops the
  * window (and moves the fence): it may have been committed and never written here.
  */
 const READ_SCRIPT = `
 if redis.call('EXISTS', KEYS[3]) == 1 then
   local now = redis.call('TIME')
-  local lost = now[1] * 1000 + math.floor(now[2] / 1000) - tonumber(ARGV[3])
+  local lost = now[1] * 1000 + math.floor(now[2] / 1000) - tonumber(ARGV[2])
   if redis.call('ZCOUNT', KEYS[3], '-inf', lost) > 0 then
     redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', lost)
     redis.call('UNLINK', KEYS[1])
-    redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[5])
-    return ARGV[4]
+    redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
+    return ARGV[3]
   end
   if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 end
 if redis.call('EXISTS', KEYS[1]) == 0 then return redis.call('GET', KEYS[2]) or '' end
-return redis.call('ZREVRANGEBYSCORE', KEYS[1], '+inf', '(' .. ARGV[1], 'WITHSCORES', 'LIMIT', 0, ARGV[2])
+return redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1, 'WITHSCORES')
 `;
 
 type Commands = {
@@ -112,16 +114,16 @@ type Commands = {
     set: string,
     fence: string,
     changing: string,
-    floor: number,
-    limit: number,
+    count: number,
     lostMs: number,
     newFence: string,
     fenceMs: number,
   ): Promise<string[] | string | number>;
 };
 
-const member = (record: MessageRecord) => `${record.version}|${JSON.stringify(toMessageView(record))}`;
-const jsonOf = (stored: string) => stored.slice(stored.indexOf('|') + 1);
+/** A window entry: `<version>|<timeline position>|<message JSON>`. */
+const member = (record: MessageRecord) =>
+  `${record.version}|${record.timelinePosition}|${JSON.stringify(toMessageView(record))}`;
 const keysOf = (conversationId: string) => {
   const set = RedisKeys.latestMessages(conversationId);
   return { set, fence: RedisKeys.cacheFence(set), changing: RedisKeys.latestMessagesChanging(conversationId) };
@@ -131,42 +133,54 @@ const keysOf = (conversationId: string) => {
 export const messagePage = (items: string[], hasMore: boolean): JsonText => JsonText.page(items, 'hasMore', hasMore);
 
 /**
- * The page a window read from Redis makes ([member, seq, member, seq, …], newest first, the
- * newest `limit` above `floor`), or null when it cannot be trusted for this page: a run with a gap
- * (a change still on its way) or one too short to fill the page without reaching `floor`.
+ * The page a window read from Redis makes ([member, seq, member, seq, …]: its newest `limit + 1`
+ * entries, newest first): the newest `limit` timeline messages above `floor` (the caller's hide
+ * point), or null when the entries cannot be trusted for this page. Timeline positions tell a gap
+ * (a change still on its way), where seqs cannot: thread replies take seqs between them. The run
+ * is known to hold every visible message only when it goes on past them, to one at or below the
+ * hide point or to the start.
  */
 export function windowPage(reply: string[], floor: number, limit: number): JsonText | null {
-  const items: string[] = [];
-  const seqs: number[] = [];
-  for (let i = reply.length - 2; i >= 0; i -= 2) {
-    items.push(jsonOf(reply[i]));
-    seqs.push(Number(reply[i + 1]));
+  const entries: { seq: number; position: number; json: string }[] = [];
+  for (let i = 0; i < reply.length; i += 2) {
+    const stored = reply[i];
+    const afterVersion = stored.indexOf('|') + 1;
+    const afterPosition = stored.indexOf('|', afterVersion) + 1;
+    const position = Number(stored.slice(afterVersion, afterPosition - 1));
+    if (i > 0 && position !== entries[entries.length - 1].position - 1) return null;
+    entries.push({ seq: Number(reply[i + 1]), position, json: stored.slice(afterPosition) });
   }
-  const gapFree = seqs.every((seq, i) => i === 0 || seq === seqs[i - 1] + 1);
-  const reachesEnd = seqs.length === limit || seqs.length === 0 || seqs[0] === floor + 1;
-  return gapFree && reachesEnd ? messagePage(items, seqs.length > 0 && seqs[0] > floor + 1) : null;
+  const visible = entries.filter((entry) => entry.seq > floor);
+  if (visible.length <= limit && visible.length === entries.length) return null;
+  return messagePage(
+    visible
+      .slice(0, limit)
+      .reverse()
+      .map((entry) => entry.json),
+    visible.length > limit,
+  );
 }
 
-/** The page of the newest `limit` messages above `floor` from a window loaded from Postgres (newest first). */
+/** The page of the newest `limit` messages above `floor` from a window loaded from Postgres (newest first, KEPT of them at most). */
 export function loadedPage(window: MessageRecord[], floor: number, limit: number): JsonText {
-  const visible = window
-    .filter((record) => record.seq > floor)
-    .slice(0, limit)
-    .reverse();
-  const hasMore = visible.length > 0 && visible[0].seq > floor + 1;
+  const visible = window.filter((record) => record.seq > floor);
   return messagePage(
-    visible.map((record) => JSON.stringify(toMessageView(record))),
-    hasMore,
+    visible
+      .slice(0, limit)
+      .reverse()
+      .map((record) => JSON.stringify(toMessageView(record))),
+    visible.length > limit,
   );
 }
 
 export class LatestMessagesSettings extends configSlice('CONVERSATION_CACHE_TTL_SECONDS') {}
 
 /**
- * The newest messages of each conversation in a Redis sorted set scored by seq, so the latest page
- * never touches Postgres when warm. Sends append, edits, deletions and reactions replace (a newer
- * version is never overwritten by an older one), and the set is trimmed to LATEST_WINDOW. A set is
- * only served when it is a gap-free run of seqs reaching the page's end, and no change is under
+ * The newest timeline messages of each conversation (thread replies are not in it) in a Redis
+ * sorted set scored by seq, so the latest page never touches Postgres when warm. Sends append,
+ * edits, deletions, reactions and a root's new thread summary replace (a newer version is never
+ * overwritten by an older one), and the set is trimmed to KEPT. A set is only served when it is a
+ * gap-free run of timeline positions reaching the page's end, and no change is under
  * way (noted before its commit, cleared by its Redis write): anything else reads Postgres, so a
  * change whose Redis write never came (a crash, a failed write) is never hidden by the window.
  */
@@ -190,21 +204,21 @@ export class LatestMessagesCache {
   }
 
   /**
-   * The newest `limit` messages above seq `floor` (the caller's hide point), ascending, from Redis
-   * when it holds them, else from `load` (the newest LATEST_WINDOW messages, newest first), which
-   * then fills the set.
+   * The newest `limit` timeline messages above seq `floor` (the caller's hide point), ascending,
+   * from Redis when it holds them, else from `load` (the newest `count` timeline messages, newest
+   * first), which then fills the set.
    */
   async page(
     conversationId: string,
     floor: number,
     limit: number,
-    load: () => Promise<MessageRecord[]>,
+    load: (count: number) => Promise<MessageRecord[]>,
   ): Promise<{ value: JsonText; hit: boolean }> {
     const cached = await this.read(conversationId, floor, limit);
     this.metrics.lookedUp(CACHE, 'page' in cached);
     if ('page' in cached) return { value: cached.page, hit: true };
     const done = this.metrics.startLoad(CACHE);
-    const window = await load().finally(done);
+    const window = await load(KEPT).finally(done);
     if (cached.fence !== undefined) await this.fill(conversationId, cached.fence, window);
     return { value: loadedPage(window, floor, limit), hit: false };
   }
@@ -233,7 +247,8 @@ export class LatestMessagesCache {
       throw error;
     }
     const record = changed(result);
-    if (record) await this.put(keys, record, token);
+    // Thread replies are not in the window; a reply shows there only as its root's new summary.
+    if (record && record.threadRootId === null) await this.put(keys, record, token);
     else await this.settle(keys.changing, token);
     return result;
   }
@@ -247,7 +262,7 @@ export class LatestMessagesCache {
         record.seq,
         String(record.version),
         member(record),
-        LATEST_WINDOW,
+        KEPT,
         this.ttlSeconds,
         FENCE_TTL_MS,
         randomUUID(),
@@ -273,7 +288,7 @@ export class LatestMessagesCache {
     const keys = keysOf(conversationId);
     if (!this.cache.serves(keys.set)) return {};
     const reply = await this.commands
-      .latestRead(keys.set, keys.fence, keys.changing, floor, limit, LOST_CHANGE_MS, randomUUID(), FENCE_TTL_MS)
+      .latestRead(keys.set, keys.fence, keys.changing, limit + 1, LOST_CHANGE_MS, randomUUID(), FENCE_TTL_MS)
       .catch(() => undefined);
     if (reply === undefined || typeof reply === 'number') return {};
     if (typeof reply === 'string') return { fence: reply };
@@ -286,7 +301,7 @@ export class LatestMessagesCache {
     // This process failed to update the window since: what it loaded may be older than what Redis missed.
     if (!this.cache.serves(keys.set)) return;
     const scored = window.flatMap((record) => [record.seq, member(record)]);
-    if (window.length < LATEST_WINDOW) scored.push(0, START);
+    if (window.length < KEPT) scored.push(0, START);
     await this.commands.latestFill(keys.set, keys.fence, this.ttlSeconds, fence, ...scored).catch(() => undefined);
   }
 }

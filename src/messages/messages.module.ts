@@ -7,10 +7,13 @@ import { MessagesController } from './messages.controller.js';
 import { MessagesRepository } from './messages.repository.js';
 import { MessagesService } from './messages.service.js';
 import { SyncService } from './sync.service.js';
+import { ThreadsController } from './threads.controller.js';
+import { ThreadsRepository } from './threads.repository.js';
+import { ThreadsService } from './threads.service.js';
 
 @Module({
   imports: [ConversationsModule, UploadsModule],
-  controllers: [MessagesController],
+  controllers: [MessagesController, ThreadsController],
   providers: [
     MessagesRepository,
     LatestMessagesCache,
@@ -18,6 +21,8 @@ import { SyncService } from './sync.service.js';
     MessagesService,
     MessageChangesService,
     SyncService,
+    ThreadsRepository,
+    ThreadsService,
   ],
   exports: [MessagesService, SyncService],
 })

@@ -12,19 +12,25 @@ export interface NewMessage {
   clientMessageId: string;
   body: string;
   replyToId: string | null;
+  threadRootId: string | null;
   attachments: Attachment[];
+  /** Lower-case usernames the body mentions; the send keeps those of members. */
+  mentionNames: string[];
+  /** The body says `@all` or `@here`; the send decides whether the sender may. */
+  mentionAll: boolean;
 }
 
 type ChangeRow = MessageRecord & { lastSeq: number };
 
-/** What `send_message` returns: the message as JSON (times as ISO text, the version as text), and whether it is new. */
-type SentMessage = Omit<MessageRecord, 'createdAt' | 'editedAt' | 'deletedAt' | 'version'> & {
-  createdAt: string;
-  editedAt: string | null;
-  deletedAt: string | null;
-  version: string;
+/** A send's outcome: the stored message (or the copy stored before), and for a new reply its root as it now is. */
+export interface StoredMessage {
+  record: MessageRecord;
   created: boolean;
-};
+  root: MessageRecord | null;
+}
+/** A condition the timeline index (`WHERE thread_root_id IS NULL`) matches, unless replies are wanted too. */
+const timelineOnly = (replies: boolean) => (replies ? Prisma.sql`TRUE` : Prisma.sql`m.thread_root_id IS NULL`);
+
 const toChange = ({ lastSeq, ...message }: ChangeRow): MessageChange => ({ message, isLast: message.seq === lastSeq });
 
 /**
@@ -37,30 +43,29 @@ export class MessagesRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * Stores a message under the next seq, and moves the sender's read mark to it, unless the sender
-   * already stored one with this `clientMessageId` in this conversation: then nothing changes and
-   * that one is returned (`created: false`). Null when the sender is not a member once the
+   * Stores a message under the next seq, and moves the sender's read mark to it (their mark in the
+   * thread, for a reply, whose root's summary moves with it), unless the sender already stored one
+   * with this `clientMessageId` in this conversation: then nothing changes and that one is returned
+   * (`created: false`). `@username`s of members are resolved in the same statement. Null when the sender is not a member once the
    * conversation is locked: membership is checked against rows no concurrent removal can still
    * change, whatever the caller's view of it was. One call of the `send_message` function (see its
    * migration): one round trip, and on Citus run whole on the node that holds the conversation.
    */
-  async insertOnce(message: NewMessage): Promise<{ record: MessageRecord; created: boolean } | null> {
-    const [row] = await this.prisma.$queryRaw<{ sent: SentMessage | null }[]>`
-      SELECT send_message(${message.conversationId}::uuid, ${randomUUID()}::uuid, ${message.senderId}::uuid,
-                          ${message.clientMessageId}::uuid, ${message.body}::text, ${message.replyToId}::uuid,
-                          ${JSON.stringify(message.attachments)}::jsonb) AS sent`;
-    if (!row?.sent) return null;
-    const { created, createdAt, editedAt, deletedAt, version, ...rest } = row.sent;
-    return {
-      created,
-      record: {
-        ...rest,
-        createdAt: new Date(createdAt),
-        editedAt: editedAt === null ? null : new Date(editedAt),
-        deletedAt: deletedAt === null ? null : new Date(deletedAt),
-        version: BigInt(version),
-      },
-    };
+  async insertOnce(message: NewMessage): Promise<StoredMessage | null> {
+    const id = randomUUID();
+    const rows = await this.prisma.$queryRaw<MessageRecord[]>`
+      SELECT ${MESSAGE_COLUMNS}
+      FROM send_message(${message.conversationId}::uuid, ${id}::uuid, ${message.senderId}::uuid,
+                        ${message.clientMessageId}::uuid, ${message.body}::text, ${message.replyToId}::uuid,
+                        ${JSON.stringify(message.attachments)}::jsonb, ${message.threadRootId}::uuid,
+                        ${message.mentionNames}::text[], ${message.mentionAll}::boolean) m`;
+    const record = rows.find(
+      (row) => row.clientMessageId === message.clientMessageId && row.senderId === message.senderId,
+    );
+    if (!record) return null;
+    const created = record.id === id;
+    const root = created && record.threadRootId ? (rows.find((row) => row.id === record.threadRootId) ?? null) : null;
+    return { record, created, root };
   }
 
   async findByClientId(
@@ -81,27 +86,34 @@ export class MessagesRepository {
     return row ?? null;
   }
 
-  /** The newest `limit` messages, newest first. */
+  /** The newest `limit` timeline messages (no thread replies), newest first. */
   latest(conversationId: string, limit: number): Promise<MessageRecord[]> {
     return this.prisma.$queryRaw<MessageRecord[]>`
       SELECT ${MESSAGE_COLUMNS} FROM messages m
-      WHERE m.conversation_id = ${conversationId}::uuid
+      WHERE m.conversation_id = ${conversationId}::uuid AND m.thread_root_id IS NULL
       ORDER BY m.seq DESC LIMIT ${limit}`;
   }
 
-  /** Up to `limit` messages before seq `before` and after seq `floor`, newest first. */
-  before(conversationId: string, before: number, floor: number, limit: number): Promise<MessageRecord[]> {
+  /** Up to `limit` messages before seq `before` and after seq `floor`, newest first; thread replies only when asked. */
+  before(
+    conversationId: string,
+    before: number,
+    floor: number,
+    limit: number,
+    replies: boolean,
+  ): Promise<MessageRecord[]> {
     return this.prisma.$queryRaw<MessageRecord[]>`
       SELECT ${MESSAGE_COLUMNS} FROM messages m
       WHERE m.conversation_id = ${conversationId}::uuid AND m.seq < ${before}::int AND m.seq > ${floor}::int
+        AND ${timelineOnly(replies)}
       ORDER BY m.seq DESC LIMIT ${limit}`;
   }
 
-  /** Up to `limit` messages after seq `after`, oldest first. */
-  after(conversationId: string, after: number, limit: number): Promise<MessageRecord[]> {
+  /** Up to `limit` messages after seq `after`, oldest first; thread replies only when asked. */
+  after(conversationId: string, after: number, limit: number, replies: boolean): Promise<MessageRecord[]> {
     return this.prisma.$queryRaw<MessageRecord[]>`
       SELECT ${MESSAGE_COLUMNS} FROM messages m
-      WHERE m.conversation_id = ${conversationId}::uuid AND m.seq > ${after}::int
+      WHERE m.conversation_id = ${conversationId}::uuid AND m.seq > ${after}::int AND ${timelineOnly(replies)}
       ORDER BY m.seq ASC LIMIT ${limit}`;
   }
 

@@ -5,11 +5,12 @@ import { ChatEvents } from '#src/common/events/chat-events.js';
 import { ConversationAccess } from '#src/conversations/conversation-access.service.js';
 import { conversationNotFound } from '#src/conversations/conversations.errors.js';
 import { ConversationCache } from '#src/conversations/conversation-cache.js';
-import { toMessageView, type MessageView } from '#src/conversations/message.presenter.js';
+import { toMessageView, toThreadSummary, type MessageView } from '#src/conversations/message.presenter.js';
 import { MessageAttachments } from '#src/uploads/message-attachments.service.js';
 import type { MessageCreateDto } from './dto/message-create.dto.js';
-import type { MessageListDto } from './dto/message-list.dto.js';
-import { LATEST_WINDOW, LatestMessagesCache, messagePage } from './latest-messages.cache.js';
+import { MAX_SEQ_EXCLUSIVE, type MessageListDto } from './dto/message-list.dto.js';
+import { LatestMessagesCache, messagePage } from './latest-messages.cache.js';
+import { mentionsIn } from './mentions.js';
 import type { MessageRecord } from './message-record.js';
 import { messageNotFound } from './messages.errors.js';
 import { MessagesRepository } from './messages.repository.js';
@@ -47,33 +48,46 @@ export class MessagesService {
       if (previous) return replay(previous);
       throw refusal;
     }
+    const hiddenBeforeSeq = membership.member.hiddenBeforeSeq;
     if (dto.replyToId) {
       const original = await this.messages.findInConversation(conversationId, dto.replyToId);
-      if (!original || original.seq <= membership.member.hiddenBeforeSeq) {
+      if (!original || original.seq <= hiddenBeforeSeq) {
         throw invalidField('replyToId', 'replyToId must be a message of this conversation');
       }
     }
+    if (dto.threadRootId) {
+      const root = await this.messages.findInConversation(conversationId, dto.threadRootId);
+      if (!root || root.seq <= hiddenBeforeSeq || root.threadRootId !== null || root.deletedAt !== null) {
+        throw invalidField('threadRootId', 'threadRootId must be a message of this conversation that is not a reply');
+      }
+    }
+    const mentioned = mentionsIn(dto.body);
     const newMessage = {
       conversationId,
       senderId: userId,
       clientMessageId: dto.clientMessageId,
       body: dto.body,
       replyToId: dto.replyToId ?? null,
+      threadRootId: dto.threadRootId ?? null,
       attachments: await this.attachments.resolve(userId, dto.attachments),
+      mentionNames: mentioned.names,
+      mentionAll: mentioned.all,
     };
     const stored = await this.latest.change(
       conversationId,
       () => this.messages.insertOnce(newMessage),
-      (result) => (result?.created ? result.record : null),
+      (result) => (result?.created ? (result.root ?? result.record) : null),
     );
     // No longer a member by the time the message would have been stored (the cached membership was older).
     if (!stored) throw conversationNotFound();
     if (!stored.created) return replay(stored.record);
-    const { record } = stored;
+    const { record, root } = stored;
     const memberIds = membership.conversation.members.map((member) => member.userId);
     await this.conversations.messageStored(memberIds);
     const message = toMessageView(record);
     this.events.publish('message.created', { conversationId, message, memberIds });
+    const thread = root && toThreadSummary(root);
+    if (thread) this.events.publish('thread.updated', { conversationId, rootId: root.id, thread, memberIds });
     return { message, created: true };
   }
 
@@ -88,17 +102,21 @@ export class MessagesService {
     if (query.before !== undefined && query.after !== undefined) {
       throw invalidField('after', 'give before or after, not both');
     }
+    const replies = query.includeThreadReplies;
     if (query.before !== undefined) {
-      const rows = await this.messages.before(conversationId, query.before, floor, query.limit + 1);
+      const rows = await this.messages.before(conversationId, query.before, floor, query.limit + 1, replies);
       return { value: pageOf(rows.slice(0, query.limit).reverse(), rows.length > query.limit), hit: false };
     }
     if (query.after !== undefined) {
-      const rows = await this.messages.after(conversationId, Math.max(query.after, floor), query.limit + 1);
+      const rows = await this.messages.after(conversationId, Math.max(query.after, floor), query.limit + 1, replies);
       return { value: pageOf(rows.slice(0, query.limit), rows.length > query.limit), hit: false };
     }
-    return this.latest.page(conversationId, floor, query.limit, () =>
-      this.messages.latest(conversationId, LATEST_WINDOW),
-    );
+    // The Redis window holds the timeline, the page most clients read; with the replies it is read here.
+    if (replies) {
+      const rows = await this.messages.before(conversationId, MAX_SEQ_EXCLUSIVE, floor, query.limit + 1, true);
+      return { value: pageOf(rows.slice(0, query.limit).reverse(), rows.length > query.limit), hit: false };
+    }
+    return this.latest.page(conversationId, floor, query.limit, (count) => this.messages.latest(conversationId, count));
   }
 
   /** One message, as the member sees it (404 when it is hidden from them). */

@@ -4,7 +4,6 @@ import { ConversationAccess } from '#src/conversations/conversation-access.servi
 import type { OutboxEventRow, OutboxPayloads } from '#src/infra/outbox/outbox-event.js';
 import { PresenceService } from '#src/presence/presence.service.js';
 import type { PushRequest } from '#src/push/push-payload.js';
-import { mentionedUsernames } from './mentions.js';
 import { NotificationsRepository, PREVIEW_LENGTH, type NewNotification } from './notifications.repository.js';
 
 /** What an outbox event causes: notification rows, and which of them also go to devices. */
@@ -39,15 +38,16 @@ export class NotificationPlanner {
   }
 
   /**
-   * Mentioned members get a `mention` (muted or not, connected or not); a member who blocked the
-   * author is not mentioned by them (the send still goes through, as in any group they share).
+   * Mentioned members get a `mention` (muted or not, connected or not), in groups and direct
+   * conversations alike: those the send resolved, and for `@all` every member who has not blocked
+   * the author (the send still goes through, as in any group they share).
    * Other members get a `message` when they have no live socket anywhere and have not muted the
    * conversation. Of those, the ones with no live socket also get a push. Without Redis, only
    * sockets on this instance are known: the others count as away, so nobody misses one.
    */
   private async forMessage(
     conversationId: string,
-    { messageId, senderId, seq }: OutboxPayloads['message'],
+    { messageId, senderId, seq, mentions = true }: OutboxPayloads['message'],
   ): Promise<FanoutPlan> {
     const conversation = await this.access.find(conversationId);
     if (!conversation) return NOTHING;
@@ -55,14 +55,19 @@ export class NotificationPlanner {
       (member) => member.userId !== senderId && member.status === 'accepted',
     );
     const online = await this.presence.onlineAmong(recipients.map((member) => member.userId));
-    // Most messages of a direct conversation reach a recipient who is connected: then the text,
-    // which only mentions and notifications need, is not even read.
+    // Most messages of a direct conversation mention nobody and reach a recipient who is connected:
+    // then the message, which only mentions and notifications need, is not even read.
     const group = conversation.type === 'group';
-    if (!group && recipients.every((member) => member.muted || online.has(member.userId))) return NOTHING;
+    if (!group && !mentions && recipients.every((member) => member.muted || online.has(member.userId))) return NOTHING;
     const message = await this.notifications.messageToAnnounce(conversationId, messageId);
     if (!message || message.deletedAt) return NOTHING;
     const mentioned = new Set(
-      group ? await this.notifications.mentionable(conversationId, mentionedUsernames(message.body), senderId) : [],
+      message.mentionAll
+        ? await this.notifications.notBlocking(
+            senderId,
+            recipients.map((member) => member.userId),
+          )
+        : message.mentionUserIds,
     );
     mentioned.delete(senderId);
     const base = {

@@ -25,6 +25,9 @@ const BATCH = 500;
 export interface MessageToAnnounce {
   body: string;
   deletedAt: Date | null;
+  /** Resolved when the message was stored. */
+  mentionUserIds: string[];
+  mentionAll: boolean;
 }
 
 /** Where a page of a user's notifications starts: after this (created time, id). */
@@ -58,7 +61,7 @@ export class NotificationsRepository {
   async messageToAnnounce(conversationId: string, messageId: string): Promise<MessageToAnnounce | null> {
     return this.prisma.message.findUnique({
       where: { conversationId_id: { conversationId, id: messageId } },
-      select: { body: true, deletedAt: true },
+      select: { body: true, deletedAt: true, mentionUserIds: true, mentionAll: true },
     });
   }
 
@@ -109,19 +112,14 @@ export class NotificationsRepository {
     });
   }
 
-  /**
-   * The members of a conversation among these usernames (lower-case) whom `authorId` may
-   * mention: not those who blocked the author (for them the mention stays plain text).
-   */
-  async mentionable(conversationId: string, usernames: string[], authorId: string): Promise<string[]> {
-    if (usernames.length === 0) return [];
-    const rows = await this.prisma.conversationMember.findMany({
-      where: {
-        conversationId,
-        user: { username: { in: usernames }, deletedAt: null, blocking: { none: { blockedId: authorId } } },
-      },
-      select: { userId: true },
+  /** Those of `userIds` who have not blocked `authorId`: whom an `@all` of theirs mentions. */
+  async notBlocking(authorId: string, userIds: string[]): Promise<string[]> {
+    if (userIds.length === 0) return [];
+    const blockers = await this.prisma.block.findMany({
+      where: { blockedId: authorId, blockerId: { in: userIds } },
+      select: { blockerId: true },
     });
-    return rows.map((row) => row.userId);
+    const blocked = new Set(blockers.map((block) => block.blockerId));
+    return userIds.filter((userId) => !blocked.has(userId));
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { HAS_NEWER, UNREAD_COUNT } from '#src/conversations/unread-columns.js';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
 import { hasStatusSql } from '#src/presence/status-rule.js';
 
@@ -29,10 +30,9 @@ export class PushAudienceRepository {
   async unreadTotals(userIds: string[]): Promise<Map<string, number>> {
     if (userIds.length === 0) return new Map();
     const rows = await this.prisma.$queryRaw<{ userId: string; total: number }[]>`
-      SELECT m.user_id AS "userId", SUM(c.last_seq - GREATEST(m.last_read_seq, m.hidden_before_seq))::int AS total
+      SELECT m.user_id AS "userId", SUM(${UNREAD_COUNT})::int AS total
       FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
-      WHERE m.user_id = ANY(${userIds}::uuid[]) AND m.status = 'accepted'
-        AND c.last_seq > GREATEST(m.last_read_seq, m.hidden_before_seq)
+      WHERE m.user_id = ANY(${userIds}::uuid[]) AND m.status = 'accepted' AND ${HAS_NEWER}
       GROUP BY m.user_id`;
     return new Map(rows.map((row) => [row.userId, row.total]));
   }

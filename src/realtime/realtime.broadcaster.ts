@@ -42,6 +42,7 @@ export class RealtimeBroadcaster implements OnModuleInit {
     );
     events.on('message.deleted', ({ memberIds, ...payload }) => this.toUsers(memberIds, 'message.deleted', payload));
     events.on('reaction.updated', ({ memberIds, ...payload }) => this.toUsers(memberIds, 'reaction.updated', payload));
+    events.on('thread.updated', ({ memberIds, ...payload }) => this.toUsers(memberIds, 'thread.updated', payload));
     events.on('conversation.created', ({ memberIds, conversation }) =>
       this.toUsers(memberIds, 'conversation.created', { conversation }),
     );

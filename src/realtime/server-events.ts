@@ -14,6 +14,7 @@ export interface ServerEvents {
   'message.updated': ToMembers<'message.updated'>;
   'message.deleted': ToMembers<'message.deleted'>;
   'reaction.updated': ToMembers<'reaction.updated'>;
+  'thread.updated': ToMembers<'thread.updated'>;
   'conversation.created': ToMembers<'conversation.created'>;
   'conversation.updated': ToMembers<'conversation.updated'>;
   /** One per member added (the in-process event lists them all). */

@@ -192,7 +192,7 @@ describe('every cache, with a rebuild racing a write across two instances', () =
     );
   });
 
-  it('conv:messages (the latest-messages window)', async () => {
+  it('conv:timeline (the latest-messages window)', async () => {
     const { ann, bob, id, firstId } = await pair();
     await race(
       RedisKeys.latestMessages(id),

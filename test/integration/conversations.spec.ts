@@ -80,7 +80,7 @@ describe('conversations over two instances', () => {
       expect(page.items[0]).toMatchObject({ id: group.id, unreadCount: unread, lastMessage: { body: 'second' } });
     }
     const unread = expectStatus(await chat(two, bob).unread(), 200);
-    expect(unread).toEqual({ total: 2, items: [{ conversationId: group.id, unreadCount: 2 }] });
+    expect(unread).toEqual({ total: 2, items: [{ conversationId: group.id, unreadCount: 2, unreadMentionCount: 0 }] });
     expect((await chat(one, bob).unread()).headers.get('x-cache')).toBe('HIT');
 
     // Read marks move forward only; the counts follow on every instance.
@@ -88,6 +88,7 @@ describe('conversations over two instances', () => {
       conversationId: group.id,
       lastReadSeq: 2,
       unreadCount: 0,
+      unreadMentionCount: 0,
     });
     expect(expectStatus(await chat(two, bob).read(group.id, 1), 200)).toMatchObject({ lastReadSeq: 2, unreadCount: 0 });
     expect(expectStatus(await chat(two, bob).unread(), 200)).toEqual({ total: 0, items: [] });

@@ -21,6 +21,7 @@ describe('read events', () => {
       conversationId: id,
       lastReadSeq: 2,
       unreadCount: 1,
+      unreadMentionCount: 0,
     });
     await reads.until((items) => items.length === 1);
 
@@ -29,15 +30,17 @@ describe('read events', () => {
       conversationId: id,
       lastReadSeq: 2,
       unreadCount: 1,
+      unreadMentionCount: 0,
     });
     expect(expectStatus(await chat(two, bob).read(id, 1), 200)).toEqual({
       conversationId: id,
       lastReadSeq: 2,
       unreadCount: 1,
+      unreadMentionCount: 0,
     });
     expect(await request(bobSocket, 'conversation.read', { conversationId: id, seq: 2 })).toEqual({
       ok: true,
-      data: { conversationId: id, lastReadSeq: 2, unreadCount: 1 },
+      data: { conversationId: id, lastReadSeq: 2, unreadCount: 1, unreadMentionCount: 0 },
     });
     expect(await request(bobSocket, 'conversation.read', { conversationId: id, seq: 0 })).toMatchObject({
       ok: true,

@@ -87,7 +87,9 @@ describe('receipts', () => {
       Array.from({ length: 10 }, (_, i) =>
         i % 2
           ? delivered(i % 4 === 1 ? one : two, bob, id, 2).then((response) => expectStatus(response, 200))
-          : request(bobSocket, 'conversation.delivered', { conversationId: id, seq: 2 }).then((ack) => ack.data),
+          : request(bobSocket, 'conversation.delivered', { conversationId: id, seq: 2 }).then((ack) =>
+              ack.ok ? ack.data : ack.error,
+            ),
       ),
     );
     expect(answers).toEqual(Array(10).fill({ conversationId: id, lastDeliveredSeq: 2 }));
@@ -210,7 +212,10 @@ describe('receipts', () => {
         sockets.map((socket) => ({ read: collect(socket, 'read'), delivered: collect(socket, 'delivered') }));
       return { ann, bob, cid, id, annHears: listen(annSockets), cidHears: listen(cidSockets), cidSockets };
     };
-    const about = (userId: string) => (items: { userId: string }[]) => items.filter((item) => item.userId === userId);
+    const about =
+      (userId: string) =>
+      <T extends { userId: string }>(items: T[]) =>
+        items.filter((item) => item.userId === userId);
 
     it('keeps their read and delivered marks from every other member on either instance, and out of every answer', async () => {
       const { ann, bob, cid, id, annHears, cidHears, cidSockets } = await cast();
@@ -263,12 +268,13 @@ describe('receipts', () => {
       const { cid, id } = await cast();
       expect(expectStatus(await chat(two, cid).unread(), 200)).toEqual({
         total: 6,
-        items: [{ conversationId: id, unreadCount: 6 }],
+        items: [{ conversationId: id, unreadCount: 6, unreadMentionCount: 0 }],
       });
       expect(expectStatus(await chat(one, cid).read(id, 4), 200)).toEqual({
         conversationId: id,
         lastReadSeq: 4,
         unreadCount: 2,
+        unreadMentionCount: 0,
       });
       expect(expectStatus(await chat(two, cid).unread(), 200)).toMatchObject({ total: 2 });
       expect(expectStatus(await chat(one, cid).detail(id), 200)).toMatchObject({ lastReadSeq: 4, unreadCount: 2 });

@@ -95,7 +95,7 @@ export function realTimeAcrossInstances(config: () => Partial<AppConfig> = () =>
       const sent = expectStatus(await chat(one, ann).send(id, 'read me'), 201);
       expect(await request(bobSocket, 'conversation.read', { conversationId: id, seq: sent.seq })).toEqual({
         ok: true,
-        data: { conversationId: id, lastReadSeq: 1, unreadCount: 0 },
+        data: { conversationId: id, lastReadSeq: 1, unreadCount: 0, unreadMentionCount: 0 },
       });
       await annReads.until((items) => items.some((item) => item.userId === bob.user.id && item.seq === 1));
 

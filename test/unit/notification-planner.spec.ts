@@ -16,15 +16,15 @@ interface World {
   message?: SentMessage | null;
   /** Who has a live socket. */
   online?: string[];
-  /** Usernames that resolve to mentionable members; without it, mentions must not be looked up. */
-  usernames?: Record<string, string>;
+  /** Members who blocked the author: whom their `@all` leaves out. Without it, blocks must not be looked up. */
+  blockers?: string[];
 }
 
 /** Who sent the message of the next `messageEvent`, and its seq: those of the world's message. */
 let sent = { senderId: ada, seq: 12 };
 
 /** The planner over one stored conversation and message. */
-const plannerIn = ({ conversation, message = null, online = [], usernames }: World) => {
+const plannerIn = ({ conversation, message = null, online = [], blockers }: World) => {
   sent = message ? { senderId: message.senderId, seq: message.seq } : { senderId: ada, seq: 12 };
   return newTestService(NotificationPlanner, {
     ConversationAccess: {
@@ -37,12 +37,17 @@ const plannerIn = ({ conversation, message = null, online = [], usernames }: Wor
       messageToAnnounce: (conversationId: string, id: string) =>
         Promise.resolve(
           conversationId === conversation?.id && id === messageId && message
-            ? { body: message.body, deletedAt: message.deletedAt }
+            ? {
+                body: message.body,
+                deletedAt: message.deletedAt,
+                mentionUserIds: message.mentionUserIds,
+                mentionAll: message.mentionAll,
+              }
             : null,
         ),
-      ...(usernames && {
-        mentionable: (_conversationId: string, names: string[]) =>
-          Promise.resolve(names.flatMap((name) => (usernames[name] ? [usernames[name]] : []))),
+      ...(blockers && {
+        notBlocking: (_authorId: string, userIds: string[]) =>
+          Promise.resolve(userIds.filter((userId) => !blockers.includes(userId))),
       }),
     },
   });
@@ -53,14 +58,16 @@ const aMessageBy = (senderId: string, body: string, overrides: Partial<SentMessa
   senderId,
   body,
   deletedAt: null,
+  mentionUserIds: [],
+  mentionAll: false,
   ...overrides,
 });
 
 const event = <E extends OutboxEventRow>(row: Omit<E, 'id' | 'createdAt' | 'attempts'>): OutboxEventRow =>
   ({ id: newIds(1)[0], createdAt: T0, attempts: 1, ...row }) as OutboxEventRow;
 
-const messageEvent = (conversationId: string) =>
-  event({ kind: 'message', conversationId, payload: { messageId, ...sent } });
+const messageEvent = (conversationId: string, mentions = true) =>
+  event({ kind: 'message', conversationId, payload: { messageId, ...sent, mentions } });
 
 /** Each user's notification kinds, and who gets a push. */
 const summary = ({ notifications, pushes }: Awaited<ReturnType<NotificationPlanner['plan']>>) => ({
@@ -71,7 +78,7 @@ const summary = ({ notifications, pushes }: Awaited<ReturnType<NotificationPlann
 describe('who hears of a new message in a group', () => {
   it('gives an offline, unmuted member a message notification and a push', async () => {
     const group = aGroup([{ userId: ada }, { userId: bob }]);
-    const { subject } = await plannerIn({ conversation: group, message: aMessageBy(ada, 'hello'), usernames: {} });
+    const { subject } = await plannerIn({ conversation: group, message: aMessageBy(ada, 'hello') });
     const plan = await subject.plan(messageEvent(group.id));
     expect(summary(plan)).toEqual({ notified: { [bob]: 'message' }, pushed: [bob] });
     expect(plan.notifications[0]).toMatchObject({
@@ -88,7 +95,6 @@ describe('who hears of a new message in a group', () => {
       conversation: group,
       message: aMessageBy(ada, 'hello'),
       online: [bob],
-      usernames: {},
     });
     expect(summary(await subject.plan(messageEvent(group.id)))).toEqual({
       notified: { [cid]: 'message' },
@@ -98,7 +104,7 @@ describe('who hears of a new message in a group', () => {
 
   it('gives a member who muted the conversation no message notification and no push, even offline', async () => {
     const group = aGroup([{ userId: ada }, { userId: bob, muted: true }, { userId: cid }]);
-    const { subject } = await plannerIn({ conversation: group, message: aMessageBy(ada, 'hello'), usernames: {} });
+    const { subject } = await plannerIn({ conversation: group, message: aMessageBy(ada, 'hello') });
     expect(summary(await subject.plan(messageEvent(group.id)))).toEqual({
       notified: { [cid]: 'message' },
       pushed: [cid],
@@ -109,9 +115,8 @@ describe('who hears of a new message in a group', () => {
     const group = aGroup([{ userId: ada }, { userId: bob, muted: true }, { userId: cid }, { userId: dan }]);
     const { subject } = await plannerIn({
       conversation: group,
-      message: aMessageBy(ada, '@Bob @cid and @dan, look'),
+      message: aMessageBy(ada, '@Bob @cid and @dan, look', { mentionUserIds: [bob, cid, dan] }),
       online: [cid],
-      usernames: { bob, cid, dan },
     });
     expect(summary(await subject.plan(messageEvent(group.id)))).toEqual({
       notified: { [bob]: 'mention', [cid]: 'mention', [dan]: 'mention' },
@@ -123,8 +128,7 @@ describe('who hears of a new message in a group', () => {
     const group = aGroup([{ userId: ada }, { userId: bob }]);
     const { subject } = await plannerIn({
       conversation: group,
-      message: aMessageBy(ada, 'hi @bob'),
-      usernames: { bob },
+      message: aMessageBy(ada, 'hi @bob', { mentionUserIds: [bob] }),
     });
     const plan = await subject.plan(messageEvent(group.id));
     expect(plan.notifications.map((n) => [n.userId, n.kind])).toEqual([[bob, 'mention']]);
@@ -135,8 +139,7 @@ describe('who hears of a new message in a group', () => {
     const group = aGroup([{ userId: ada }, { userId: bob }]);
     const { subject } = await plannerIn({
       conversation: group,
-      message: aMessageBy(ada, 'note to @ada'),
-      usernames: { ada },
+      message: aMessageBy(ada, 'note to @ada', { mentionUserIds: [ada] }),
     });
     const plan = await subject.plan(messageEvent(group.id));
     expect(plan.notifications.map((n) => n.userId)).not.toContain(ada);
@@ -147,8 +150,7 @@ describe('who hears of a new message in a group', () => {
     const group = aGroup([{ userId: ada }, { userId: bob, status: 'pending' }, { userId: cid, status: 'declined' }]);
     const { subject } = await plannerIn({
       conversation: group,
-      message: aMessageBy(ada, '@bob @cid'),
-      usernames: { bob, cid },
+      message: aMessageBy(ada, '@bob @cid', { mentionUserIds: [bob, cid] }),
     });
     expect(summary(await subject.plan(messageEvent(group.id)))).toEqual({ notified: {}, pushed: [] });
   });
@@ -158,12 +160,41 @@ describe('who hears of a new message in a group', () => {
     const { subject } = await plannerIn({
       conversation: group,
       message: aMessageBy(ada, 'lunch?', { seq: 41 }),
-      usernames: {},
     });
     const { pushes } = await subject.plan(messageEvent(group.id));
     expect(pushes).toEqual([
       { userId: bob, kind: 'message', conversationId: group.id, messageId, seq: 41, actorId: ada, body: 'lunch?' },
     ]);
+  });
+});
+
+describe('@all', () => {
+  it('mentions every accepted member but the author and those who blocked them (who hear of it as a message)', async () => {
+    const group = aGroup([
+      { userId: ada },
+      { userId: bob, muted: true },
+      { userId: cid },
+      { userId: dan, status: 'pending' },
+    ]);
+    const { subject } = await plannerIn({
+      conversation: group,
+      message: aMessageBy(ada, '@all standup', { mentionAll: true }),
+      online: [bob],
+      blockers: [cid],
+    });
+    expect(summary(await subject.plan(messageEvent(group.id)))).toEqual({
+      notified: { [bob]: 'mention', [cid]: 'message' },
+      pushed: [cid],
+    });
+  });
+
+  it('is a plain message where the send did not let it count', async () => {
+    const group = aGroup([{ userId: ada }, { userId: bob }]);
+    const { subject } = await plannerIn({ conversation: group, message: aMessageBy(ada, '@all standup') });
+    expect(summary(await subject.plan(messageEvent(group.id)))).toEqual({
+      notified: { [bob]: 'message' },
+      pushed: [bob],
+    });
   });
 });
 
@@ -191,20 +222,32 @@ describe('a message that no longer announces anything', () => {
 });
 
 describe('who hears of a new message in a direct conversation', () => {
-  it('notifies and pushes to the offline other member, without looking up mentions', async () => {
+  it('notifies and pushes to the offline other member', async () => {
     const direct = aDirect({ userId: ada }, { userId: bob });
-    // No `usernames`: the strict fake fails the test if the planner asks who is mentionable.
-    const { subject } = await plannerIn({ conversation: direct, message: aMessageBy(ada, 'hey @bob') });
-    expect(summary(await subject.plan(messageEvent(direct.id)))).toEqual({
+    const { subject } = await plannerIn({ conversation: direct, message: aMessageBy(ada, 'hey') });
+    expect(summary(await subject.plan(messageEvent(direct.id, false)))).toEqual({
       notified: { [bob]: 'message' },
       pushed: [bob],
     });
   });
 
-  it('does not even read the message when the other member is connected', async () => {
+  it('gives a mentioned other member a mention, even while connected or muted', async () => {
+    const direct = aDirect({ userId: ada }, { userId: bob, muted: true });
+    const { subject } = await plannerIn({
+      conversation: direct,
+      message: aMessageBy(ada, 'hey @bob', { mentionUserIds: [bob] }),
+      online: [bob],
+    });
+    expect(summary(await subject.plan(messageEvent(direct.id)))).toEqual({
+      notified: { [bob]: 'mention' },
+      pushed: [],
+    });
+  });
+
+  it('does not even read a message that mentions nobody when the other member is connected', async () => {
     const direct = aDirect({ userId: ada }, { userId: bob });
     const { subject, fakes } = await plannerIn({ conversation: direct, message: aMessageBy(ada, 'hi'), online: [bob] });
-    expect(summary(await subject.plan(messageEvent(direct.id)))).toEqual({ notified: {}, pushed: [] });
+    expect(summary(await subject.plan(messageEvent(direct.id, false)))).toEqual({ notified: {}, pushed: [] });
     expect(fakes.NotificationsRepository.messageToAnnounce).not.toHaveBeenCalled();
   });
 

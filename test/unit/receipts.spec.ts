@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { ConversationAccess } from '#src/conversations/conversation-access.service.js';
 import type { DeliveryMark } from '#src/conversations/members.repository.js';
 import { markAudience, shownDeliveredSeq, shownReadSeq } from '#src/conversations/receipt-rule.js';
@@ -48,8 +49,8 @@ describe('a delivery mark', () => {
     moved: true,
     ...overrides,
   });
-  const receipts = (answer: ReturnType<typeof mark> | 'pastLastSeq' | null) =>
-    newTestService(
+  const receipts = async (answer: ReturnType<typeof mark> | 'pastLastSeq' | null) => {
+    const { subject, fakes } = await newTestService(
       ReceiptsService,
       {
         ConversationsRepository: { findMeta: (id: string) => Promise.resolve(id === group.id ? group : null) },
@@ -57,6 +58,8 @@ describe('a delivery mark', () => {
       },
       { real: [ConversationAccess] },
     );
+    return { subject, fakes: { ...fakes, ChatEvents: fakes.ChatEvents as { publish: jest.Mock } } };
+  };
 
   it('tells every member once it moved, and answers the mark as shown', async () => {
     const { subject, fakes } = await receipts(mark({ lastDeliveredSeq: 3 }));

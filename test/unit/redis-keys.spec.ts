@@ -33,7 +33,7 @@ describe('redisKey', () => {
   it('names the SCAN pattern of the area a cached key belongs to', () => {
     const id = '5f0c1c1e-0000-4000-8000-000000000001';
     expect(areaPatternOf(RedisKeys.userProfile(id))).toBe('user:profile:*');
-    expect(areaPatternOf(RedisKeys.latestMessages(id))).toBe('conv:messages:*');
+    expect(areaPatternOf(RedisKeys.latestMessages(id))).toBe('conv:timeline:*');
   });
 
   it('builds SCAN patterns for one area and entity', () => {

@@ -3,8 +3,11 @@
  * the same statement or transaction as the write; the notifications worker reads it back.
  */
 export interface OutboxPayloads {
-  /** A new message (the event's id is the message's), with what decides whether its text is needed. */
-  message: { messageId: string; senderId: string; seq: number };
+  /**
+   * A new message (the event's id is the message's), with what decides whether its text is needed:
+   * `mentions`, whether it mentions anyone (rows written before it was added have none: read the text).
+   */
+  message: { messageId: string; senderId: string; seq: number; mentions?: boolean };
   /** A direct conversation opened as a message request (the event's id is the conversation's). */
   request: { senderId: string; recipientId: string };
   member_added: { userIds: string[]; actorId: string };

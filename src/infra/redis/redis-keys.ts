@@ -58,10 +58,13 @@ export const RedisKeys = {
   conversationUnread: (userId: string) => redisKey('conv', 'unread', userId),
   /** A conversation's metadata and member roles: every conversation route checks membership against it. */
   conversationMeta: (conversationId: string) => redisKey('conv', 'meta', conversationId),
-  /** The latest messages of a conversation: a sorted set scored by seq (hash-tagged: scripts use it with its fence). */
-  latestMessages: (conversationId: string) => taggedKey('conv', 'messages', conversationId),
+  /**
+   * The latest timeline messages of a conversation (no thread replies): a sorted set scored by seq,
+   * each with its timeline position (hash-tagged: scripts use it with its fence).
+   */
+  latestMessages: (conversationId: string) => taggedKey('conv', 'timeline', conversationId),
   /** Changes to a conversation's messages under way (token scored by start time): the window is not served meanwhile. */
-  latestMessagesChanging: (conversationId: string) => taggedKey('conv', 'messages', conversationId, 'changing'),
+  latestMessagesChanging: (conversationId: string) => taggedKey('conv', 'timeline', conversationId, 'changing'),
   /** A user's unread notification count. */
   notificationUnread: (userId: string) => redisKey('notif', 'unread', userId),
   /** Sockets of a user per instance: a hash of instance id to count. */
@@ -93,7 +96,7 @@ export const CACHE_AREA_PATTERNS = [
   redisKeyPattern('conv', 'list-json'),
   redisKeyPattern('conv', 'unread'),
   redisKeyPattern('conv', 'meta'),
-  redisKeyPattern('conv', 'messages'),
+  redisKeyPattern('conv', 'timeline'),
   redisKeyPattern('notif', 'unread'),
 ];
 

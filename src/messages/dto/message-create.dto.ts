@@ -84,6 +84,16 @@ export class MessageCreateDto extends MessageBodyDto {
   @IsUuid('replyToId must be a UUID')
   replyToId?: string;
 
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'Reply in this thread: a timeline message of the same conversation (not itself a reply, not deleted). ' +
+      "The reply takes the conversation's next seq like any message",
+  })
+  @IsOptional()
+  @IsUuid('threadRootId must be a UUID')
+  threadRootId?: string;
+
   @ApiPropertyOptional({ type: [AttachmentDto], maxItems: 10 })
   @IsOptional()
   @IsArray()

@@ -1,9 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { queryBoolean } from '#src/common/validation/query-boolean.js';
 import { TextLength } from '#src/common/validation/text-length.js';
 
 const MAX_SEQ = 2147483647;
+/** Above every seq: `before` this is the latest page. */
+export const MAX_SEQ_EXCLUSIVE = MAX_SEQ + 1;
 
 /** `GET …/messages`: the latest page, or the page before or after a seq. */
 export class MessageListDto {
@@ -30,6 +33,15 @@ export class MessageListDto {
   @Min(1)
   @Max(100)
   limit = 20;
+
+  @ApiPropertyOptional({
+    default: false,
+    description: 'Also thread replies (they carry threadRootId); without it the page is the timeline only',
+  })
+  @IsOptional()
+  @Transform(queryBoolean)
+  @IsBoolean({ message: 'includeThreadReplies must be true or false' })
+  includeThreadReplies = false;
 }
 
 /** `GET …/sync`. */
