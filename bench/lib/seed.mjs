@@ -7,7 +7,7 @@ export const BENCH_PASSWORD = 'bench password 2026';
 
 /**
  * Writes the data set straight into Postgres (users, one session each, conversations, members,
- * messages), with every counter the application keeps (last_seq, version, member_count) in step,
+ * messages), with every counter the application keeps (last_seq, version, timeline counts, member_count) in step,
  * as if it had been built through the API. Returns how long each part took.
  */
 export async function seed(databaseUrl, options, layout) {
@@ -59,8 +59,8 @@ async function insertConversations(client, conversations) {
     });
   }
   await client.query(
-    `INSERT INTO conversations (id, type, title, last_seq, version, member_count, created_by_id, created_at, updated_at)
-     SELECT c.id, c.type, c.title, c.messages, c.messages, c.member_count, c.creator, now() - interval '40 days', now()
+    `INSERT INTO conversations (id, type, title, last_seq, version, timeline_count, member_count, created_by_id, created_at, updated_at)
+     SELECT c.id, c.type, c.title, c.messages, c.messages, c.messages, c.member_count, c.creator, now() - interval '40 days', now()
      FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::int[], $6::uuid[])
           AS c(id, type, title, messages, member_count, creator)`,
     [
@@ -113,9 +113,10 @@ async function insertMessages(client, conversations) {
   );
   await client.query('ANALYZE bench_body, bench_first_body');
   await client.query(
-    `INSERT INTO messages (id, conversation_id, seq, sender_id, client_message_id, body, created_version, version, created_at)
+    `INSERT INTO messages (id, conversation_id, seq, sender_id, client_message_id, body, created_version, version,
+                           timeline_position, created_at)
      SELECT gen_random_uuid(), c.id, s.seq, m.user_id, gen_random_uuid(), b.body,
-            s.seq, s.seq, now() - (c.last_seq - s.seq) * interval '37 seconds' - c.member_count * interval '1 second'
+            s.seq, s.seq, s.seq, now() - (c.last_seq - s.seq) * interval '37 seconds' - c.member_count * interval '1 second'
      FROM conversations c
      JOIN bench_first_body f ON f.conversation_id = c.id
      CROSS JOIN LATERAL generate_series(1, c.last_seq) AS s(seq)

@@ -76,8 +76,10 @@ export class ConversationsController {
   @ApiOperation({
     summary:
       'Your conversations, most recent activity first: { items, nextCursor }. Each has status (pending for a ' +
-      'request to you), role, muted, memberCount, members (first 5), lastSeq, lastReadSeq, unreadCount and ' +
-      'lastMessage. Hidden conversations come back with their next message; declined requests stay out. ' +
+      'request to you), role, muted, memberCount, members (first 5), lastSeq, lastReadSeq, unreadCount (timeline ' +
+      'messages only: thread replies count in their threads), unreadMentionCount (of those, the ones mentioning you) ' +
+      'and lastMessage (the latest message, a thread reply included). Hidden conversations come back with their ' +
+      'next message; declined requests stay out. ' +
       'The first page is cached per user (X-Cache).',
   })
   async list(
@@ -93,8 +95,9 @@ export class ConversationsController {
   @Get('unread')
   @ApiOperation({
     summary:
-      'Unread messages: { total, items: [{ conversationId, unreadCount }] } over accepted conversations with any. ' +
-      'Your own messages count as read. Cached per user (X-Cache).',
+      'Unread messages: { total, items: [{ conversationId, unreadCount, unreadMentionCount }] } over accepted ' +
+      'conversations with any; thread replies are not counted (total sums unreadCount). Your own messages count as ' +
+      'read. Cached per user (X-Cache).',
   })
   async unread(@Caller() caller: AuthContext, @Res({ passthrough: true }) reply: FastifyReply) {
     const { value, hit } = await this.readMarks.unread(caller.userId);
@@ -199,7 +202,8 @@ export class ConversationsController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'Move your read mark forward to { seq } (never back; 400 past the last message): { conversationId, lastReadSeq, unreadCount }.',
+      'Move your read mark forward to { seq } (never back; 400 past the last message): ' +
+      '{ conversationId, lastReadSeq, unreadCount, unreadMentionCount }.',
   })
   markRead(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string, @Body() dto: ReadMarkDto) {
     return this.readMarks.markRead(caller.userId, id, dto.seq);

@@ -31,7 +31,10 @@ export class MessagesController {
       'Send a message (201). The same clientMessageId from you in this conversation again answers 200 with the ' +
       'first message; a clientMessageId is unique per conversation and sender, so in another conversation it is a new message. ' +
       '403 REQUEST_PENDING / REQUEST_DECLINED / BLOCKED when you may not write; 30 sends/min per user. ' +
-      'In a group, @username of a member who blocked you stays plain text (no mention notification).',
+      'With threadRootId it is a reply in that thread (its root gets the new thread summary, thread.updated). ' +
+      'mentions { userIds, all } are resolved when stored: @username of accepted members (not of one who blocked ' +
+      'you; at most 50 names), @all / @here for everyone (in groups over 50 members only from the owner or ' +
+      'admins; otherwise plain text). An edit keeps the mentions the message was sent with.',
   })
   async send(
     @Caller() caller: AuthContext,
@@ -49,6 +52,8 @@ export class MessagesController {
     summary:
       'Messages in ascending seq: { items, hasMore }. Without before/after, the latest page (served from Redis ' +
       'when warm, X-Cache); hasMore tells whether there are older (before, latest) or newer (after) messages. ' +
+      'Thread replies are left out unless includeThreadReplies=true (then the latest page is not cached). ' +
+      'A thread root carries thread { replyCount, lastReplyAt, lastReplySeq, participantIds }. ' +
       'Messages you hid are not shown.',
   })
   async list(
@@ -127,8 +132,9 @@ export class MessagesController {
   @RateLimit(WRITE_LIMITS.syncs)
   @ApiOperation({
     summary:
-      'Everything created, edited, deleted or reacted to since your last seq, in the order it changed: ' +
-      '{ items, lastSeq, hasMore, nextCursor }. While hasMore, call again with the same since and cursor=nextCursor.',
+      'Everything created, edited, deleted or reacted to since your last seq, in the order it changed, thread ' +
+      "replies and their roots' new summaries included: { items, lastSeq, hasMore, nextCursor }. While hasMore, " +
+      'call again with the same since and cursor=nextCursor.',
   })
   sync(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string, @Query() query: SyncQueryDto) {
     return this.syncs.sync(caller.userId, id, query);

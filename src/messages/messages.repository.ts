@@ -86,11 +86,11 @@ export class MessagesRepository {
     return row ?? null;
   }
 
-  /** The newest `limit` timeline messages (no thread replies), newest first. */
-  latest(conversationId: string, limit: number): Promise<MessageRecord[]> {
+  /** The newest `limit` messages after seq `floor`, newest first: the timeline, or with thread replies when asked. */
+  latest(conversationId: string, limit: number, { floor = 0, replies = false } = {}): Promise<MessageRecord[]> {
     return this.prisma.$queryRaw<MessageRecord[]>`
       SELECT ${MESSAGE_COLUMNS} FROM messages m
-      WHERE m.conversation_id = ${conversationId}::uuid AND m.thread_root_id IS NULL
+      WHERE m.conversation_id = ${conversationId}::uuid AND m.seq > ${floor}::int AND ${timelineOnly(replies)}
       ORDER BY m.seq DESC LIMIT ${limit}`;
   }
 

@@ -8,7 +8,7 @@ import { ConversationCache } from '#src/conversations/conversation-cache.js';
 import { toMessageView, toThreadSummary, type MessageView } from '#src/conversations/message.presenter.js';
 import { MessageAttachments } from '#src/uploads/message-attachments.service.js';
 import type { MessageCreateDto } from './dto/message-create.dto.js';
-import { MAX_SEQ_EXCLUSIVE, type MessageListDto } from './dto/message-list.dto.js';
+import type { MessageListDto } from './dto/message-list.dto.js';
 import { LatestMessagesCache, messagePage } from './latest-messages.cache.js';
 import { mentionsIn } from './mentions.js';
 import type { MessageRecord } from './message-record.js';
@@ -113,7 +113,7 @@ export class MessagesService {
     }
     // The Redis window holds the timeline, the page most clients read; with the replies it is read here.
     if (replies) {
-      const rows = await this.messages.before(conversationId, MAX_SEQ_EXCLUSIVE, floor, query.limit + 1, true);
+      const rows = await this.messages.latest(conversationId, query.limit + 1, { floor, replies: true });
       return { value: pageOf(rows.slice(0, query.limit).reverse(), rows.length > query.limit), hit: false };
     }
     return this.latest.page(conversationId, floor, query.limit, (count) => this.messages.latest(conversationId, count));

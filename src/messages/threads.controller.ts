@@ -7,7 +7,7 @@ import { uuidParam } from '#src/common/validation/uuid-param.pipe.js';
 import { ReadMarkDto } from '#src/conversations/dto/read-mark.dto.js';
 import { RateLimit } from '#src/infra/rate-limit/rate-limit.decorator.js';
 import { WRITE_LIMITS } from '#src/infra/rate-limit/write-limits.js';
-import { ThreadRepliesDto } from './dto/thread.dto.js';
+import { SeqPageDto } from './dto/message-list.dto.js';
 import { ThreadsService } from './threads.service.js';
 
 @ApiTags('threads')
@@ -38,7 +38,7 @@ export class ThreadsController {
     @Caller() caller: AuthContext,
     @Param('id', uuidParam('id')) id: string,
     @Param('rootId', uuidParam('rootId')) rootId: string,
-    @Query() query: ThreadRepliesDto,
+    @Query() query: SeqPageDto,
   ) {
     return this.threads.replies(caller.userId, id, rootId, query);
   }

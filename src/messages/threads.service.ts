@@ -9,7 +9,7 @@ import {
   type MessageView,
   type ThreadSummary,
 } from '#src/conversations/message.presenter.js';
-import type { ThreadRepliesDto } from './dto/thread.dto.js';
+import type { SeqPageDto } from './dto/message-list.dto.js';
 import type { MessageRecord } from './message-record.js';
 import { messageNotFound } from './messages.errors.js';
 import { MessagesRepository } from './messages.repository.js';
@@ -56,7 +56,7 @@ export class ThreadsService {
     userId: string,
     conversationId: string,
     rootId: string,
-    query: ThreadRepliesDto,
+    query: SeqPageDto,
   ): Promise<{ items: MessageView[]; hasMore: boolean }> {
     await this.requireRoot(userId, conversationId, rootId);
     if (query.before !== undefined && query.after !== undefined) {

@@ -58,7 +58,7 @@ UPDATE "messages" SET "timeline_position" = "seq";
 UPDATE "conversations" SET "timeline_count" = "last_seq";
 
 -- The send now also takes the thread it replies in and the mentions its body makes, and returns the
--- stored rows themselves (the message, and for a reply its root with the new thread summary).
+-- stored rows themselves (the message, and for a reply then its root with the new thread summary).
 DROP FUNCTION send_message(UUID, UUID, UUID, UUID, TEXT, UUID, JSONB);
 
 CREATE FUNCTION send_message(
@@ -77,6 +77,7 @@ DECLARE
     v_conversation conversations;
     v_role TEXT;
     v_version BIGINT;
+    v_message messages;
     v_root_sender UUID;
     v_mentions UUID[] := '{}';
     v_all BOOLEAN;
@@ -132,7 +133,9 @@ BEGIN
     INSERT INTO messages (id, conversation_id, seq, sender_id, client_message_id, body, reply_to_id, attachments,
                           created_version, version, thread_root_id, timeline_position, mention_user_ids, mention_all)
     VALUES (p_id, p_conversation_id, v_conversation.last_seq, p_sender_id, p_client_message_id, p_body, p_reply_to_id,
-            p_attachments, v_version, v_version, p_thread_root_id, v_conversation.timeline_count, v_mentions, v_all);
+            p_attachments, v_version, v_version, p_thread_root_id, v_conversation.timeline_count, v_mentions, v_all)
+    RETURNING * INTO v_message;
+    RETURN NEXT v_message;
     -- The uploads it carries, which decide who may get links to them (resolved by the caller to
     -- the sender's own ready uploads).
     INSERT INTO message_attachments (conversation_id, message_id, upload_id)
@@ -155,7 +158,9 @@ BEGIN
                 THEN thread_participant_ids ELSE thread_participant_ids || p_sender_id END,
             version = v_conversation.version
         WHERE conversation_id = p_conversation_id AND id = p_thread_root_id
-        RETURNING sender_id INTO v_root_sender;
+        RETURNING * INTO v_message;
+        RETURN NEXT v_message;
+        v_root_sender := v_message.sender_id;
         -- The replier follows the thread again and has read it up to their reply; its author and
         -- the members it mentions follow it, unless they already chose.
         INSERT INTO thread_subscriptions (conversation_id, user_id, root_id, last_read_seq)
@@ -176,7 +181,5 @@ BEGIN
                OR (v_all AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = cm.user_id
                                                                   AND b.blocked_id = p_sender_id)));
     END IF;
-    RETURN QUERY SELECT * FROM messages
-    WHERE conversation_id = p_conversation_id AND id IN (p_id, p_thread_root_id);
 END
 $$;

@@ -5,11 +5,9 @@ import { queryBoolean } from '#src/common/validation/query-boolean.js';
 import { TextLength } from '#src/common/validation/text-length.js';
 
 const MAX_SEQ = 2147483647;
-/** Above every seq: `before` this is the latest page. */
-export const MAX_SEQ_EXCLUSIVE = MAX_SEQ + 1;
 
-/** `GET …/messages`: the latest page, or the page before or after a seq. */
-export class MessageListDto {
+/** A page by seq: the page before or after a seq (`GET …/messages`, `GET …/threads/:rootId/messages`). */
+export class SeqPageDto {
   @ApiPropertyOptional({ minimum: 1, description: 'Messages with a smaller seq' })
   @IsOptional()
   @Type(() => Number)
@@ -33,7 +31,10 @@ export class MessageListDto {
   @Min(1)
   @Max(100)
   limit = 20;
+}
 
+/** `GET …/messages`: the latest page, or the page before or after a seq. */
+export class MessageListDto extends SeqPageDto {
   @ApiPropertyOptional({
     default: false,
     description: 'Also thread replies (they carry threadRootId); without it the page is the timeline only',
