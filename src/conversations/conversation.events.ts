@@ -16,7 +16,13 @@ declare module '#src/common/events/chat-events.js' {
     'conversation.updated': Audience & { conversation: ConversationSummary };
     'member.added': Audience & { conversationId: string; userIds: string[]; actorId: string };
     'member.removed': Audience & { conversationId: string; userId: string };
+    /** `memberIds` is only the reader when they do not share their marks (see `markAudience`). */
     read: Audience & { conversationId: string; userId: string; seq: number };
+    /**
+     * A delivery mark moved (never for a move a read implies: the `read` event says it). The same
+     * audience rule as `read`.
+     */
+    delivered: Audience & { conversationId: string; userId: string; seq: number };
     /** A direct conversation opened as a message request to `recipientId`. */
     'request.created': { conversationId: string; senderId: string; recipientId: string };
   }

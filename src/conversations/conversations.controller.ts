@@ -1,5 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { API_PREFIX } from '#src/common/api.js';
 import { Caller, type AuthContext } from '#src/common/auth/auth-context.js';
@@ -13,9 +23,21 @@ import { ConversationCreateDto } from './dto/conversation-create.dto.js';
 import { ConversationUpdateDto } from './dto/conversation-update.dto.js';
 import { MemberRoleDto } from './dto/member-role.dto.js';
 import { MembersAddDto } from './dto/members-add.dto.js';
+import { DeliveryMarkDto } from './dto/delivery-mark.dto.js';
 import { ReadMarkDto } from './dto/read-mark.dto.js';
+import { DeliveryMarkResponse, ReceiptsResponse } from './dto/receipts.response.js';
 import { MembersService } from './members.service.js';
 import { ReadMarksService } from './read-marks.service.js';
+import { ReceiptsService } from './receipts.service.js';
+
+const ERROR_BODY = { schema: { $ref: getSchemaPath('ErrorBody') } };
+
+/** Whose marks others see, in one place for the receipt routes' documentation. */
+const SHARING =
+  'A member shares their marks while their settings.readReceipts is true (the default) and they have accepted the conversation ' +
+  '(a message request is not seen read or delivered before its recipient answers). ' +
+  'A member who does not share them is left out of GET /reads, and read and delivered events about them reach only their own sockets ' +
+  '(so their other devices follow); their own unread counts are unaffected. A change of the setting applies from its answer on, on every instance.';
 
 const cacheHeader = (reply: FastifyReply, hit: boolean) => void reply.header('x-cache', hit ? 'HIT' : 'MISS');
 
@@ -28,6 +50,7 @@ export class ConversationsController {
     private readonly starter: ConversationStarter,
     private readonly members: MembersService,
     private readonly readMarks: ReadMarksService,
+    private readonly receipts: ReceiptsService,
   ) {}
 
   @Post()
@@ -184,5 +207,45 @@ export class ConversationsController {
   })
   markRead(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string, @Body() dto: ReadMarkDto) {
     return this.readMarks.markRead(caller.userId, id, dto.seq);
+  }
+
+  @Post(':id/delivered')
+  @RateLimit(WRITE_LIMITS.deliveryMarks)
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Move your delivery mark forward to { seq }: { conversationId, lastDeliveredSeq }',
+    description:
+      'Say that messages up to seq reached one of your devices. The mark never moves back (a lower seq answers the mark as it is) ' +
+      "and never past the conversation's last message (400 VALIDATION_FAILED on seq). Reading implies delivery: lastDeliveredSeq is " +
+      'the greater of your delivery and read marks. The members get a delivered { conversationId, userId, seq } event only when the ' +
+      'mark moved, once per move even when calls race; a read mark moving past the delivery mark sends only its read event, which ' +
+      `implies delivery. ${SHARING} Same as the conversation.delivered socket event, with which it shares ` +
+      'DELIVERY_MARKS_PER_MINUTE_PER_USER (its own budget: every device acknowledges every message it receives, far more often than anyone reads). ' +
+      '404 CONVERSATION_NOT_FOUND when you are not a member.',
+  })
+  @ApiOkResponse({ type: DeliveryMarkResponse })
+  @ApiBadRequestResponse({
+    ...ERROR_BODY,
+    description: 'VALIDATION_FAILED: seq not an integer ≥ 0, or past the last message',
+  })
+  @ApiNotFoundResponse({ ...ERROR_BODY, description: 'CONVERSATION_NOT_FOUND: not a member' })
+  @ApiTooManyRequestsResponse({ ...ERROR_BODY, description: 'RATE_LIMITED, with Retry-After' })
+  markDelivered(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string, @Body() dto: DeliveryMarkDto) {
+    return this.receipts.markDelivered(caller.userId, id, dto.seq);
+  }
+
+  @Get(':id/reads')
+  @ApiOperation({
+    summary:
+      'Read and delivery marks of the members who share them: { items: [{ userId, lastReadSeq, lastDeliveredSeq }] }',
+    description:
+      'Every member who shares their marks, in the order they joined, the caller included when they share theirs; not paginated: ' +
+      `a group has at most 500 members, so the list is bounded by that cap. lastDeliveredSeq is never below lastReadSeq. ${SHARING} ` +
+      'Any member who can see the conversation may ask; 404 CONVERSATION_NOT_FOUND for anyone else. Not cached: marks move all the time.',
+  })
+  @ApiOkResponse({ type: ReceiptsResponse })
+  @ApiNotFoundResponse({ ...ERROR_BODY, description: 'CONVERSATION_NOT_FOUND: not a member' })
+  reads(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string) {
+    return this.receipts.reads(caller.userId, id);
   }
 }

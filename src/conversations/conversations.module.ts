@@ -10,6 +10,7 @@ import { ConversationsService } from './conversations.service.js';
 import { MembersRepository } from './members.repository.js';
 import { MembersService } from './members.service.js';
 import { ReadMarksService } from './read-marks.service.js';
+import { ReceiptsService } from './receipts.service.js';
 
 @Module({
   imports: [UsersModule],
@@ -25,7 +26,8 @@ import { ReadMarksService } from './read-marks.service.js';
     ConversationStarter,
     MembersService,
     ReadMarksService,
+    ReceiptsService,
   ],
-  exports: [ConversationAccess, ConversationCache, ReadMarksService],
+  exports: [ConversationAccess, ConversationCache, ReadMarksService, ReceiptsService],
 })
 export class ConversationsModule {}

@@ -3,6 +3,7 @@ import { Prisma } from '#src/generated/prisma/client.js';
 import { outboxEvent } from '#src/infra/outbox/outbox-event.js';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
 import type { MemberRole, MemberStatus } from './conversation-meta.js';
+import type { StoredMarks } from './receipt-rule.js';
 import { UNREAD_COUNT, UNREAD_MENTION_COUNT } from './unread-columns.js';
 
 export interface ReadMark {
@@ -11,10 +12,31 @@ export interface ReadMark {
   hiddenBeforeSeq: number;
   unreadCount: number;
   unreadMentionCount: number;
+  /** Whether other members may know of this member's marks (see `markAudience`). */
+  sharesMarks: boolean;
 }
 
+export interface DeliveryMark extends StoredMarks {
+  lastSeq: number;
+  /** Whether other members may know of this member's marks (see `markAudience`). */
+  sharesMarks: boolean;
+}
+
+/** One member's marks as stored, for `GET /conversations/:id/reads`. */
+export interface MemberMarks extends StoredMarks {
+  userId: string;
+}
+
+/**
+ * Whether the member row `m` of the user row `u` shares its marks: receipts on, and the member has
+ * accepted the conversation. One definition for every query that reads it.
+ */
+const SHARES_MARKS = Prisma.sql`(u.read_receipts AND m.status = 'accepted')`;
+
+/** A read mark's answer, for `m` joined to `c` and `u`. */
 const READ_MARK_COLUMNS = Prisma.sql`c.last_seq AS "lastSeq", m.last_read_seq AS "lastReadSeq",
-  m.hidden_before_seq AS "hiddenBeforeSeq", ${UNREAD_COUNT} AS "unreadCount", ${UNREAD_MENTION_COUNT} AS "unreadMentionCount"`;
+  m.hidden_before_seq AS "hiddenBeforeSeq", ${UNREAD_COUNT} AS "unreadCount", ${UNREAD_MENTION_COUNT} AS "unreadMentionCount",
+  ${SHARES_MARKS} AS "sharesMarks"`;
 
 /** Changes to member rows. Changes to who is a member lock the conversation row first, as sends do. */
 @Injectable()
@@ -142,15 +164,58 @@ export class MembersRepository {
   ): Promise<(ReadMark & { moved: boolean }) | null> {
     const [moved] = await this.prisma.$queryRaw<ReadMark[]>`
       UPDATE conversation_members m SET last_read_seq = ${seq}::int
-      FROM conversations c
-      WHERE c.id = m.conversation_id AND m.conversation_id = ${conversationId}::uuid
+      FROM conversations c, users u
+      WHERE c.id = m.conversation_id AND u.id = m.user_id AND m.conversation_id = ${conversationId}::uuid
         AND m.user_id = ${userId}::uuid AND ${seq}::int <= c.last_seq AND m.last_read_seq < ${seq}::int
       RETURNING ${READ_MARK_COLUMNS}`;
     if (moved) return { ...moved, moved: true };
     const [current] = await this.prisma.$queryRaw<ReadMark[]>`
       SELECT ${READ_MARK_COLUMNS}
-      FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
+      FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id JOIN users u ON u.id = m.user_id
       WHERE m.conversation_id = ${conversationId}::uuid AND m.user_id = ${userId}::uuid AND ${seq}::int <= c.last_seq`;
     return current ? { ...current, moved: false } : null;
+  }
+
+  /**
+   * Moves the delivery mark forward to `seq`, the way `markReadUpTo` moves the read mark: exactly
+   * one call moves it to any one value, even when calls race. It moves only past the mark as shown,
+   * the read mark included (reading implies delivery), so a delivery a read already covers moves
+   * nothing, and a read racing a delivery to the same seq leaves the delivery unmoved.
+   * `pastLastSeq` when `seq` is past the last message; null when the user is not a member.
+   */
+  async markDeliveredUpTo(
+    conversationId: string,
+    userId: string,
+    seq: number,
+  ): Promise<(DeliveryMark & { moved: boolean }) | 'pastLastSeq' | null> {
+    const [moved] = await this.prisma.$queryRaw<DeliveryMark[]>`
+      UPDATE conversation_members m SET last_delivered_seq = ${seq}::int
+      FROM conversations c, users u
+      WHERE c.id = m.conversation_id AND u.id = m.user_id AND m.conversation_id = ${conversationId}::uuid
+        AND m.user_id = ${userId}::uuid AND ${seq}::int <= c.last_seq
+        AND GREATEST(m.last_delivered_seq, m.last_read_seq, m.hidden_before_seq) < ${seq}::int
+      RETURNING c.last_seq AS "lastSeq", m.last_read_seq AS "lastReadSeq", m.hidden_before_seq AS "hiddenBeforeSeq",
+        m.last_delivered_seq AS "lastDeliveredSeq", ${SHARES_MARKS} AS "sharesMarks"`;
+    if (moved) return { ...moved, moved: true };
+    const [current] = await this.prisma.$queryRaw<DeliveryMark[]>`
+      SELECT c.last_seq AS "lastSeq", m.last_read_seq AS "lastReadSeq", m.hidden_before_seq AS "hiddenBeforeSeq",
+        m.last_delivered_seq AS "lastDeliveredSeq", ${SHARES_MARKS} AS "sharesMarks"
+      FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id JOIN users u ON u.id = m.user_id
+      WHERE m.conversation_id = ${conversationId}::uuid AND m.user_id = ${userId}::uuid`;
+    if (!current) return null;
+    return seq > current.lastSeq ? 'pastLastSeq' : { ...current, moved: false };
+  }
+
+  /**
+   * The marks of the members who share them, in join order: every one of them, which the group cap
+   * (500) bounds. Served by the primary key's conversation prefix.
+   */
+  sharedMarks(conversationId: string): Promise<MemberMarks[]> {
+    return this.prisma.$queryRaw<MemberMarks[]>`
+      SELECT m.user_id AS "userId", m.last_read_seq AS "lastReadSeq", m.last_delivered_seq AS "lastDeliveredSeq",
+        m.hidden_before_seq AS "hiddenBeforeSeq"
+      FROM conversation_members m JOIN users u ON u.id = m.user_id
+      WHERE m.conversation_id = ${conversationId}::uuid AND ${SHARES_MARKS}
+      ORDER BY m.joined_at, m.user_id`;
   }
 }

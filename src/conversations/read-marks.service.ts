@@ -6,6 +6,7 @@ import { ConversationCache } from './conversation-cache.js';
 import type { ReadMarkView, UnreadView } from './conversation.presenter.js';
 import { ConversationsRepository } from './conversations.repository.js';
 import { MembersRepository } from './members.repository.js';
+import { markAudience, shownReadSeq } from './receipt-rule.js';
 
 /** Read marks and the unread counts derived from them (Postgres holds both; Redis caches the counts). */
 @Injectable()
@@ -18,17 +19,24 @@ export class ReadMarksService {
     private readonly events: ChatEvents,
   ) {}
 
-  /** Moves the caller's read mark forward to `seq` (never back); the others hear of it only when it moved. */
+  /**
+   * Moves the caller's read mark forward to `seq` (never back); the others hear of it only when it
+   * moved, and only when the caller shares their marks (else just the caller's own sockets do).
+   */
   async markRead(userId: string, conversationId: string, seq: number): Promise<ReadMarkView> {
     const { conversation } = await this.access.requireMember(userId, conversationId);
     const mark = await this.members.markReadUpTo(conversationId, userId, seq);
     if (!mark) {
       throw invalidField('seq', "seq is past the conversation's last message");
     }
-    const lastReadSeq = Math.max(mark.lastReadSeq, mark.hiddenBeforeSeq);
+    const lastReadSeq = shownReadSeq(mark);
     if (mark.moved) {
       await this.cache.readMarkMoved(userId);
-      const memberIds = conversation.members.map((member) => member.userId);
+      const memberIds = markAudience(
+        userId,
+        mark.sharesMarks,
+        conversation.members.map((member) => member.userId),
+      );
       this.events.publish('read', { conversationId, userId, seq: lastReadSeq, memberIds });
     }
     return { conversationId, lastReadSeq, unreadCount: mark.unreadCount, unreadMentionCount: mark.unreadMentionCount };

@@ -12,6 +12,8 @@ export interface StatusChoice {
 export interface StatusReplaced {
   before: StoredStatus;
   lastSeenAt: Date | null;
+  /** The user's setting: whether contacts see `lastSeenAt`. */
+  showLastSeen: boolean;
 }
 
 /** An expired status cleared by the sweep. */
@@ -21,6 +23,7 @@ export interface StatusExpired {
   status: string;
   statusText: string | null;
   lastSeenAt: Date | null;
+  showLastSeen: boolean;
 }
 
 /** The status columns of `users`. */
@@ -34,14 +37,15 @@ export class PresenceStatusRepository {
    */
   replaceStatus(userId: string, choice: StatusChoice): Promise<StatusReplaced | null> {
     return this.prisma.$transaction(async (tx) => {
-      const [row] = await tx.$queryRaw<(StoredStatus & { lastSeenAt: Date | null })[]>`
-        SELECT status, status_text AS "statusText", status_expires_at AS "statusExpiresAt", last_seen_at AS "lastSeenAt"
+      const [row] = await tx.$queryRaw<(StoredStatus & { lastSeenAt: Date | null; showLastSeen: boolean })[]>`
+        SELECT status, status_text AS "statusText", status_expires_at AS "statusExpiresAt", last_seen_at AS "lastSeenAt",
+          show_last_seen AS "showLastSeen"
         FROM users WHERE id = ${userId}::uuid AND deleted_at IS NULL
         FOR UPDATE`;
       if (!row) return null;
       await tx.user.update({ where: { id: userId }, data: choice });
-      const { lastSeenAt, ...before } = row;
-      return { before, lastSeenAt };
+      const { lastSeenAt, showLastSeen, ...before } = row;
+      return { before, lastSeenAt, showLastSeen };
     });
   }
 
@@ -55,6 +59,7 @@ export class PresenceStatusRepository {
       UPDATE users u SET status = 'online', status_text = NULL, status_expires_at = NULL
       FROM (SELECT id, status, status_text FROM users WHERE status_expires_at <= now()) due
       WHERE u.id = due.id AND u.status_expires_at <= now()
-      RETURNING u.id AS "userId", due.status, due.status_text AS "statusText", u.last_seen_at AS "lastSeenAt"`;
+      RETURNING u.id AS "userId", due.status, due.status_text AS "statusText", u.last_seen_at AS "lastSeenAt",
+        u.show_last_seen AS "showLastSeen"`;
   }
 }

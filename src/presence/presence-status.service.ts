@@ -3,7 +3,7 @@ import { invalidField, unauthorized } from '#src/common/errors/common.errors.js'
 import { ChatEvents } from '#src/common/events/chat-events.js';
 import { configSlice } from '#src/infra/config/config-slice.js';
 import type { PresenceStatusDto } from './dto/presence-status.dto.js';
-import { toOwnPresenceView, toPresenceView, type PresenceView } from './presence.presenter.js';
+import { lastSeenForContacts, toOwnPresenceView, toPresenceView, type PresenceView } from './presence.presenter.js';
 import { PresenceRepository } from './presence.repository.js';
 import { PresenceService } from './presence.service.js';
 import { PresenceStatusRepository, type StatusChoice } from './presence-status.repository.js';
@@ -64,7 +64,7 @@ export class PresenceStatusService implements OnModuleInit, OnModuleDestroy {
     this.scheduleExpiry(userId, choice.statusExpiresAt);
     const connected = (await this.presence.onlineAmong([userId])).has(userId);
     const lastSeenAt = connected
-      ? await this.announce(userId, currentStatus(replaced.before), choice, replaced.lastSeenAt)
+      ? await this.announce(userId, currentStatus(replaced.before), choice, replaced)
       : replaced.lastSeenAt;
     return toOwnPresenceView(userId, connected, lastSeenAt, choice);
   }
@@ -75,9 +75,9 @@ export class PresenceStatusService implements OnModuleInit, OnModuleDestroy {
       const expired = await this.statuses.expireDue();
       if (expired.length === 0) return;
       const connected = await this.presence.onlineAmong(expired.map((row) => row.userId));
-      for (const { userId, status, statusText, lastSeenAt } of expired) {
+      for (const { userId, status, statusText, ...seen } of expired) {
         if (!connected.has(userId)) continue;
-        await this.announce(userId, { status: status as UserStatus, statusText }, AVAILABLE, lastSeenAt);
+        await this.announce(userId, { status: status as UserStatus, statusText }, AVAILABLE, seen);
       }
     } catch (error) {
       this.logger.warn(`status expiry sweep skipped: ${errorMessage(error)}`);
@@ -109,12 +109,13 @@ export class PresenceStatusService implements OnModuleInit, OnModuleDestroy {
    * Tells a connected user's contacts what changed; answers the `lastSeenAt` now recorded. Becoming
    * invisible looks exactly like the last socket closing, and becoming visible again like the first
    * one opening: both record the moment. While invisible nothing is told and nothing recorded.
+   * Contacts get the time only if the user shows it (`showLastSeen`).
    */
   private async announce(
     userId: string,
     before: CurrentStatus,
     after: CurrentStatus,
-    lastSeenAt: Date | null,
+    { lastSeenAt, showLastSeen }: { lastSeenAt: Date | null; showLastSeen: boolean },
   ): Promise<Date | null> {
     const wasInvisible = before.status === 'invisible';
     const isInvisible = after.status === 'invisible';
@@ -126,7 +127,10 @@ export class PresenceStatusService implements OnModuleInit, OnModuleDestroy {
       await this.users.touchLastSeen(userId, seen);
     }
     const contactIds = await this.users.contactsOf(userId);
-    this.events.publish('presence.changed', { ...toPresenceView(userId, true, seen, after), contactIds });
+    this.events.publish('presence.changed', {
+      ...toPresenceView(userId, true, lastSeenForContacts(seen, showLastSeen), after),
+      contactIds,
+    });
     return seen;
   }
 }

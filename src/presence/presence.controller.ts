@@ -25,7 +25,8 @@ import { PresenceService } from './presence.service.js';
 const VISIBILITY =
   'Only contacts (users who share a conversation both have accepted, with no block either way) and the user themselves see the real state; ' +
   'anyone else gets { online: false, status: "offline", statusText: null, lastSeenAt: null }, the same as for a user never seen. ' +
-  'Contacts see a connected user\'s status (online, away or dnd) and statusText; a user not connected, or invisible, is status "offline" with statusText null.';
+  'Contacts see a connected user\'s status (online, away or dnd) and statusText; a user not connected, or invisible, is status "offline" with statusText null. ' +
+  'A user whose settings.showLastSeen is false has lastSeenAt null for their contacts, here, in presence.query and in presence events, from the moment they change it; they still see their own.';
 
 const ERROR_BODY = { schema: { $ref: getSchemaPath('ErrorBody') } };
 

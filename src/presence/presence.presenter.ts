@@ -51,5 +51,12 @@ export const toOwnPresenceView = (
   lastSeenAt: lastSeenAt?.toISOString() ?? null,
 });
 
+/**
+ * When a user was last seen, as their contacts get it: nothing when the user turned `showLastSeen`
+ * off. The user's own view always has it.
+ */
+export const lastSeenForContacts = (lastSeenAt: Date | null, showLastSeen: boolean): Date | null =>
+  showLastSeen ? lastSeenAt : null;
+
 /** What anyone but a contact is told: exactly what a user never seen looks like. */
 export const hiddenPresence = (userId: string): PresenceView => toPresenceView(userId, false, null);

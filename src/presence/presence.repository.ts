@@ -5,6 +5,8 @@ import { hasStatusSql, type StoredStatus } from './status-rule.js';
 /** What a viewer may know of one user's presence: their status as stored, and when they were last seen. */
 export interface PresenceSubject extends StoredStatus {
   lastSeenAt: Date | null;
+  /** The user's setting: whether contacts see `lastSeenAt`. */
+  showLastSeen: boolean;
   /** The viewer themselves, or a contact of theirs. */
   visible: boolean;
 }
@@ -19,13 +21,18 @@ export class PresenceRepository {
 
   /**
    * Records that the user came or went at `at`, unless they are invisible: then nothing moves, so
-   * `lastSeenAt` reveals no activity. Their status when recorded; null when invisible (or gone).
+   * `lastSeenAt` reveals no activity. Their status and `showLastSeen` setting when recorded; null
+   * when invisible (or gone).
    */
-  async recordSeenUnlessInvisible(userId: string, at: Date): Promise<StoredStatus | null> {
-    const [row] = await this.prisma.$queryRaw<StoredStatus[]>`
+  async recordSeenUnlessInvisible(
+    userId: string,
+    at: Date,
+  ): Promise<(StoredStatus & { showLastSeen: boolean }) | null> {
+    const [row] = await this.prisma.$queryRaw<(StoredStatus & { showLastSeen: boolean })[]>`
       UPDATE users u SET last_seen_at = ${at}::timestamptz
       WHERE u.id = ${userId}::uuid AND NOT ${hasStatusSql('u', 'invisible')}
-      RETURNING u.status, u.status_text AS "statusText", u.status_expires_at AS "statusExpiresAt"`;
+      RETURNING u.status, u.status_text AS "statusText", u.status_expires_at AS "statusExpiresAt",
+        u.show_last_seen AS "showLastSeen"`;
     return row ?? null;
   }
 
@@ -44,7 +51,7 @@ export class PresenceRepository {
         WHERE mine.user_id = ${viewerId}::uuid AND theirs.user_id = ANY(${userIds}::uuid[])
           AND mine.status = 'accepted' AND theirs.status = 'accepted'
       )
-      SELECT u.id, u.last_seen_at AS "lastSeenAt", u.status, u.status_text AS "statusText",
+      SELECT u.id, u.last_seen_at AS "lastSeenAt", u.show_last_seen AS "showLastSeen", u.status, u.status_text AS "statusText",
         u.status_expires_at AS "statusExpiresAt",
         (u.id = ${viewerId}::uuid OR (
           u.id IN (SELECT user_id FROM sharing)

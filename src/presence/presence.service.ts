@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ChatEvents } from '#src/common/events/chat-events.js';
 import { configSlice } from '#src/infra/config/config-slice.js';
-import { hiddenPresence, toOwnPresenceView, toPresenceView, type PresenceView } from './presence.presenter.js';
+import {
+  hiddenPresence,
+  lastSeenForContacts,
+  toOwnPresenceView,
+  toPresenceView,
+  type PresenceView,
+} from './presence.presenter.js';
 import { PresenceRepository } from './presence.repository.js';
 import { PresenceStore } from './presence.store.js';
 import { currentStatus } from './status-rule.js';
@@ -118,7 +124,7 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
   /**
    * Presence of existing users among `userIds` as `viewerId` may see it (unknown ids are left out):
    * the viewer's own status as they chose it, their contacts as contacts see them (an invisible one
-   * as offline), the never-seen answer for everyone else.
+   * as offline, no `lastSeenAt` for one who does not show it), the never-seen answer for everyone else.
    */
   async query(viewerId: string, userIds: string[]): Promise<PresenceView[]> {
     const subjects = await this.users.subjectsFor(viewerId, userIds);
@@ -128,8 +134,10 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
       const subject = subjects.get(userId);
       if (!subject) return [];
       if (!subject.visible) return [hiddenPresence(userId)];
-      const view = userId === viewerId ? toOwnPresenceView : toPresenceView;
-      return [view(userId, online.has(userId), subject.lastSeenAt, currentStatus(subject, now))];
+      const status = currentStatus(subject, now);
+      if (userId === viewerId) return [toOwnPresenceView(userId, online.has(userId), subject.lastSeenAt, status)];
+      const lastSeenAt = lastSeenForContacts(subject.lastSeenAt, subject.showLastSeen);
+      return [toPresenceView(userId, online.has(userId), lastSeenAt, status)];
     });
   }
 
@@ -197,8 +205,8 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * Records the change and tells the user's contacts (no one else), with the status they chose;
-   * nothing at all while they are invisible. Without Postgres it is only logged.
+   * Records the change and tells the user's contacts (no one else), with the status they chose (and
+   * the time only if they show it); nothing at all while they are invisible. Without Postgres it is only logged.
    */
   private async changed(userId: string, online: boolean, at = new Date()): Promise<void> {
     try {
@@ -206,7 +214,7 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
       if (!stored) return;
       const contactIds = await this.users.contactsOf(userId);
       this.events.publish('presence.changed', {
-        ...toPresenceView(userId, online, at, currentStatus(stored)),
+        ...toPresenceView(userId, online, lastSeenForContacts(at, stored.showLastSeen), currentStatus(stored)),
         contactIds,
       });
     } catch (error) {

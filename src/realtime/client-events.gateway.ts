@@ -1,5 +1,6 @@
 import { Ack, ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { ReadMarksService } from '#src/conversations/read-marks.service.js';
+import { ReceiptsService } from '#src/conversations/receipts.service.js';
 import { MessagesService } from '#src/messages/messages.service.js';
 import { SyncService } from '#src/messages/sync.service.js';
 import { PresenceService } from '#src/presence/presence.service.js';
@@ -15,6 +16,7 @@ export class ClientEventsGateway {
     private readonly runner: SocketEventRunner,
     private readonly messages: MessagesService,
     private readonly readMarks: ReadMarksService,
+    private readonly receipts: ReceiptsService,
     private readonly syncs: SyncService,
     private readonly typing: TypingService,
     private readonly presence: PresenceService,
@@ -48,6 +50,13 @@ export class ClientEventsGateway {
   read(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown, @Ack() ack: AckFn) {
     return this.runner.run('conversation.read', socket, payload, ack, ({ conversationId, seq }) =>
       this.readMarks.markRead(socket.data.userId, conversationId, seq),
+    );
+  }
+
+  @SubscribeMessage('conversation.delivered')
+  delivered(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown, @Ack() ack: AckFn) {
+    return this.runner.run('conversation.delivered', socket, payload, ack, ({ conversationId, seq }) =>
+      this.receipts.markDelivered(socket.data.userId, conversationId, seq),
     );
   }
 

@@ -1,6 +1,7 @@
 import type { Type } from '@nestjs/common';
 import type { MessageView } from '#src/conversations/message.presenter.js';
 import type { ReadMarkView } from '#src/conversations/conversation.presenter.js';
+import type { DeliveryMarkView } from '#src/conversations/receipts.service.js';
 import type { RateLimitRule } from '#src/infra/rate-limit/rate-limit.rule.js';
 import { WRITE_LIMITS } from '#src/infra/rate-limit/write-limits.js';
 import { SEND_LIMIT } from '#src/messages/send-limit.js';
@@ -9,6 +10,7 @@ import { PresenceQueryDto } from '#src/presence/dto/presence-query.dto.js';
 import type { PresenceView } from '#src/presence/presence.presenter.js';
 import {
   ConversationRefDto,
+  DeliveredEventDto,
   MessageSendEventDto,
   ReadEventDto,
   SocketAuthDto,
@@ -26,6 +28,7 @@ export const CLIENT_EVENTS = {
   'typing.start': { dto: ConversationRefDto, limit: WRITE_LIMITS.typing },
   'typing.stop': { dto: ConversationRefDto, limit: WRITE_LIMITS.typing },
   'conversation.read': { dto: ReadEventDto, limit: WRITE_LIMITS.readMarks },
+  'conversation.delivered': { dto: DeliveredEventDto, limit: WRITE_LIMITS.deliveryMarks },
   sync: { dto: SyncEventDto, limit: WRITE_LIMITS.syncs },
   'presence.query': { dto: PresenceQueryDto, limit: WRITE_LIMITS.presenceReads },
   /** A fresh access token of the same session, before the current one expires. */
@@ -43,6 +46,7 @@ export interface ClientEventResults {
   'typing.start': null;
   'typing.stop': null;
   'conversation.read': ReadMarkView;
+  'conversation.delivered': DeliveryMarkView;
   sync: SyncView;
   'presence.query': { items: PresenceView[] };
   auth: { expiresAt: string };

@@ -57,6 +57,7 @@ export class RealtimeBroadcaster implements OnModuleInit {
       this.toUsers(memberIds, 'member.removed', { conversationId, userId }),
     );
     events.on('read', ({ memberIds, ...payload }) => this.toUsers(memberIds, 'read', payload));
+    events.on('delivered', ({ memberIds, ...payload }) => this.toUsers(memberIds, 'delivered', payload));
     events.on('typing', ({ memberIds, ...payload }) => this.toUsers(memberIds, 'typing', payload));
     events.on('presence.changed', ({ contactIds, ...payload }) => this.toUsers(contactIds, 'presence', payload));
     events.on('notification.created', ({ userId, notification }) =>

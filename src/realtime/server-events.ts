@@ -23,6 +23,7 @@ export interface ServerEvents {
   'member.removed': ToMembers<'member.removed'>;
   typing: ToMembers<'typing'>;
   read: ToMembers<'read'>;
+  delivered: ToMembers<'delivered'>;
   presence: (payload: Omit<ChatEventMap['presence.changed'], 'contactIds'>) => void;
   notification: (payload: Omit<ChatEventMap['notification.created'], 'userId'>) => void;
   /** To the sockets of one revoked session (the in-process event names all of a user's). */

@@ -32,6 +32,14 @@ export class UserCache {
     return this.cache.getOrLoad('user-profile', RedisKeys.userProfile(userId), this.profileTtlSeconds, load);
   }
 
+  /**
+   * The user's settings changed: only their account view shows them. What the settings decide
+   * (who sees read marks and last-seen times) is read from Postgres on each use, so nothing else is stale.
+   */
+  settingsChanged(userId: string): Promise<void> {
+    return this.cache.invalidate(meResponse.key(userId));
+  }
+
   /** The profile changed, or the account was deleted: its own views, and every view that shows it. */
   async profileChanged(userId: string): Promise<void> {
     await this.cache.invalidate(RedisKeys.userProfile(userId), meResponse.key(userId));

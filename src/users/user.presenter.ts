@@ -1,5 +1,13 @@
 import type { User } from '#src/generated/prisma/client.js';
 
+/** The user's own settings: only `GET /users/me` shows them, never the public profile. */
+export interface UserSettings {
+  /** Whether other members see the user's read and delivery marks. */
+  readReceipts: boolean;
+  /** Whether contacts see the user's `lastSeenAt`. */
+  showLastSeen: boolean;
+}
+
 /** The signed-in user's own view of the account (never the password hash). */
 export interface UserMe {
   id: string;
@@ -9,6 +17,7 @@ export interface UserMe {
   bio: string | null;
   avatarUrl: string | null;
   createdAt: string;
+  settings: UserSettings;
 }
 
 /** What anyone may see of a user. A deleted account stays visible as such, so its messages still have an author. */
@@ -30,6 +39,7 @@ export const toUserMe = (user: User): UserMe => ({
   bio: user.bio,
   avatarUrl: user.avatarUrl,
   createdAt: user.createdAt.toISOString(),
+  settings: { readReceipts: user.readReceipts, showLastSeen: user.showLastSeen },
 });
 
 /** The columns a public profile is made of. */

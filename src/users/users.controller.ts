@@ -27,7 +27,8 @@ export class UsersController {
   @CachedResponse({ ...meResponse, key: (request) => meResponse.key(request.auth!.userId) })
   @ApiOperation({
     summary:
-      'The signed-in account: id, email, username, displayName, bio, avatarUrl, createdAt. Cached per user (X-Cache).',
+      'The signed-in account: id, email, username, displayName, bio, avatarUrl, createdAt and settings ' +
+      '{ readReceipts, showLastSeen } (both true unless changed). Cached per user (X-Cache).',
   })
   me(@Caller() caller: AuthContext) {
     return this.users.me(caller.userId);
@@ -35,7 +36,17 @@ export class UsersController {
 
   @Patch('me')
   @RateLimit(WRITE_LIMITS.accountChanges)
-  @ApiOperation({ summary: 'Change displayName, bio or avatarUrl (null clears). Returns the account.' })
+  @ApiOperation({
+    summary: 'Change displayName, bio or avatarUrl (null clears), and/or settings. Returns the account.',
+    description:
+      'settings: { readReceipts?: boolean, showLastSeen?: boolean }, a partial update (a setting left out keeps its value; ' +
+      'each must be a boolean, any other key is 400 VALIDATION_FAILED). readReceipts false: other members no longer see your ' +
+      'read and delivery marks (GET /conversations/:id/reads leaves you out; read and delivered events about you reach only ' +
+      'your own sockets); your own unread counts work as before. showLastSeen false: contacts get lastSeenAt null in every ' +
+      'presence answer and presence event; you still see your own. Both apply from the answer on, on every instance. ' +
+      'Settings are yours alone: the public profile (GET /users/:id) never shows them. ' +
+      'Limited with the other account changes (ACCOUNT_CHANGES_PER_MINUTE_PER_USER).',
+  })
   update(@Caller() caller: AuthContext, @Body() changes: UserUpdateDto) {
     return this.users.update(caller.userId, changes);
   }

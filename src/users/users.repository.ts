@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
 import type { User } from '#src/generated/prisma/client.js';
 import { searchKey } from './search-key.js';
-import type { ProfileSource } from './user.presenter.js';
+import type { ProfileSource, UserSettings } from './user.presenter.js';
 
 export interface NewUser {
   email: string;
@@ -61,14 +61,15 @@ export class UsersRepository {
     return this.prisma.user.create({ data: { ...user, displayNameSearch } });
   }
 
-  update(id: string, changes: ProfileChanges): Promise<User> {
+  /** Profile fields and settings in one statement: a request changes both or neither. */
+  update(id: string, changes: ProfileChanges, settings: Partial<UserSettings> = {}): Promise<User> {
     const displayNameSearch =
       changes.displayName === undefined
         ? undefined
         : changes.displayName === null
           ? null
           : searchKey(changes.displayName);
-    return this.prisma.user.update({ where: { id }, data: { ...changes, displayNameSearch } });
+    return this.prisma.user.update({ where: { id }, data: { ...changes, displayNameSearch, ...settings } });
   }
 
   /**

@@ -5,6 +5,7 @@ import { codePointLength } from '#src/common/validation/text-length.js';
 import type { User } from '#src/generated/prisma/client.js';
 import { isUniqueViolation } from '#src/infra/prisma/prisma-errors.js';
 import type { UserSearchDto } from './dto/user-search.dto.js';
+import type { UserUpdateDto } from './dto/user-update.dto.js';
 import { searchKey } from './search-key.js';
 import { UserCache } from './user-cache.js';
 import { toPublicProfile, toUserMe, type PublicProfile, type UserMe } from './user.presenter.js';
@@ -39,9 +40,16 @@ export class UsersService {
     return { value, hit };
   }
 
-  async update(userId: string, changes: ProfileChanges): Promise<UserMe> {
-    const user = await this.users.update(userId, changes);
-    await this.cache.profileChanged(userId);
+  /**
+   * Profile fields and/or settings. Settings show in the account view only, so a change of settings
+   * alone leaves the public profile and every view that shows it as they are.
+   */
+  async update(userId: string, { settings, ...changes }: UserUpdateDto): Promise<UserMe> {
+    const profile: ProfileChanges = changes;
+    const user = await this.users.update(userId, profile, { ...settings });
+    const profileChanged = Object.values(profile).some((value) => value !== undefined);
+    if (settings !== undefined && !profileChanged) await this.cache.settingsChanged(userId);
+    else await this.cache.profileChanged(userId);
     return toUserMe(user);
   }
 

@@ -14,6 +14,7 @@ const LOW_LIMITS: Partial<AppConfig> = {
   REACTIONS_PER_MINUTE_PER_USER: LIMIT,
   PINS_PER_MINUTE_PER_USER: LIMIT,
   READ_MARKS_PER_MINUTE_PER_USER: LIMIT,
+  DELIVERY_MARKS_PER_MINUTE_PER_USER: LIMIT,
   CONVERSATIONS_PER_MINUTE_PER_USER: LIMIT,
   MEMBER_CHANGES_PER_MINUTE_PER_USER: LIMIT,
   ACCOUNT_CHANGES_PER_MINUTE_PER_USER: LIMIT,
@@ -149,6 +150,28 @@ describe('per-user limits on every write', () => {
     expect(await unreadNotifications()).toBe(3);
     // Bob's budget is his own.
     expect((await chat(t, bob).read(id, 3)).status).toBe(200);
+  });
+
+  it('delivery marks: REST and conversation.delivered share one budget, apart from read marks', async () => {
+    const [ann, bob] = await users(2);
+    const { id } = await group(bob, [ann], 3);
+    const socket = await connect(ann);
+    const deliver = (seq: number) => api(ann, 'POST', `/conversations/${id}/delivered`, { seq });
+
+    expect((await deliver(1)).status).toBe(200);
+    expect(await request(socket, 'conversation.delivered', { conversationId: id, seq: 2 })).toMatchObject({ ok: true });
+    expectLimited(await deliver(3));
+    expectAckLimited(await request(socket, 'conversation.delivered', { conversationId: id, seq: 3 }));
+
+    // The refused ones moved nothing; read marks have their own budget.
+    const marks = expectStatus<{ items: { userId: string; lastDeliveredSeq: number }[] }>(
+      await api(bob, 'GET', `/conversations/${id}/reads`),
+      200,
+    );
+    expect(marks.items.find((item) => item.userId === ann.user.id)?.lastDeliveredSeq).toBe(2);
+    expect((await chat(t, ann).read(id, 1)).status).toBe(200);
+    // Bob's budget is his own.
+    expect((await api(bob, 'POST', `/conversations/${id}/delivered`, { seq: 3 })).status).toBe(200);
   });
 
   it('opening conversations and creating groups', async () => {

@@ -81,6 +81,12 @@ describe('what each write makes stale', () => {
     );
   });
 
+  it('users: a change of settings alone drops the account view only (no other cached view shows them)', async () => {
+    const { users, keys } = setUp();
+    await users.settingsChanged('ann');
+    expect(keys()).toEqual([RedisKeys.userMe('ann')]);
+  });
+
   it('notifications: new ones and read marks drop the users’ unread counts, once each', async () => {
     const { notifications, keys, invalidated } = setUp();
     await notifications.notificationsStored(['ann', 'bob', 'ann']);

@@ -1,6 +1,11 @@
 import { jest } from '@jest/globals';
 import type { ChatEvents } from '#src/common/events/chat-events.js';
-import { hiddenPresence, toOwnPresenceView, toPresenceView } from '#src/presence/presence.presenter.js';
+import {
+  hiddenPresence,
+  lastSeenForContacts,
+  toOwnPresenceView,
+  toPresenceView,
+} from '#src/presence/presence.presenter.js';
 import type { PresenceRepository, PresenceSubject } from '#src/presence/presence.repository.js';
 import { PresenceService, PresenceSettings } from '#src/presence/presence.service.js';
 import type { PresenceStore } from '#src/presence/presence.store.js';
@@ -10,8 +15,12 @@ import { settingsSlice } from '../support/unit/test-service.js';
 const [viewer, contact, stranger, unknown, away, ghost] = ['viewer', 'contact', 'stranger', 'unknown', 'away', 'ghost'];
 const seen = new Date('2026-11-30T10:00:00.000Z');
 const NO_STATUS: StoredStatus = { status: 'online', statusText: null, statusExpiresAt: null };
-const subject = (visible: boolean, stored: Partial<StoredStatus> = {}): PresenceSubject => ({
+const subject = (
+  visible: boolean,
+  stored: Partial<StoredStatus & { showLastSeen: boolean }> = {},
+): PresenceSubject => ({
   lastSeenAt: seen,
+  showLastSeen: true,
   visible,
   ...NO_STATUS,
   ...stored,
@@ -99,6 +108,36 @@ describe('a chosen status as others and the user see it', () => {
       status: 'dnd',
       statusText: 'focus',
     });
+  });
+});
+
+describe('showLastSeen off', () => {
+  const { service } = presenceOver(
+    {
+      [viewer]: subject(true, { showLastSeen: false }),
+      [contact]: subject(true, { showLastSeen: false, status: 'away', statusText: 'lunch' }),
+      [stranger]: subject(false, { showLastSeen: false }),
+    },
+    { [viewer]: 1, [contact]: 0, [stranger]: 1 },
+  );
+
+  it('gives contacts no lastSeenAt and changes nothing else they see', async () => {
+    expect(await service.query(viewer, [contact, stranger])).toEqual([
+      { userId: contact, online: false, status: 'offline', statusText: null, lastSeenAt: null },
+      hiddenPresence(stranger),
+    ]);
+  });
+
+  it('still shows the user their own', async () => {
+    expect(await service.query(viewer, [viewer])).toEqual([
+      { userId: viewer, online: true, status: 'online', statusText: null, lastSeenAt: seen.toISOString() },
+    ]);
+  });
+
+  it('is one rule for answers and events', () => {
+    expect(lastSeenForContacts(seen, false)).toBeNull();
+    expect(lastSeenForContacts(seen, true)).toBe(seen);
+    expect(lastSeenForContacts(null, true)).toBeNull();
   });
 });
 

@@ -225,6 +225,10 @@ export class EnvSchema {
   @IntegerSetting(1, 1000000, 'count')
   READ_MARKS_PER_MINUTE_PER_USER = 300;
 
+  /** Delivery marks (conversations over REST and sockets) one user may set per minute. */
+  @IntegerSetting(1, 1000000, 'count')
+  DELIVERY_MARKS_PER_MINUTE_PER_USER = 1200;
+
   /** Direct conversations one user may open and groups they may create per minute. */
   @IntegerSetting(1, 1000000, 'count')
   CONVERSATIONS_PER_MINUTE_PER_USER = 20;

@@ -30,6 +30,12 @@ export const WRITE_LIMITS = {
   pins: perUserPerMinute('pins', 'PINS_PER_MINUTE_PER_USER'),
   /** Read marks: `POST /conversations/:id/read`, `conversation.read`, and those of notifications. */
   readMarks: perUserPerMinute('read-marks', 'READ_MARKS_PER_MINUTE_PER_USER'),
+  /**
+   * Delivery marks: `POST /conversations/:id/delivered` and `conversation.delivered`. Their own
+   * budget: every device acknowledges every message it receives, in every conversation, far more
+   * often than anyone reads, and a burst of them must not use up the read marks.
+   */
+  deliveryMarks: perUserPerMinute('delivery-marks', 'DELIVERY_MARKS_PER_MINUTE_PER_USER'),
   /** Opening direct conversations and creating groups. */
   conversationCreates: perUserPerMinute('conversation-creates', 'CONVERSATIONS_PER_MINUTE_PER_USER'),
   /** Members, roles, accept / decline / hide, title and mute. */

@@ -23,6 +23,14 @@ export class ReadEventDto extends ConversationRefDto {
   seq!: number;
 }
 
+/** `conversation.delivered`: the REST delivery mark body plus the conversation. */
+export class DeliveredEventDto extends ConversationRefDto {
+  @IsInt()
+  @Min(0)
+  @Max(2147483647)
+  seq!: number;
+}
+
 /** `sync`: the REST sync query plus the conversation. */
 export class SyncEventDto extends SyncQueryDto {
   @IsUuid('conversationId must be a UUID')

@@ -30,6 +30,8 @@ export function aUser(overrides: Partial<User> = {}): User {
     status: 'online',
     statusText: null,
     statusExpiresAt: null,
+    readReceipts: true,
+    showLastSeen: true,
     ...overrides,
   };
 }
