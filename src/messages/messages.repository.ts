@@ -94,7 +94,10 @@ export class MessagesRepository {
       ORDER BY m.seq DESC LIMIT ${limit}`;
   }
 
-  /** Up to `limit` messages before seq `before` and after seq `floor`, newest first; thread replies only when asked. */
+  /**
+   * Up to `limit` messages before seq `before` and after seq `floor`, newest first; thread replies
+   * only when asked. `before` may be one past the largest seq (the latest page), which is no int.
+   */
   before(
     conversationId: string,
     before: number,
@@ -104,7 +107,7 @@ export class MessagesRepository {
   ): Promise<MessageRecord[]> {
     return this.prisma.$queryRaw<MessageRecord[]>`
       SELECT ${MESSAGE_COLUMNS} FROM messages m
-      WHERE m.conversation_id = ${conversationId}::uuid AND m.seq < ${before}::int AND m.seq > ${floor}::int
+      WHERE m.conversation_id = ${conversationId}::uuid AND m.seq < ${before}::bigint AND m.seq > ${floor}::int
         AND ${timelineOnly(replies)}
       ORDER BY m.seq DESC LIMIT ${limit}`;
   }
