@@ -27,6 +27,8 @@ describe('the migrated schema', () => {
       message_reactions: { kind: 'distributed', column: 'conversation_id', colocateWith: 'conversations' },
       outbox_events: { kind: 'distributed', column: 'conversation_id', colocateWith: 'conversations' },
       message_attachments: { kind: 'distributed', column: 'conversation_id', colocateWith: 'conversations' },
+      message_mentions: { kind: 'distributed', column: 'conversation_id', colocateWith: 'conversations' },
+      thread_subscriptions: { kind: 'distributed', column: 'conversation_id', colocateWith: 'conversations' },
       direct_pairs: { kind: 'distributed', column: 'pair_key', colocateWith: 'none' },
       notifications: { kind: 'distributed', column: 'user_id', colocateWith: 'none' },
       devices: { kind: 'distributed', column: 'user_id', colocateWith: 'notifications' },
