@@ -220,7 +220,10 @@ describe('mentions over two instances', () => {
     expect((await counts(one, cat)).list).toEqual([5, 1]);
 
     // The read mark passes two of them.
-    expect(expectStatus(await chat(one, bob).read(id, 3), 200)).toMatchObject({ unreadCount: 2, unreadMentionCount: 1 });
+    expect(expectStatus(await chat(one, bob).read(id, 3), 200)).toMatchObject({
+      unreadCount: 2,
+      unreadMentionCount: 1,
+    });
     expect(await counts(two, bob)).toMatchObject({ list: [2, 1], unread: [2, 1] });
 
     // A deleted mention no longer counts, also when it is not the last message.

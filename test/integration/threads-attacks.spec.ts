@@ -86,8 +86,10 @@ describe('thread attacks', () => {
       return [response.status, response.json().code, response.json().details?.[0]?.field];
     };
     const refused = [400, 'VALIDATION_FAILED', 'threadRootId'];
-    for (const rootId of [elsewhere.id, aReply.id, deleted.id, randomUUID()]) expect(await sendCode(rootId)).toEqual(refused);
-    const routes = (rootId: string, who = bob) => everyRoute(one, who, id, rootId).then((all) => codes(all.slice(1, 5)));
+    for (const rootId of [elsewhere.id, aReply.id, deleted.id, randomUUID()])
+      expect(await sendCode(rootId)).toEqual(refused);
+    const routes = (rootId: string, who = bob) =>
+      everyRoute(one, who, id, rootId).then((all) => codes(all.slice(1, 5)));
     const messageNotFound = Array(4).fill([404, 'MESSAGE_NOT_FOUND']);
     for (const rootId of [elsewhere.id, aReply.id, randomUUID()]) expect(await routes(rootId)).toEqual(messageNotFound);
 
@@ -186,10 +188,7 @@ describe('thread attacks', () => {
       }),
     );
     race.map(seen);
-    expect(race.map((response) => response.status).sort()).toEqual([
-      ...Array(10).fill(200),
-      ...Array(20).fill(204),
-    ]);
+    expect(race.map((response) => response.status).sort()).toEqual([...Array(10).fill(200), ...Array(20).fill(204)]);
     // Whatever won, the list and the mark agree with it: the mark went to the largest seq asked.
     const mark = expectStatus(await chat(one, bob).readThread(id, root.id, 0), 200);
     expect(mark).toMatchObject({ lastReadSeq: replies[5].seq, unreadCount: 0 });
@@ -226,7 +225,11 @@ describe('thread attacks', () => {
     expect(attempts.every((attempt) => attempt.json().threadRootId === root.id)).toBe(true);
     // A later retry, after the fact, is the same message too.
     const late = seen(
-      await chat(one, bob).call('POST', `/${id}/messages`, { clientMessageId, body: 'only once', threadRootId: root.id }),
+      await chat(one, bob).call('POST', `/${id}/messages`, {
+        clientMessageId,
+        body: 'only once',
+        threadRootId: root.id,
+      }),
     );
     expect([late.status, late.json().id]).toEqual([200, attempts[0].json().id]);
 
