@@ -78,6 +78,11 @@ export class ConversationCache {
     if (change.isLast) await this.forget({ listsOf: memberIds });
   }
 
+  /** A timeline message that mentioned these members was deleted: their unread mention counts, wherever it was. */
+  mentionDeleted(userIds: string[]): Promise<void> {
+    return this.forget({ listsOf: userIds });
+  }
+
   /** The user's read mark moved: their unread counts. */
   readMarkMoved(userId: string): Promise<void> {
     return this.forget({ listsOf: [userId] });

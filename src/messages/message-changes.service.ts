@@ -13,7 +13,7 @@ import { MessagesService } from './messages.service.js';
 /** Distinct reactions one message can carry (docs/api.md); more people may add any of them. */
 const MAX_DISTINCT_REACTIONS = 50;
 
-/** Edits, deletions and reactions: each updates the Redis window, and the lists when it is the last message. */
+/** Edits, deletions and reactions: each updates the Redis window, and the lists when it is the last message or a deleted mention. */
 @Injectable()
 export class MessageChangesService {
   constructor(
@@ -59,6 +59,11 @@ export class MessageChangesService {
     );
     if (!change) return;
     const memberIds = await this.changed(membership, change);
+    const { threadRootId, mentionAll, mentionUserIds } = change.message;
+    // Unread mention counts leave deleted messages out (replies are not counted there).
+    if (threadRootId === null && (mentionAll || (mentionUserIds?.length ?? 0) > 0)) {
+      await this.conversations.mentionDeleted(mentionAll ? memberIds : (mentionUserIds ?? []));
+    }
     this.events.publish('message.deleted', { conversationId, messageId, seq: change.message.seq, memberIds });
     if (change.unpinned) this.events.publish('pins.updated', { conversationId, memberIds });
   }

@@ -94,7 +94,10 @@ export class MessagesRepository {
       ORDER BY m.seq DESC LIMIT ${limit}`;
   }
 
-  /** Up to `limit` messages before seq `before` and after seq `floor`, newest first; thread replies only when asked. */
+  /**
+   * Up to `limit` messages before seq `before` and after seq `floor`, newest first; thread replies
+   * only when asked. `before` may be one past the largest seq (the latest page), which is no int.
+   */
   before(
     conversationId: string,
     before: number,

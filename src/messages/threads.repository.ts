@@ -77,7 +77,8 @@ export class ThreadsRepository {
 
   /**
    * Moves the member's read mark in the thread forward to `seq` (never back), creating their place
-   * in it (not following) when they had none; returns the mark and the unread replies after it.
+   * in it when they had none: not following, and no choice either (`following` null), so that a
+   * later mention still makes them follow. Returns the mark and the unread replies after it.
    * Null when they are no longer a member.
    */
   async markRead(
@@ -89,7 +90,7 @@ export class ThreadsRepository {
     const [row] = await this.prisma.$queryRaw<{ lastReadSeq: number; unreadCount: number }[]>`
       WITH marked AS (
         INSERT INTO thread_subscriptions (conversation_id, user_id, root_id, following, last_read_seq)
-        SELECT cm.conversation_id, cm.user_id, ${rootId}::uuid, FALSE, ${seq}::int FROM ${MEMBER(conversationId, userId)}
+        SELECT cm.conversation_id, cm.user_id, ${rootId}::uuid, NULL, ${seq}::int FROM ${MEMBER(conversationId, userId)}
         ON CONFLICT (conversation_id, user_id, root_id) DO UPDATE
         SET last_read_seq = GREATEST(thread_subscriptions.last_read_seq, EXCLUDED.last_read_seq)
         RETURNING conversation_id, user_id, root_id, last_read_seq

@@ -19,6 +19,14 @@ export const chat = (t: Requester, who: SignedIn) => {
     sync: (id: string, query = '') => call('GET', `/${id}/sync${query}`),
     read: (id: string, seq: number) => call('POST', `/${id}/read`, { seq }),
     unread: () => call('GET', '/unread'),
+    reply: (id: string, rootId: string, body: string, extra: Record<string, unknown> = {}) =>
+      call('POST', `/${id}/messages`, { clientMessageId: randomUUID(), body, threadRootId: rootId, ...extra }),
+    threads: (id: string, query = '') => call('GET', `/${id}/threads${query}`),
+    threadMessages: (id: string, rootId: string, query = '') =>
+      call('GET', `/${id}/threads/${rootId}/messages${query}`),
+    readThread: (id: string, rootId: string, seq: number) => call('POST', `/${id}/threads/${rootId}/read`, { seq }),
+    follow: (id: string, rootId: string) => call('PUT', `/${id}/threads/${rootId}/follow`),
+    unfollow: (id: string, rootId: string) => call('DELETE', `/${id}/threads/${rootId}/follow`),
   };
 };
 

@@ -65,6 +65,7 @@ describe('what each write makes stale', () => {
       lists('ann', 'bob'),
     ],
     ['messageChanged, an older message', (c: ConversationCache) => c.messageChanged(['ann'], { isLast: false }), []],
+    ['mentionDeleted', (c: ConversationCache) => c.mentionDeleted(['bob', 'cid']), lists('bob', 'cid')],
     ['readMarkMoved', (c: ConversationCache) => c.readMarkMoved('bob'), lists('bob')],
     ['profileChanged', (c: ConversationCache) => c.profileChanged('ann'), lists('ann', 'bob', 'cid')],
   ])('conversations: %s', async (_name, write, expected) => {

@@ -28,7 +28,7 @@ CREATE TABLE "thread_subscriptions" (
     "conversation_id" UUID NOT NULL,
     "user_id" UUID NOT NULL,
     "root_id" UUID NOT NULL,
-    "following" BOOLEAN NOT NULL DEFAULT true,
+    "following" BOOLEAN DEFAULT true,
     "last_read_seq" INTEGER NOT NULL DEFAULT 0,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
@@ -162,7 +162,8 @@ BEGIN
         RETURN NEXT v_message;
         v_root_sender := v_message.sender_id;
         -- The replier follows the thread again and has read it up to their reply; its author and
-        -- the members it mentions follow it, unless they already chose.
+        -- the members it mentions follow it, unless they already chose (a member who only read it
+        -- has a place in it but made no choice: following is null).
         INSERT INTO thread_subscriptions (conversation_id, user_id, root_id, last_read_seq)
         VALUES (p_conversation_id, p_sender_id, p_thread_root_id, v_conversation.last_seq)
         ON CONFLICT (conversation_id, user_id, root_id) DO UPDATE
@@ -171,7 +172,8 @@ BEGIN
         SELECT p_conversation_id, cm.user_id, p_thread_root_id FROM conversation_members cm
         WHERE cm.conversation_id = p_conversation_id AND cm.user_id = ANY(v_mentions || v_root_sender)
           AND cm.user_id <> p_sender_id
-        ON CONFLICT DO NOTHING;
+        ON CONFLICT (conversation_id, user_id, root_id) DO UPDATE SET following = TRUE
+        WHERE thread_subscriptions.following IS NULL;
     ELSIF cardinality(v_mentions) > 0 OR v_all THEN
         -- What each mentioned member's unread mention count counts, until their read mark passes it.
         INSERT INTO message_mentions (conversation_id, user_id, seq)

@@ -49,6 +49,7 @@ export const TABLE_LAYOUT: Readonly<Record<string, Placement>> = {
   // A send writes its message and its outbox event on the same node.
   outbox_events: byConversation('conversation_id'),
   message_attachments: byConversation('conversation_id'),
+  // Written by the send with its message, and read with the conversation's messages and members.
   message_mentions: byConversation('conversation_id'),
   thread_subscriptions: byConversation('conversation_id'),
   message_pins: byConversation('conversation_id'),
