@@ -176,7 +176,7 @@ describe('thread attacks', () => {
     const [ann, bob] = [await register(one), await register(one)];
     const id = await group(ann, [bob]);
     const root = await send(ann, id);
-    const replies = [];
+    const replies: Message[] = [];
     for (let i = 0; i < 6; i += 1) replies.push(await reply(ann, id, root.id, `r${i}`));
     const listed = async () =>
       expectStatus<{ items: { root: Message; unreadCount: number }[] }>(await chat(two, bob).threads(id), 200).items;

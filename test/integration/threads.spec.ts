@@ -16,6 +16,7 @@ interface Message {
   body: string;
   threadRootId: string | null;
   thread: Thread | null;
+  createdAt: string;
   deletedAt: string | null;
 }
 interface Page {
