@@ -42,7 +42,7 @@ export class NotificationPlanner {
    * conversations alike: those the send resolved, and for `@all` every member who has not blocked
    * the author (the send still goes through, as in any group they share).
    * Other members get a `message` when they have no live socket anywhere and have not muted the
-   * conversation. Of those, the ones with no live socket also get a push. Without Redis, only
+   * conversation, and for a thread reply only when they follow the thread. Of those, the ones with no live socket also get a push. Without Redis, only
    * sockets on this instance are known: the others count as away, so nobody misses one.
    */
   private async forMessage(
@@ -76,9 +76,13 @@ export class NotificationPlanner {
       actorId: senderId,
       preview: clipCodePoints(message.body, PREVIEW_LENGTH),
     };
+    // A thread reply is news only to those who follow the thread (and to those it mentions).
+    const followers = message.threadRootId
+      ? await this.notifications.threadFollowers(conversationId, message.threadRootId)
+      : null;
     const notifications: NewNotification[] = recipients.flatMap((member): NewNotification[] => {
       if (mentioned.has(member.userId)) return [{ ...base, userId: member.userId, kind: 'mention' }];
-      if (member.muted || online.has(member.userId)) return [];
+      if (member.muted || online.has(member.userId) || (followers && !followers.has(member.userId))) return [];
       return [{ ...base, userId: member.userId, kind: 'message' }];
     });
     const pushes = notifications

@@ -28,6 +28,8 @@ export interface MessageToAnnounce {
   /** Resolved when the message was stored. */
   mentionUserIds: string[];
   mentionAll: boolean;
+  /** The thread it replies in, if any. */
+  threadRootId: string | null;
 }
 
 /** Where a page of a user's notifications starts: after this (created time, id). */
@@ -61,7 +63,7 @@ export class NotificationsRepository {
   async messageToAnnounce(conversationId: string, messageId: string): Promise<MessageToAnnounce | null> {
     return this.prisma.message.findUnique({
       where: { conversationId_id: { conversationId, id: messageId } },
-      select: { body: true, deletedAt: true, mentionUserIds: true, mentionAll: true },
+      select: { body: true, deletedAt: true, mentionUserIds: true, mentionAll: true, threadRootId: true },
     });
   }
 
@@ -110,6 +112,15 @@ export class NotificationsRepository {
       where: { userId, readAt: null, ...(ids && { id: { in: ids } }) },
       data: { readAt: new Date() },
     });
+  }
+
+  /** Who follows the thread: those a reply in it may notify. */
+  async threadFollowers(conversationId: string, rootId: string): Promise<Set<string>> {
+    const rows = await this.prisma.threadSubscription.findMany({
+      where: { conversationId, rootId, following: true },
+      select: { userId: true },
+    });
+    return new Set(rows.map((row) => row.userId));
   }
 
   /** Those of `userIds` who have not blocked `authorId`: whom an `@all` of theirs mentions. */

@@ -189,6 +189,24 @@ describe('mentions over two instances', () => {
     expect(kindsFor(cats, plain.id)).toEqual([]);
   });
 
+  it('has a thread reply notify the offline members who follow the thread, not the others', async () => {
+    const [ann, bob, cat, dan] = [await register(one), await register(one), await register(one), await register(one)];
+    const id = await group(ann, [bob, cat, dan]);
+    const root = await send(one, ann, id, 'a topic');
+    // Bob replies first (he and the root's author ann follow from then on), then cat.
+    expectStatus(await chat(one, bob).reply(id, root.id, 'first'), 201);
+    const reply = expectStatus<Message>(await chat(two, cat).reply(id, root.id, 'second'), 201);
+    // One outbox event stores every notification of a message at once: once ann has hers, all are there.
+    await eventually(
+      () => notifications(one, ann),
+      (items) => kindsFor(items, reply.id).length > 0,
+    );
+    expect(kindsFor(await notifications(two, ann), reply.id)).toEqual(['message']);
+    expect(kindsFor(await notifications(one, bob), reply.id)).toEqual(['message']);
+    expect(kindsFor(await notifications(two, dan), reply.id)).toEqual([]);
+    expect(kindsFor(await notifications(one, cat), reply.id)).toEqual([]);
+  });
+
   it('counts unread mentions in the timeline past the read mark, not deleted, exact through the other instance cache', async () => {
     const [ann, bob, cat] = [await register(one), await register(one), await register(one)];
     const id = await group(ann, [bob, cat]);

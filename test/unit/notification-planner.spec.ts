@@ -18,13 +18,15 @@ interface World {
   online?: string[];
   /** Members who blocked the author: whom their `@all` leaves out. Without it, blocks must not be looked up. */
   blockers?: string[];
+  /** Who follows the thread the message replies in. Without it, followers must not be looked up. */
+  followers?: string[];
 }
 
 /** Who sent the message of the next `messageEvent`, and its seq: those of the world's message. */
 let sent = { senderId: ada, seq: 12 };
 
 /** The planner over one stored conversation and message. */
-const plannerIn = ({ conversation, message = null, online = [], blockers }: World) => {
+const plannerIn = ({ conversation, message = null, online = [], blockers, followers }: World) => {
   sent = message ? { senderId: message.senderId, seq: message.seq } : { senderId: ada, seq: 12 };
   return newTestService(NotificationPlanner, {
     ConversationAccess: {
@@ -42,9 +44,13 @@ const plannerIn = ({ conversation, message = null, online = [], blockers }: Worl
                 deletedAt: message.deletedAt,
                 mentionUserIds: message.mentionUserIds,
                 mentionAll: message.mentionAll,
+                threadRootId: message.threadRootId,
               }
             : null,
         ),
+      ...(followers && {
+        threadFollowers: () => Promise.resolve(new Set(followers)),
+      }),
       ...(blockers && {
         notBlocking: (_authorId: string, userIds: string[]) =>
           Promise.resolve(userIds.filter((userId) => !blockers.includes(userId))),
@@ -60,6 +66,7 @@ const aMessageBy = (senderId: string, body: string, overrides: Partial<SentMessa
   deletedAt: null,
   mentionUserIds: [],
   mentionAll: false,
+  threadRootId: null,
   ...overrides,
 });
 
@@ -165,6 +172,21 @@ describe('who hears of a new message in a group', () => {
     expect(pushes).toEqual([
       { userId: bob, kind: 'message', conversationId: group.id, messageId, seq: 41, actorId: ada, body: 'lunch?' },
     ]);
+  });
+});
+
+describe('a thread reply', () => {
+  it('notifies only offline members who follow the thread, and those it mentions', async () => {
+    const group = aGroup([{ userId: ada }, { userId: bob }, { userId: cid }, { userId: dan }]);
+    const { subject } = await plannerIn({
+      conversation: group,
+      message: aMessageBy(ada, 'in the thread, @dan', { threadRootId: newIds(1)[0], mentionUserIds: [dan] }),
+      followers: [ada, bob],
+    });
+    expect(summary(await subject.plan(messageEvent(group.id)))).toEqual({
+      notified: { [bob]: 'message', [dan]: 'mention' },
+      pushed: [bob, dan].sort(),
+    });
   });
 });
 
