@@ -28,7 +28,7 @@ export interface StoredMessage {
   created: boolean;
   root: MessageRecord | null;
 }
-/** A condition the timeline index (`WHERE thread_root_id IS NULL`) matches, unless replies are wanted too. */
+/** Leaves thread replies out (the pages read the (conversation_id, seq) index and skip them), unless they are wanted too. */
 const timelineOnly = (replies: boolean) => (replies ? Prisma.sql`TRUE` : Prisma.sql`m.thread_root_id IS NULL`);
 
 const toChange = ({ lastSeq, ...message }: ChangeRow): MessageChange => ({ message, isLast: message.seq === lastSeq });

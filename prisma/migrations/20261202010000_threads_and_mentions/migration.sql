@@ -35,8 +35,8 @@ CREATE TABLE "thread_subscriptions" (
     CONSTRAINT "thread_subscriptions_pkey" PRIMARY KEY ("conversation_id","user_id","root_id")
 );
 
--- Timeline pages leave thread replies out: this index holds only timeline messages.
-CREATE INDEX "messages_timeline_idx" ON "messages"("conversation_id", "seq") WHERE "thread_root_id" IS NULL;
+-- Timeline pages leave thread replies out by filtering the (conversation_id, seq) index: an index of
+-- timeline messages alone would cost every send an insert to spare only threads-heavy conversations.
 
 -- A thread's replies in order, and its unread counts: only replies are indexed.
 CREATE INDEX "messages_thread_idx" ON "messages"("conversation_id", "thread_root_id", "seq") WHERE "thread_root_id" IS NOT NULL;
