@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
@@ -6,6 +5,7 @@ import { bearer, register, type SignedIn } from '../support/auth-client.js';
 import { chat, expectStatus } from '../support/chat-client.js';
 import { startTwoTestApps, type TestApp } from '../support/test-app.js';
 import { testRedisUrl } from '../support/test-config.js';
+import { createUsers } from '../support/bulk-users.js';
 
 interface Conversation {
   id: string;
@@ -279,14 +279,7 @@ describe('conversations over two instances', () => {
 
   it('holds a group at 500 members', async () => {
     const owner = await register(one);
-    const prisma = one.app.get(PrismaService);
-    const extra = range(500).map((i) => ({
-      id: randomUUID(),
-      email: `bulk${i}-${owner.user.id}@example.com`,
-      username: `bulk_${i}_${owner.user.id.slice(0, 8)}`,
-      passwordHash: 'x',
-    }));
-    await prisma.user.createMany({ data: extra });
+    const extra = await createUsers(one, 500, owner.user.id);
     const memberIds = extra.slice(0, 499).map((user) => user.id);
     const full = await one.request('POST', '/api/v1/conversations', {
       headers: bearer(owner.accessToken),

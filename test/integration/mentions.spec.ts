@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { PrismaService } from '#src/infra/prisma/prisma.service.js';
 import { bearer, newAccount, register, type SignedIn } from '../support/auth-client.js';
 import { chat, expectStatus } from '../support/chat-client.js';
 import { socketsClosedAfterEach } from '../support/socket-client.js';
 import { startTwoTestApps, type TestApp } from '../support/test-app.js';
+import { createUsers } from '../support/bulk-users.js';
 
 interface Message {
   id: string;
@@ -110,14 +109,7 @@ describe('mentions over two instances', () => {
     expect(await mentionsOf(two, cat, small, 'hey @ALL')).toEqual({ userIds: [], all: true });
     expect(await mentionsOf(two, cat, small, 'no one at all')).toEqual({ userIds: [], all: false });
 
-    const prisma = one.app.get(PrismaService);
-    const crowd = Array.from({ length: 47 }, (_, i) => ({
-      id: randomUUID(),
-      email: `crowd${i}-${ann.user.id}@example.com`,
-      username: `crowd${i}_${ann.user.id.slice(0, 6)}`,
-      passwordHash: 'x',
-    }));
-    await prisma.user.createMany({ data: crowd });
+    const crowd = await createUsers(one, 47, ann.user.id);
     const big = await group(ann, [bob, cat, here, ...crowd.map((user) => user.id)]);
     expect(expectStatus<{ memberCount: number }>(await chat(one, ann).detail(big), 200).memberCount).toBe(51);
     expect(await mentionsOf(two, bob, big, '@all please')).toEqual({ userIds: [], all: false });

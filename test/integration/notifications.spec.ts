@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
 import { NotificationsRepository } from '#src/notifications/notifications.repository.js';
@@ -6,6 +5,7 @@ import { bearer, register, type SignedIn } from '../support/auth-client.js';
 import { chat, expectStatus } from '../support/chat-client.js';
 import { collect, socketsClosedAfterEach } from '../support/socket-client.js';
 import { startTwoTestApps, type TestApp } from '../support/test-app.js';
+import { createUsers } from '../support/bulk-users.js';
 
 interface Notification {
   id: string;
@@ -71,13 +71,7 @@ describe('notifications over two instances', () => {
     const ann = await register(one);
     const [bob, cat] = [await register(one), await register(one)];
     const prisma = one.app.get(PrismaService);
-    const extra = Array.from({ length: 97 }, (_, i) => ({
-      id: randomUUID(),
-      email: `crowd${i}-${ann.user.id}@example.com`,
-      username: `crowd${i}_${ann.user.id.slice(0, 6)}`,
-      passwordHash: 'x',
-    }));
-    await prisma.user.createMany({ data: extra });
+    const extra = await createUsers(one, 97, ann.user.id);
     const members = [bob.user.id, cat.user.id, ...extra.map((user) => user.id)];
     const group = await one.request('POST', '/api/v1/conversations', {
       headers: bearer(ann.accessToken),
