@@ -3,6 +3,7 @@ import { chat, expectStatus } from '../support/chat-client.js';
 import { socketsClosedAfterEach } from '../support/socket-client.js';
 import { startTwoTestApps, type TestApp } from '../support/test-app.js';
 import { createUsers } from '../support/bulk-users.js';
+import { eventually } from '../support/eventually.js';
 
 interface Message {
   id: string;
@@ -14,8 +15,6 @@ interface Notification {
   messageId: string | null;
   conversationId: string;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('mentions over two instances', () => {
   let one: TestApp;
@@ -47,15 +46,6 @@ describe('mentions over two instances', () => {
       await t.request('GET', '/api/v1/notifications?limit=100', { headers: bearer(who.accessToken) }),
       200,
     ).items;
-  /** Fan-out runs after the send is answered: wait for it. */
-  const eventually = async <T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await read();
-      if (done(value) || Date.now() > deadline) return value;
-      await sleep(50);
-    }
-  };
   const kindsFor = (items: Notification[], messageId: string) =>
     items.filter((item) => item.messageId === messageId).map((item) => item.kind);
 

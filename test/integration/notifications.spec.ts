@@ -6,6 +6,7 @@ import { chat, expectStatus } from '../support/chat-client.js';
 import { collect, socketsClosedAfterEach } from '../support/socket-client.js';
 import { startTwoTestApps, type TestApp } from '../support/test-app.js';
 import { createUsers } from '../support/bulk-users.js';
+import { eventually } from '../support/eventually.js';
 
 interface Notification {
   id: string;
@@ -31,15 +32,6 @@ describe('notifications over two instances', () => {
       await t.request('GET', `/api/v1/notifications${query}`, { headers: bearer(who.accessToken) }),
       200,
     );
-  /** Fan-out runs after the send is answered: wait for it. */
-  const eventually = async <T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await read();
-      if (done(value) || Date.now() > deadline) return value;
-      await sleep(50);
-    }
-  };
 
   it('stores a message notification for an offline member only, and pushes a mention live on the other instance', async () => {
     const [ann, bob, cat] = [await register(one), await register(one), await register(one)];
