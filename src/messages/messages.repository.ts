@@ -46,12 +46,13 @@ export class MessagesRepository {
    * Stores a message under the next seq, and moves the sender's read mark to it (their mark in the
    * thread, for a reply, whose root's summary moves with it), unless the sender already stored one
    * with this `clientMessageId` in this conversation: then nothing changes and that one is returned
-   * (`created: false`). `@username`s of members are resolved in the same statement. Null when the sender is not a member once the
+   * (`created: false`). `@username`s of members are resolved in the same statement. `rootDeleted`
+   * when the thread's root was deleted by the time the conversation was locked: nothing is stored. Null when the sender is not a member once the
    * conversation is locked: membership is checked against rows no concurrent removal can still
    * change, whatever the caller's view of it was. One call of the `send_message` function (see its
    * migration): one round trip, and on Citus run whole on the node that holds the conversation.
    */
-  async insertOnce(message: NewMessage): Promise<StoredMessage | null> {
+  async insertOnce(message: NewMessage): Promise<StoredMessage | 'rootDeleted' | null> {
     const id = randomUUID();
     const rows = await this.prisma.$queryRaw<MessageRecord[]>`
       SELECT ${MESSAGE_COLUMNS}
@@ -62,7 +63,8 @@ export class MessagesRepository {
     const record = rows.find(
       (row) => row.clientMessageId === message.clientMessageId && row.senderId === message.senderId,
     );
-    if (!record) return null;
+    // Only the root came back: it was deleted before this reply could be stored.
+    if (!record) return rows.length > 0 ? 'rootDeleted' : null;
     const created = record.id === id;
     const root = created && record.threadRootId ? (rows.find((row) => row.id === record.threadRootId) ?? null) : null;
     return { record, created, root };

@@ -58,7 +58,7 @@ export class MessagesService {
     if (dto.threadRootId) {
       const root = await this.messages.findInConversation(conversationId, dto.threadRootId);
       if (!root || root.seq <= hiddenBeforeSeq || root.threadRootId !== null || root.deletedAt !== null) {
-        throw invalidField('threadRootId', 'threadRootId must be a message of this conversation that is not a reply');
+        throw notAThreadRoot();
       }
     }
     const mentioned = mentionsIn(dto.body);
@@ -76,10 +76,11 @@ export class MessagesService {
     const stored = await this.latest.change(
       conversationId,
       () => this.messages.insertOnce(newMessage),
-      (result) => (result?.created ? (result.root ?? result.record) : null),
+      (result) => (result && result !== 'rootDeleted' && result.created ? (result.root ?? result.record) : null),
     );
     // No longer a member by the time the message would have been stored (the cached membership was older).
     if (!stored) throw conversationNotFound();
+    if (stored === 'rootDeleted') throw notAThreadRoot();
     if (!stored.created) return replay(stored.record);
     const { record, root } = stored;
     const memberIds = membership.conversation.members.map((member) => member.userId);
@@ -127,6 +128,12 @@ export class MessagesService {
     return { membership, record };
   }
 }
+
+const notAThreadRoot = () =>
+  invalidField(
+    'threadRootId',
+    'threadRootId must be a message of this conversation that is neither a reply nor deleted',
+  );
 
 const replay = (previous: MessageRecord): { message: MessageView; created: boolean } => ({
   message: toMessageView(previous),

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { MessagesRepository } from '#src/messages/messages.repository.js';
 import { bearer, register, type SignedIn } from '../support/auth-client.js';
 import { chat, expectStatus } from '../support/chat-client.js';
 import { startTwoTestApps, type HttpResponse, type TestApp } from '../support/test-app.js';
@@ -54,6 +55,30 @@ describe('thread attacks', () => {
     ]).then((responses) => responses.map(seen));
   };
   const codes = (responses: HttpResponse[]) => responses.map((response) => [response.status, response.json().code]);
+
+  it('stores no reply in a root deleted after the send looked at it, and takes no seq for it', async () => {
+    const [ann, bob] = [await register(one), await register(one)];
+    const id = await group(ann, [bob]);
+    const root = await send(ann, id);
+    expect(seen(await chat(one, ann).call('DELETE', `/${id}/messages/${root.id}`)).status).toBe(204);
+    // The send's own statement, as a reply that passed the service's check just before the deletion.
+    const stored = await one.app.get(MessagesRepository).insertOnce({
+      conversationId: id,
+      senderId: bob.user.id,
+      clientMessageId: randomUUID(),
+      body: 'too late',
+      replyToId: null,
+      threadRootId: root.id,
+      attachments: [],
+      mentionNames: [],
+      mentionAll: false,
+    });
+    expect(stored).toBe('rootDeleted');
+    const next = await send(bob, id);
+    expect(next.seq).toBe(root.seq + 1);
+    const tombstone = expectStatus<Message>(await chat(two, bob).call('GET', `/${id}/messages`), 200);
+    expect(JSON.stringify(tombstone)).not.toContain('too late');
+  });
 
   it('answers an outsider and a removed member 404 on every thread route and on a reply', async () => {
     const [ann, bob, eve] = [await register(one), await register(one), await register(one)];

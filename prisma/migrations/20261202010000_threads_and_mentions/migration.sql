@@ -110,6 +110,15 @@ BEGIN
     IF NOT FOUND THEN
         RETURN;
     END IF;
+    -- The caller checked the root; a deletion takes the same row lock, so this check is the one that
+    -- holds. A root deleted meanwhile is answered alone, and nothing is stored.
+    IF v_reply THEN
+        SELECT * INTO v_message FROM messages WHERE conversation_id = p_conversation_id AND id = p_thread_root_id;
+        IF v_message.deleted_at IS NOT NULL THEN
+            RETURN NEXT v_message;
+            RETURN;
+        END IF;
+    END IF;
     -- `@username` of accepted members, except those who blocked the sender; `@all` / `@here` in a
     -- group over 50 members only from its owner or admins.
     IF cardinality(p_mention_names) > 0 THEN
