@@ -36,31 +36,44 @@ export class RealtimeIoAdapter extends IoAdapter {
       pingInterval: 25_000,
       pingTimeout: 20_000,
     });
-    const publisher = guardPublishes(this.options.publisher, this.options.onAdapterError);
+    const { onAdapterError } = this.options;
+    const publisher = guardUnawaited(this.options.publisher, PUBLISHES, onAdapterError);
+    const subscriber = guardUnawaited(this.options.subscriber, SUBSCRIPTIONS, onAdapterError);
     // On a Redis Cluster, classic PUBLISH goes to every node; sharded pub/sub (SPUBLISH, Redis 7)
     // keeps each channel on the node that owns its slot.
     server.adapter(
       publisher.isCluster
-        ? createShardedAdapter(publisher, this.options.subscriber)
-        : createAdapter(publisher, this.options.subscriber, { requestsTimeout: 3000 }),
+        ? createShardedAdapter(publisher, subscriber)
+        : createAdapter(publisher, subscriber, { requestsTimeout: 3000 }),
     );
-    server.of('/').adapter.on('error', this.options.onAdapterError);
+    server.of('/').adapter.on('error', onAdapterError);
     return server;
   }
 }
 
+/** What the adapter sends without awaiting, on each of its clients. */
+const PUBLISHES = ['publish', 'spublish'] as const;
+const SUBSCRIPTIONS = ['subscribe', 'psubscribe', 'ssubscribe', 'unsubscribe', 'punsubscribe', 'sunsubscribe'] as const;
+
 /**
- * The adapter does not await its PUBLISHes (SPUBLISHes on a Cluster). While Redis is down each one fails at once (no offline
- * queue), and must be counted, not left as an unhandled rejection that would stop the process.
- * Local sockets still get every event; the others catch up with `sync`.
+ * The adapter does not await its PUBLISHes (SPUBLISHes on a Cluster), nor its SUBSCRIBEs when it starts
+ * and UNSUBSCRIBEs when it closes. While Redis is down a publish fails at once (no offline queue);
+ * the subscriptions wait in the subscriber's queue, and fail when a shutdown drops a connection that
+ * never became ready. Each failure must be counted, not left as an unhandled rejection that would
+ * stop the process. Local sockets still get every event; the others catch up with `sync`, and the
+ * subscriber restores its subscriptions itself when it reconnects.
  */
-function guardPublishes(client: Redis, onError: (error: Error) => void): Redis {
-  type Publish = (channel: string | Buffer, message: string | Buffer) => Promise<number>;
-  const commands = client as unknown as Record<'publish' | 'spublish', Publish>;
-  for (const command of ['publish', 'spublish'] as const) {
-    const send = commands[command].bind(client);
-    commands[command] = (channel, message) =>
-      send(channel, message).catch((error: Error) => {
+function guardUnawaited(
+  client: Redis,
+  commands: readonly (typeof PUBLISHES)[number][] | readonly (typeof SUBSCRIPTIONS)[number][],
+  onError: (error: Error) => void,
+): Redis {
+  type Command = (...args: unknown[]) => Promise<unknown>;
+  const methods = client as unknown as Record<string, Command>;
+  for (const command of commands) {
+    const send = methods[command].bind(client);
+    methods[command] = (...args) =>
+      send(...args).catch((error: Error) => {
         onError(error);
         return 0;
       });

@@ -1,4 +1,5 @@
 import { toErrorBody } from '#src/common/errors/error-body.js';
+import { createServer, type Socket } from 'node:net';
 import { freePort } from '#src/infra/embedded/free-port.js';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
 import { startPrivatePostgres, startPrivateRedis, type EmbeddedServer } from '../support/embedded.js';
@@ -66,6 +67,36 @@ describe('Redis stopped while the service runs', () => {
     expect(metrics.status).toBe(200);
     expect(metrics.text).toMatch(/dependency_up\{dependency="redis"\} 0/);
     expect((await t.request('GET', '/health/liveness')).status).toBe(200);
+  });
+});
+
+describe('Redis that accepts connections and never answers', () => {
+  it('leaves the service serving, and its shutdown rejects nothing left unhandled', async () => {
+    // Every client stays connected and not ready: the subscriber's commands (the Socket.IO adapter's
+    // SUBSCRIBE at start, its UNSUBSCRIBE at shutdown) wait in its offline queue until the shutdown
+    // drops the connection, which fails them all.
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
+    const address = silent.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const t = await startTestApp({ REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_CONNECT_TIMEOUT_MS: 200 });
+      expect((await t.request('GET', '/health/readiness')).status).toBe(200);
+      await t.close();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });
 
