@@ -177,6 +177,13 @@ export class EnvSchema {
   @IntegerSetting(1, 100, 'count')
   SESSIONS_MAX_PER_USER = 10;
 
+  /**
+   * Comma-separated emails whose accounts are system admins (every `/admin` route), besides those
+   * granted with `npm run admin -- grant <email>`. Compared without case.
+   */
+  @Matches(/^([^\s,@]+@[^\s,@]+(\s*,\s*[^\s,@]+@[^\s,@]+)*)?$/, { message: 'must be a comma-separated list of emails' })
+  ADMIN_EMAILS = '';
+
   @Transform(toBoolean)
   @IsBoolean({ message: 'must be true or false' })
   CACHE_ENABLED = true;

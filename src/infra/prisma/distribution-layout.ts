@@ -42,6 +42,8 @@ export const TABLE_LAYOUT: Readonly<Record<string, Placement>> = {
   users: reference,
   sessions: reference,
   blocks: reference,
+  // Written by admin actions in their own transactions, whatever table they change; rare and small.
+  audit_log: reference,
   conversations: { kind: 'distributed', column: 'id', colocateWith: 'none' },
   conversation_members: byConversation('conversation_id'),
   messages: byConversation('conversation_id'),
