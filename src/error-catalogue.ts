@@ -6,6 +6,7 @@ import { PUSH_ERROR_CODES } from '#src/push/push.errors.js';
 import { UPLOAD_ERROR_CODES } from '#src/uploads/uploads.errors.js';
 import { STORAGE_ERROR_CODES } from '#src/uploads/storage/storage.errors.js';
 import { USER_ERROR_CODES } from '#src/users/users.errors.js';
+import { WEBHOOK_ERROR_CODES } from '#src/webhooks/webhooks.errors.js';
 
 /**
  * Every error code of the API: the generic list and each feature's, joined. Only the OpenAPI
@@ -20,4 +21,5 @@ export const ERROR_CODES = [
   ...PUSH_ERROR_CODES,
   ...UPLOAD_ERROR_CODES,
   ...STORAGE_ERROR_CODES,
+  ...WEBHOOK_ERROR_CODES,
 ] as const;

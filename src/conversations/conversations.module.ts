@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { UsersModule } from '#src/users/users.module.js';
+import { WebhooksModule } from '#src/webhooks/webhooks.module.js';
 import { ConversationAccess } from './conversation-access.service.js';
 import { ConversationCache, ConversationCacheSettings } from './conversation-cache.js';
 import { ConversationStarter } from './conversation-starter.service.js';
@@ -13,7 +14,7 @@ import { ReadMarksService } from './read-marks.service.js';
 import { ReceiptsService } from './receipts.service.js';
 
 @Module({
-  imports: [UsersModule],
+  imports: [UsersModule, WebhooksModule],
   controllers: [ConversationsController],
   providers: [
     ConversationsRepository,

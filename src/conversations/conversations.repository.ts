@@ -3,6 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { Prisma } from '#src/generated/prisma/client.js';
 import { outboxEvent } from '#src/infra/outbox/outbox-event.js';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
+import { WebhookEvents } from '#src/webhooks/webhook-events.service.js';
+import type { ConversationSummary } from './conversation.events.js';
 import type { ConversationMeta, ConversationType, MemberRole, MemberStatus } from './conversation-meta.js';
 import { MESSAGE_COLUMNS } from './message-columns.js';
 import type { MessageSource } from './message.presenter.js';
@@ -57,9 +59,47 @@ export interface UnreadCounts {
   unreadMentionCount: number;
 }
 
+/** The columns of a new conversation that its `conversation.created` webhook event shows. */
+const CREATED = {
+  id: true,
+  type: true,
+  title: true,
+  memberCount: true,
+  createdAt: true,
+  lastActivityAt: true,
+} as const;
+
+interface CreatedRow {
+  id: string;
+  type: string;
+  title: string | null;
+  memberCount: number;
+  createdAt: Date;
+  lastActivityAt: Date;
+}
+
+/** A `conversation.created` webhook event: the conversation as every member sees it, and who they are. */
+const createdEvent = (row: CreatedRow, memberIds: string[]) => ({
+  eventId: row.id,
+  occurredAt: row.createdAt,
+  data: {
+    id: row.id,
+    // The column's CHECK constraint holds it to these values.
+    type: row.type as ConversationSummary['type'],
+    title: row.title,
+    memberCount: row.memberCount,
+    createdAt: row.createdAt.toISOString(),
+    lastActivityAt: row.lastActivityAt.toISOString(),
+    memberIds,
+  } satisfies ConversationSummary & { memberIds: string[] },
+});
+
 @Injectable()
 export class ConversationsRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly webhooks: WebhookEvents,
+  ) {}
 
   async findMeta(id: string): Promise<ConversationMeta | null> {
     const row = await this.prisma.conversation.findUnique({
@@ -84,12 +124,15 @@ export class ConversationsRepository {
     return row?.conversationId ?? null;
   }
 
-  /** Throws Prisma's P2002 when the pair already has its conversation: then nothing is stored. */
+  /**
+   * Throws Prisma's P2002 when the pair already has its conversation: then nothing is stored. The
+   * conversation, its request's outbox event and its webhook event commit together.
+   */
   async createDirect(pairKey: string, creatorId: string, otherId: string, otherStatus: MemberStatus): Promise<string> {
     const id = randomUUID();
-    await this.prisma.$transaction([
-      this.prisma.directPair.create({ data: { pairKey, conversationId: id } }),
-      this.prisma.conversation.create({
+    await this.prisma.$transaction(async (tx) => {
+      await tx.directPair.create({ data: { pairKey, conversationId: id } });
+      const created = await tx.conversation.create({
         data: {
           id,
           type: 'direct',
@@ -97,35 +140,38 @@ export class ConversationsRepository {
           memberCount: 2,
           members: { create: [{ userId: creatorId }, { userId: otherId, status: otherStatus }] },
         },
-        select: { id: true },
-      }),
+        select: CREATED,
+      });
       // A request notifies its recipient: the outbox event commits with the conversation.
-      ...(otherStatus === 'pending'
-        ? [
-            this.prisma.outboxEvent.create({
-              data: outboxEvent('request', id, { senderId: creatorId, recipientId: otherId }, id),
-              select: { id: true },
-            }),
-          ]
-        : []),
-    ]);
+      if (otherStatus === 'pending') {
+        await tx.outboxEvent.create({
+          data: outboxEvent('request', id, { senderId: creatorId, recipientId: otherId }, id),
+          select: { id: true },
+        });
+      }
+      await this.webhooks.record(tx, 'conversation.created', createdEvent(created, [creatorId, otherId]));
+    });
     return id;
   }
 
-  async createGroup(title: string, ownerId: string, memberIds: string[]): Promise<string> {
-    const row = await this.prisma.conversation.create({
-      data: {
-        type: 'group',
-        title,
-        createdById: ownerId,
-        memberCount: memberIds.length + 1,
-        members: {
-          create: [{ userId: ownerId, role: 'owner' }, ...memberIds.map((userId) => ({ userId }))],
+  /** The group and its webhook event, in one transaction. */
+  createGroup(title: string, ownerId: string, memberIds: string[]): Promise<string> {
+    return this.prisma.$transaction(async (tx) => {
+      const created = await tx.conversation.create({
+        data: {
+          type: 'group',
+          title,
+          createdById: ownerId,
+          memberCount: memberIds.length + 1,
+          members: {
+            create: [{ userId: ownerId, role: 'owner' }, ...memberIds.map((userId) => ({ userId }))],
+          },
         },
-      },
-      select: { id: true },
+        select: CREATED,
+      });
+      await this.webhooks.record(tx, 'conversation.created', createdEvent(created, [ownerId, ...memberIds]));
+      return created.id;
     });
-    return row.id;
   }
 
   /** Whether the two users are members of some conversation together. */

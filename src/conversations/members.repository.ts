@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Prisma } from '#src/generated/prisma/client.js';
 import { outboxEvent } from '#src/infra/outbox/outbox-event.js';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
+import { WebhookEvents } from '#src/webhooks/webhook-events.service.js';
 import type { MemberRole, MemberStatus } from './conversation-meta.js';
 import type { StoredMarks } from './receipt-rule.js';
 import { UNREAD_COUNT, UNREAD_MENTION_COUNT } from './unread-columns.js';
@@ -38,10 +39,16 @@ const READ_MARK_COLUMNS = Prisma.sql`c.last_seq AS "lastSeq", m.last_read_seq AS
   m.hidden_before_seq AS "hiddenBeforeSeq", ${UNREAD_COUNT} AS "unreadCount", ${UNREAD_MENTION_COUNT} AS "unreadMentionCount",
   ${SHARES_MARKS} AS "sharesMarks"`;
 
-/** Changes to member rows. Changes to who is a member lock the conversation row first, as sends do. */
+/**
+ * Changes to member rows. Changes to who is a member lock the conversation row first, as sends do,
+ * and store their webhook events in the same transaction.
+ */
 @Injectable()
 export class MembersRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly webhooks: WebhookEvents,
+  ) {}
 
   /** Everyone who shares a conversation with the user, in any state, the user included: whose lists show them. */
   async coMemberIds(userId: string): Promise<string[]> {
@@ -55,7 +62,8 @@ export class MembersRepository {
 
   /**
    * Adds those of `userIds` who are not members yet, unless the group would pass `max`; null when it
-   * is gone. Their `member_added` notifications are an outbox event of the same transaction.
+   * is gone. Their `member_added` notifications are an outbox event of the same transaction, and so
+   * is the `member.added` webhook event.
    */
   add(
     conversationId: string,
@@ -84,11 +92,15 @@ export class MembersRepository {
         data: outboxEvent('member_added', conversationId, { userIds: added, actorId }),
         select: { id: true },
       });
+      await this.webhooks.record(tx, 'member.added', { data: { conversationId, userIds: added, actorId } });
       return { added, full: false };
     });
   }
 
-  /** Removes a member; when it was the owner, the longest-standing admin (else member) becomes owner. */
+  /**
+   * Removes a member, with its `member.removed` webhook event; when it was the owner, the
+   * longest-standing admin (else member) becomes owner.
+   */
   remove(conversationId: string, userId: string): Promise<boolean> {
     return this.prisma.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT 1 FROM conversations WHERE id = ${conversationId}::uuid FOR UPDATE`;
@@ -109,6 +121,7 @@ export class MembersRepository {
           });
         }
       }
+      await this.webhooks.record(tx, 'member.removed', { data: { conversationId, userId } });
       return true;
     });
   }

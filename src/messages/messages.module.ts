@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConversationsModule } from '#src/conversations/conversations.module.js';
 import { UploadsModule } from '#src/uploads/uploads.module.js';
+import { WebhooksModule } from '#src/webhooks/webhooks.module.js';
 import { LatestMessagesCache, LatestMessagesSettings } from './latest-messages.cache.js';
 import { MessageChangesService } from './message-changes.service.js';
 import { MessagesController } from './messages.controller.js';
@@ -16,7 +17,7 @@ import { ThreadsRepository } from './threads.repository.js';
 import { ThreadsService } from './threads.service.js';
 
 @Module({
-  imports: [ConversationsModule, UploadsModule],
+  imports: [ConversationsModule, UploadsModule, WebhooksModule],
   controllers: [MessagesController, ThreadsController, PinsController],
   providers: [
     MessagesRepository,

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '#src/generated/prisma/client.js';
 import { MESSAGE_COLUMNS } from '#src/conversations/message-columns.js';
-import type { Attachment } from '#src/conversations/message.presenter.js';
+import { toMessageView, type Attachment } from '#src/conversations/message.presenter.js';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
+import { WebhookEvents } from '#src/webhooks/webhook-events.service.js';
 import type { MessageChange, MessageRecord } from './message-record.js';
 
 export interface NewMessage {
@@ -36,11 +37,15 @@ const toChange = ({ lastSeq, ...message }: ChangeRow): MessageChange => ({ messa
 /**
  * Messages. Every change first bumps the conversation's `version` (and, for a new message, its
  * `last_seq`) in the same statement or transaction: that row lock numbers the conversation's
- * changes in commit order, which makes `seq` gap-free and sync exact.
+ * changes in commit order, which makes `seq` gap-free and sync exact. Edits and deletions store
+ * their webhook event in the same transaction; a new message's is derived from its outbox event.
  */
 @Injectable()
 export class MessagesRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly webhooks: WebhookEvents,
+  ) {}
 
   /**
    * Stores a message under the next seq, and moves the sender's read mark to it (their mark in the
@@ -147,18 +152,26 @@ export class MessagesRepository {
       ORDER BY m.version ASC LIMIT ${limit}`;
   }
 
-  /** New body for a message not deleted; null when it is gone or deleted meanwhile. */
-  async edit(conversationId: string, messageId: string, body: string): Promise<MessageChange | null> {
-    const [row] = await this.prisma.$queryRaw<ChangeRow[]>`
-      WITH bumped AS (
-        UPDATE conversations SET version = version + 1 WHERE id = ${conversationId}::uuid RETURNING version, last_seq
-      ), m AS (
-        UPDATE messages SET body = ${body}, edited_at = now(), version = bumped.version FROM bumped
-        WHERE id = ${messageId}::uuid AND conversation_id = ${conversationId}::uuid AND deleted_at IS NULL
-        RETURNING messages.*
-      )
-      SELECT ${MESSAGE_COLUMNS}, (SELECT last_seq FROM bumped) AS "lastSeq" FROM m`;
-    return row ? toChange(row) : null;
+  /** New body for a message not deleted, with its `message.updated` webhook event; null when it is gone or deleted meanwhile. */
+  edit(conversationId: string, messageId: string, body: string): Promise<MessageChange | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const [row] = await tx.$queryRaw<ChangeRow[]>`
+        WITH bumped AS (
+          UPDATE conversations SET version = version + 1 WHERE id = ${conversationId}::uuid RETURNING version, last_seq
+        ), m AS (
+          UPDATE messages SET body = ${body}, edited_at = now(), version = bumped.version FROM bumped
+          WHERE id = ${messageId}::uuid AND conversation_id = ${conversationId}::uuid AND deleted_at IS NULL
+          RETURNING messages.*
+        )
+        SELECT ${MESSAGE_COLUMNS}, (SELECT last_seq FROM bumped) AS "lastSeq" FROM m`;
+      if (!row) return null;
+      const change = toChange(row);
+      await this.webhooks.record(tx, 'message.updated', {
+        occurredAt: change.message.editedAt ?? undefined,
+        data: toMessageView(change.message),
+      });
+      return change;
+    });
   }
 
   /**
@@ -166,7 +179,7 @@ export class MessagesRepository {
    * (`unpinned`: it had one); null when it was already deleted. The conversation is locked first,
    * in a statement of its own: the reactions and the pin are then read after every change of them
    * before this one has committed (a single statement would see them as of its start, and leave
-   * behind one added while it waited).
+   * behind one added while it waited). The `message.deleted` webhook event (the tombstone) commits with it.
    */
   tombstone(conversationId: string, messageId: string): Promise<(MessageChange & { unpinned: boolean }) | null> {
     return this.prisma.$transaction(async (tx) => {
@@ -192,8 +205,13 @@ export class MessagesRepository {
         SELECT ${MESSAGE_COLUMNS}, (SELECT last_seq FROM bumped) AS "lastSeq",
                EXISTS (SELECT 1 FROM unpinned) AS unpinned FROM m`;
       if (!row) return null;
-      const { unpinned, ...change } = row;
-      return { ...toChange(change), unpinned };
+      const { unpinned, ...stored } = row;
+      const change = toChange(stored);
+      await this.webhooks.record(tx, 'message.deleted', {
+        occurredAt: change.message.deletedAt ?? undefined,
+        data: toMessageView(change.message),
+      });
+      return { ...change, unpinned };
     });
   }
 

@@ -6,6 +6,7 @@ import { OutboxSettings } from '#src/infra/outbox/outbox.module.js';
 import { OutboxWorker } from '#src/infra/outbox/outbox-worker.js';
 import { retryDelayMs, type RetryPolicy } from '#src/infra/outbox/retry-delay.js';
 import { PushOutbox } from '#src/push/push-outbox.service.js';
+import { MessageWebhooks } from './message-webhooks.service.js';
 import { toNotificationView } from './notification.presenter.js';
 import { NotificationCache } from './notification-cache.js';
 import { NotificationPlanner, type FanoutPlan } from './notification-planner.service.js';
@@ -25,7 +26,8 @@ const errorMessage = (error: unknown) => (error instanceof Error ? error.message
  * event stored it in its own transaction; this stores the event's notifications and push
  * deliveries and deletes the event in one more, so each happens once however often an instance
  * dies on the way. Then it tells connected users and wakes the push sender. A local write wakes
- * it at once; other instances' and crashed instances' events are found by polling.
+ * it at once; other instances' and crashed instances' events are found by polling. A send's
+ * `message.created` webhook events are stored before its event is finished.
  */
 @Injectable()
 export class NotificationFanout implements OnModuleInit, OnApplicationShutdown {
@@ -40,6 +42,7 @@ export class NotificationFanout implements OnModuleInit, OnApplicationShutdown {
     private readonly notifications: NotificationsRepository,
     private readonly cache: NotificationCache,
     private readonly push: PushOutbox,
+    private readonly webhooks: MessageWebhooks,
     private readonly metrics: OutboxMetrics,
     settings: OutboxSettings,
   ) {
@@ -71,7 +74,7 @@ export class NotificationFanout implements OnModuleInit, OnApplicationShutdown {
   private async turn(): Promise<boolean> {
     const claimed = await this.outbox.claim(BATCH, this.leaseSeconds);
     const idle: OutboxEventRow[] = [];
-    for (const event of claimed) {
+    for (const event of await this.withWebhookEvents(claimed)) {
       const plan = await this.planned(event);
       if (!plan) continue;
       if (plan.notifications.length === 0 && plan.pushes.length === 0) idle.push(event);
@@ -79,6 +82,20 @@ export class NotificationFanout implements OnModuleInit, OnApplicationShutdown {
     }
     await this.finishIdle(idle);
     return claimed.length === BATCH;
+  }
+
+  /**
+   * The claimed events once their webhook events are stored. When that fails, the sends among them
+   * are retried later, their notifications with them: none is finished without its webhook events.
+   */
+  private async withWebhookEvents(claimed: OutboxEventRow[]): Promise<OutboxEventRow[]> {
+    try {
+      await this.webhooks.record(claimed);
+      return claimed;
+    } catch (error) {
+      for (const event of claimed) if (event.kind === 'message') await this.failed(event, error);
+      return claimed.filter((event) => event.kind !== 'message');
+    }
   }
 
   private async planned(event: OutboxEventRow): Promise<FanoutPlan | null> {

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { ConversationsModule } from '#src/conversations/conversations.module.js';
 import { PresenceModule } from '#src/presence/presence.module.js';
 import { PushModule } from '#src/push/push.module.js';
+import { WebhooksModule } from '#src/webhooks/webhooks.module.js';
+import { MessageWebhooks } from './message-webhooks.service.js';
 import { NotificationFanout } from './notification-fanout.service.js';
 import { NotificationPlanner } from './notification-planner.service.js';
 import { OutboxEventsRepository } from './outbox-events.repository.js';
@@ -11,7 +13,7 @@ import { NotificationCache, NotificationCacheSettings } from './notification-cac
 import { NotificationsService } from './notifications.service.js';
 
 @Module({
-  imports: [ConversationsModule, PresenceModule, PushModule],
+  imports: [ConversationsModule, PresenceModule, PushModule, WebhooksModule],
   controllers: [NotificationsController],
   providers: [
     NotificationsRepository,
@@ -20,6 +22,7 @@ import { NotificationsService } from './notifications.service.js';
     NotificationsService,
     NotificationPlanner,
     OutboxEventsRepository,
+    MessageWebhooks,
     NotificationFanout,
   ],
 })

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { MESSAGE_COLUMNS } from '#src/conversations/message-columns.js';
+import type { MessageSource } from '#src/conversations/message.presenter.js';
 import { Prisma, type Notification } from '#src/generated/prisma/client.js';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
 
@@ -65,6 +67,14 @@ export class NotificationsRepository {
       where: { conversationId_id: { conversationId, id: messageId } },
       select: { body: true, deletedAt: true, mentionUserIds: true, mentionAll: true, threadRootId: true },
     });
+  }
+
+  /** The messages of these sends as they are now, in one query (by the primary key); those gone are left out. */
+  messagesSent(sends: { conversationId: string; messageId: string }[]): Promise<MessageSource[]> {
+    if (sends.length === 0) return Promise.resolve([]);
+    const keys = Prisma.join(sends.map((send) => Prisma.sql`(${send.conversationId}::uuid, ${send.messageId}::uuid)`));
+    return this.prisma.$queryRaw<MessageSource[]>`
+      SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE (m.conversation_id, m.id) IN (${keys})`;
   }
 
   /**

@@ -21,6 +21,8 @@ describe('the migrated schema', () => {
       users: { kind: 'reference' },
       sessions: { kind: 'reference' },
       blocks: { kind: 'reference' },
+      audit_log: { kind: 'reference' },
+      webhooks: { kind: 'reference' },
       conversations: { kind: 'distributed', column: 'id', colocateWith: 'none' },
       conversation_members: { kind: 'distributed', column: 'conversation_id', colocateWith: 'conversations' },
       messages: { kind: 'distributed', column: 'conversation_id', colocateWith: 'conversations' },
@@ -35,6 +37,7 @@ describe('the migrated schema', () => {
       devices: { kind: 'distributed', column: 'user_id', colocateWith: 'notifications' },
       push_deliveries: { kind: 'distributed', column: 'user_id', colocateWith: 'notifications' },
       uploads: { kind: 'distributed', column: 'id', colocateWith: 'none' },
+      webhook_deliveries: { kind: 'distributed', column: 'webhook_id', colocateWith: 'none' },
     });
   });
 });

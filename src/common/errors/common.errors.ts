@@ -30,6 +30,8 @@ export const invalidField = (field: string, message: string): AppError => valida
 export const unauthorized = (message = 'Missing, invalid, expired or revoked access token') =>
   new AppError(401, 'UNAUTHORIZED', message);
 
+export const forbidden = (message: string) => new AppError(403, 'FORBIDDEN', message);
+
 export const notFound = (message: string) => new AppError(404, 'NOT_FOUND', message);
 
 export const conflict = (message: string) => new AppError(409, 'CONFLICT', message);

@@ -177,6 +177,13 @@ export class EnvSchema {
   @IntegerSetting(1, 100, 'count')
   SESSIONS_MAX_PER_USER = 10;
 
+  /**
+   * Comma-separated emails whose accounts are system admins (every `/admin` route), besides those
+   * granted with `npm run admin -- grant <email>`. Compared without case.
+   */
+  @Matches(/^([^\s,@]+@[^\s,@]+(\s*,\s*[^\s,@]+@[^\s,@]+)*)?$/, { message: 'must be a comma-separated list of emails' })
+  ADMIN_EMAILS = '';
+
   @Transform(toBoolean)
   @IsBoolean({ message: 'must be true or false' })
   CACHE_ENABLED = true;
@@ -256,6 +263,10 @@ export class EnvSchema {
   /** `typing.start` and `typing.stop` events one user may send per minute. */
   @IntegerSetting(1, 1000000, 'count')
   TYPING_EVENTS_PER_MINUTE_PER_USER = 120;
+
+  /** Webhooks one admin may create and delete per minute. */
+  @IntegerSetting(1, 1000000, 'count')
+  WEBHOOK_CHANGES_PER_MINUTE_PER_USER = 30;
 
   /** Uploads declared and completed per user per minute. */
   @IntegerSetting(1, 1000000, 'count')
@@ -357,6 +368,18 @@ export class EnvSchema {
   @Transform(toBoolean)
   @IsBoolean({ message: 'must be true or false' })
   OUTBOUND_ALLOW_PRIVATE_ADDRESSES = false;
+
+  /** How long one webhook delivery attempt may take, connection to last byte; longer counts as a failure. */
+  @IntegerSetting(100, 60000, 'milliseconds')
+  WEBHOOK_TIMEOUT_MS = 10000;
+
+  /** Webhook deliveries one instance attempts at the same time; more wait for a free slot. */
+  @IntegerSetting(1, 500, 'count')
+  WEBHOOK_CONCURRENCY = 20;
+
+  /** The first wait before a failed webhook delivery is retried; it doubles with each failure, up to an hour. */
+  @IntegerSetting(100, 3600000, 'milliseconds')
+  WEBHOOK_RETRY_BASE_MS = 5000;
 
   /** Pushes carry the first 100 characters of the message; false sends only who wrote and where. */
   @Transform(toBoolean)

@@ -2,8 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { MetricsService } from '#src/infra/metrics/metrics.service.js';
 
-/** `notifications`: events fanned out into notifications and pushes; `push`: pushes sent to devices. */
-export type OutboxQueue = 'notifications' | 'push';
+/**
+ * `notifications`: events fanned out into notifications and pushes; `push`: pushes sent to devices;
+ * `webhooks`: events sent to webhooks.
+ */
+export type OutboxQueue = 'notifications' | 'push' | 'webhooks';
 
 /** How an attempt at a row ended. */
 export type AttemptResult = 'done' | 'retry' | 'given_up';

@@ -42,6 +42,10 @@ export const TABLE_LAYOUT: Readonly<Record<string, Placement>> = {
   users: reference,
   sessions: reference,
   blocks: reference,
+  // Written by admin actions in their own transactions, whatever table they change; rare and small.
+  audit_log: reference,
+  // Written by admins, read by every delivery claim and every recorded event: a few rows at most.
+  webhooks: reference,
   conversations: { kind: 'distributed', column: 'id', colocateWith: 'none' },
   conversation_members: byConversation('conversation_id'),
   messages: byConversation('conversation_id'),
@@ -60,6 +64,8 @@ export const TABLE_LAYOUT: Readonly<Record<string, Placement>> = {
   push_deliveries: byUser,
   // Read by id (completion, links, attaching); placed by its own id, as it belongs to no conversation yet.
   uploads: { kind: 'distributed', column: 'id', colocateWith: 'none' },
+  // Events of every conversation and of none (reports, suspensions): placed by the webhook they go to.
+  webhook_deliveries: { kind: 'distributed', column: 'webhook_id', colocateWith: 'none' },
   _prisma_migrations: { kind: 'local' },
 };
 

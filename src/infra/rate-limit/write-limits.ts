@@ -50,6 +50,8 @@ export const WRITE_LIMITS = {
   syncs: perUserPerMinute('syncs', 'SYNCS_PER_MINUTE_PER_USER'),
   /** Declaring and completing uploads. */
   uploads: perUserPerMinute('uploads', 'UPLOADS_PER_MINUTE_PER_USER'),
+  /** Creating and deleting webhooks (admins). */
+  webhookChanges: perUserPerMinute('webhook-changes', 'WEBHOOK_CHANGES_PER_MINUTE_PER_USER'),
   /** `typing.start` and `typing.stop`. */
   typing: perUserPerMinute('typing', 'TYPING_EVENTS_PER_MINUTE_PER_USER'),
 } satisfies Record<string, RateLimitRule>;

@@ -32,6 +32,7 @@ export function aUser(overrides: Partial<User> = {}): User {
     statusExpiresAt: null,
     readReceipts: true,
     showLastSeen: true,
+    role: 'user',
     ...overrides,
   };
 }
