@@ -44,6 +44,9 @@ export const TABLE_LAYOUT: Readonly<Record<string, Placement>> = {
   blocks: reference,
   // Written by admin actions in their own transactions, whatever table they change; rare and small.
   audit_log: reference,
+  // Reports point at users (reference) and at messages of any conversation; read by admins across
+  // all of them, written rarely (rate limited, one open per reporter and target).
+  reports: reference,
   conversations: { kind: 'distributed', column: 'id', colocateWith: 'none' },
   conversation_members: byConversation('conversation_id'),
   messages: byConversation('conversation_id'),
