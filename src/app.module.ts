@@ -1,6 +1,8 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { AdminModule } from '#src/admin/admin.module.js';
+import { AdminUsersModule } from '#src/admin-users/admin-users.module.js';
 import { AuthModule } from '#src/auth/auth.module.js';
 import { EventsModule } from '#src/common/events/events.module.js';
 import { ConversationsModule } from '#src/conversations/conversations.module.js';
@@ -20,6 +22,7 @@ import { OutboxModule } from '#src/infra/outbox/outbox.module.js';
 import { PrismaModule } from '#src/infra/prisma/prisma.module.js';
 import { RateLimitModule } from '#src/infra/rate-limit/rate-limit.module.js';
 import { RedisModule } from '#src/infra/redis/redis.module.js';
+import { ReportsModule } from '#src/reports/reports.module.js';
 import { SearchModule } from '#src/search/search.module.js';
 import { UsersModule } from '#src/users/users.module.js';
 
@@ -49,6 +52,9 @@ export class AppModule {
         RealtimeModule,
         NotificationsModule,
         SearchModule,
+        AdminModule,
+        AdminUsersModule,
+        ReportsModule,
         ...extraModules,
       ],
       providers: [

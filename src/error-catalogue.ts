@@ -1,8 +1,10 @@
+import { ADMIN_USER_ERROR_CODES } from '#src/admin-users/admin-users.errors.js';
 import { AUTH_ERROR_CODES } from '#src/auth/auth.errors.js';
 import { COMMON_ERROR_CODES } from '#src/common/errors/common.errors.js';
 import { CONVERSATION_ERROR_CODES } from '#src/conversations/conversations.errors.js';
 import { MESSAGE_ERROR_CODES } from '#src/messages/messages.errors.js';
 import { PUSH_ERROR_CODES } from '#src/push/push.errors.js';
+import { REPORT_ERROR_CODES } from '#src/reports/reports.errors.js';
 import { UPLOAD_ERROR_CODES } from '#src/uploads/uploads.errors.js';
 import { STORAGE_ERROR_CODES } from '#src/uploads/storage/storage.errors.js';
 import { USER_ERROR_CODES } from '#src/users/users.errors.js';
@@ -22,4 +24,6 @@ export const ERROR_CODES = [
   ...UPLOAD_ERROR_CODES,
   ...STORAGE_ERROR_CODES,
   ...WEBHOOK_ERROR_CODES,
+  ...ADMIN_USER_ERROR_CODES,
+  ...REPORT_ERROR_CODES,
 ] as const;

@@ -32,7 +32,11 @@ export class AdminAccess {
       where: { id: userId, deletedAt: null },
       select: { role: true, email: true },
     });
-    if (!user) return false;
+    return !!user && this.isAdminAccount(user);
+  }
+
+  /** The rule itself, for a user row already read (a deleted account is no admin: see `isAdmin`). */
+  isAdminAccount(user: { role: string; email: string }): boolean {
     return user.role === 'admin' || this.emails.includes(user.email.toLowerCase());
   }
 }

@@ -3,6 +3,7 @@ import {
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -11,7 +12,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { API_PREFIX } from '#src/common/api.js';
+import { API_PREFIX, ERROR_BODY } from '#src/common/api.js';
 import { Caller, type AuthContext } from '#src/common/auth/auth-context.js';
 import { Public } from '#src/common/decorators/public.decorator.js';
 import { uuidParam } from '#src/common/validation/uuid-param.pipe.js';
@@ -25,6 +26,11 @@ import { RefreshLimitGuard } from './refresh-limit.guard.js';
 import { SessionsService } from './sessions.service.js';
 
 const MINUTE = 60_000;
+
+const SUSPENDED = {
+  ...ERROR_BODY,
+  description: 'ACCOUNT_SUSPENDED: a system admin suspended the account; the message says until when',
+};
 
 const clientInfo = (request: FastifyRequest): ClientInfo => ({
   ip: request.clientAddress,
@@ -63,6 +69,7 @@ export class AuthController {
   @ApiUnauthorizedResponse({
     description: 'INVALID_CREDENTIALS: unknown account or wrong password (indistinguishable)',
   })
+  @ApiForbiddenResponse({ ...SUSPENDED, description: `${SUSPENDED.description} (told only with the right password)` })
   login(@Body() dto: AuthLoginDto, @Req() request: FastifyRequest) {
     return this.auth.login(dto, clientInfo(request));
   }
@@ -88,6 +95,7 @@ export class AuthController {
     description:
       'UNAUTHORIZED (invalid token, or ended session); REFRESH_TOKEN_ALREADY_USED (the token was used less than REFRESH_REUSE_GRACE_SECONDS ago; the session is kept); REFRESH_TOKEN_REUSED (a used token replayed later; the session is revoked)',
   })
+  @ApiForbiddenResponse(SUSPENDED)
   @ApiTooManyRequestsResponse({ description: 'RATE_LIMITED, with Retry-After' })
   refresh(@Body() dto: AuthRefreshDto) {
     return this.auth.refresh(dto.refreshToken);

@@ -2,6 +2,7 @@ import { AppError } from '#src/common/errors/app-error.js';
 
 export const AUTH_ERROR_CODES = [
   'INVALID_CREDENTIALS',
+  'ACCOUNT_SUSPENDED',
   'REFRESH_TOKEN_ALREADY_USED',
   'REFRESH_TOKEN_REUSED',
   'SESSION_NOT_FOUND',
@@ -15,6 +16,14 @@ declare module '#src/common/errors/app-error.js' {
 }
 
 export const invalidCredentials = () => new AppError(401, 'INVALID_CREDENTIALS', 'Wrong login or password');
+
+/** The reason stays with the admins; the user learns only until when. */
+export const accountSuspended = (until: Date | null) =>
+  new AppError(
+    403,
+    'ACCOUNT_SUSPENDED',
+    until ? `This account is suspended until ${until.toISOString()}` : 'This account is suspended',
+  );
 
 export const refreshTokenAlreadyUsed = () =>
   new AppError(

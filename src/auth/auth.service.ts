@@ -4,7 +4,8 @@ import type { AuthContext } from '#src/common/auth/auth-context.js';
 import type { User } from '#src/generated/prisma/client.js';
 import { toUserMe, type UserMe } from '#src/users/user.presenter.js';
 import { UsersService } from '#src/users/users.service.js';
-import { invalidCredentials, refreshTokenAlreadyUsed, refreshTokenReused } from './auth.errors.js';
+import { currentSuspension } from '#src/users/suspension.js';
+import { accountSuspended, invalidCredentials, refreshTokenAlreadyUsed, refreshTokenReused } from './auth.errors.js';
 import { AuthMetrics } from './auth.metrics.js';
 import type { AuthDeviceDto, AuthLoginDto } from './dto/auth-login.dto.js';
 import type { AuthRegisterDto } from './dto/auth-register.dto.js';
@@ -47,7 +48,10 @@ export class AuthService {
     return this.signIn(user, client, {});
   }
 
-  /** Same 401, after the same password work, for an unknown account and a wrong password. */
+  /**
+   * Same 401, after the same password work, for an unknown account and a wrong password. A
+   * suspended account learns that it is only with the right password.
+   */
   async login(dto: AuthLoginDto, client: ClientInfo): Promise<SignedIn> {
     const user = await this.users.findByLogin(dto.login);
     // Counted per account (email and username alike) and address; an unknown login is counted by itself.
@@ -60,6 +64,8 @@ export class AuthService {
       throw invalidCredentials();
     }
     await attempt.succeeded();
+    const suspension = currentSuspension(user);
+    if (suspension) throw accountSuspended(suspension.until);
     this.metrics.login('success');
     return this.signIn(user, client, dto.device ?? {});
   }
@@ -68,13 +74,18 @@ export class AuthService {
    * Rotates a refresh token: the current one yields a new pair and stops working. A used token
    * presented again within REFRESH_REUSE_GRACE_SECONDS of its first use (two tabs racing) is
    * refused with REFRESH_TOKEN_ALREADY_USED and the session lives on: the first use got the new
-   * pair. Presented later, it means the token was copied: the session is revoked.
+   * pair. Presented later, it means the token was copied: the session is revoked. A session that
+   * ended because its account is suspended answers 403 `ACCOUNT_SUSPENDED` while the suspension lasts.
    */
   async refresh(refreshToken: string): Promise<{ accessToken: string; refreshToken: string }> {
     const parts = this.tokens.parseRefresh(refreshToken);
     if (!parts) throw unauthorized('Invalid refresh token');
     const rotation = await this.sessions.rotate(parts.sessionId, parts.generation);
-    if (rotation.outcome === 'ended') throw unauthorized('This session has ended; sign in again');
+    if (rotation.outcome === 'ended') {
+      const suspension = rotation.userId ? await this.users.suspensionOf(rotation.userId) : null;
+      if (suspension) throw accountSuspended(suspension.until);
+      throw unauthorized('This session has ended; sign in again');
+    }
     if (rotation.outcome === 'already-used') {
       throw refreshTokenAlreadyUsed();
     }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
-import type { Session } from '#src/generated/prisma/client.js';
+import type { Prisma, Session } from '#src/generated/prisma/client.js';
+import { currentSuspension, type StoredSuspension, type Suspension } from '#src/users/suspension.js';
 
 export interface NewSession {
   userId: string;
@@ -17,8 +18,20 @@ export interface NewSession {
 export class SessionRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  create(session: NewSession): Promise<Session> {
-    return this.prisma.session.create({ data: session });
+  /**
+   * Opens a session unless the account is suspended by then. The user row is read FOR SHARE, which
+   * waits for a suspension being written and holds it off until this session is stored: either the
+   * suspension is seen here, or its revocation of the user's sessions sees this one.
+   */
+  openUnlessSuspended(session: NewSession): Promise<{ session: Session } | { suspension: Suspension }> {
+    return this.prisma.$transaction(async (tx) => {
+      const [user] = await tx.$queryRaw<StoredSuspension[]>`
+        SELECT suspended_at AS "suspendedAt", suspended_until AS "suspendedUntil", suspension_reason AS "suspensionReason"
+        FROM users WHERE id = ${session.userId}::uuid FOR SHARE`;
+      const suspension = user && currentSuspension(user);
+      if (suspension) return { suspension };
+      return { session: await tx.session.create({ data: session }) };
+    });
   }
 
   findById(id: string): Promise<Session | null> {
@@ -60,12 +73,15 @@ export class SessionRepository {
     return count === 1;
   }
 
-  /** Revokes the given sessions of `userId` that are still active; returns the ids it revoked. */
-  async revoke(userId: string, ids?: string[]): Promise<string[]> {
+  /**
+   * Revokes the given sessions of `userId` that are still active; returns the ids it revoked. `db`:
+   * the client of a transaction the revocation belongs to (a suspension).
+   */
+  async revoke(userId: string, ids?: string[], db: Prisma.TransactionClient = this.prisma): Promise<string[]> {
     const where = { userId, revokedAt: null, ...(ids ? { id: { in: ids } } : {}) };
-    const active = await this.prisma.session.findMany({ where, select: { id: true } });
+    const active = await db.session.findMany({ where, select: { id: true } });
     if (active.length === 0) return [];
-    await this.prisma.session.updateMany({
+    await db.session.updateMany({
       where: { ...where, id: { in: active.map((row) => row.id) } },
       data: { revokedAt: new Date() },
     });

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { ChatEvents } from '#src/common/events/chat-events.js';
 import type { AuthContext } from '#src/common/auth/auth-context.js';
 import { configSlice } from '#src/infra/config/config-slice.js';
-import type { Session } from '#src/generated/prisma/client.js';
-import { sessionNotFound } from './auth.errors.js';
+import type { Prisma, Session } from '#src/generated/prisma/client.js';
+import { accountSuspended, sessionNotFound } from './auth.errors.js';
 import { toSessionView, type SessionView } from './session.presenter.js';
 import { SessionRepository, type NewSession } from './session.repository.js';
 import { SessionStateService } from './session-state.service.js';
@@ -12,8 +12,12 @@ const DAY_MS = 86_400_000;
 
 const isActive = (session: Session) => !session.revokedAt && session.expiresAt > new Date();
 
+/** `ended` names the session's user when the session exists: a suspension explains why it ended. */
 export type Rotation =
-  { outcome: 'rotated'; userId: string } | { outcome: 'ended' } | { outcome: 'already-used' } | { outcome: 'reused' };
+  | { outcome: 'rotated'; userId: string }
+  | { outcome: 'ended'; userId?: string }
+  | { outcome: 'already-used' }
+  | { outcome: 'reused' };
 
 export class SessionSettings extends configSlice(
   'SESSIONS_MAX_PER_USER',
@@ -44,9 +48,14 @@ export class SessionsService {
     return new Date(Date.now() + this.lifetimeMs);
   }
 
-  /** Opens a session; past the per-user cap, the oldest sessions are revoked. */
+  /**
+   * Opens a session; past the per-user cap, the oldest sessions are revoked. 403
+   * `ACCOUNT_SUSPENDED` when a suspension came first, even one written while the caller signed in.
+   */
   async open(session: Omit<NewSession, 'expiresAt'>): Promise<Session> {
-    const created = await this.sessions.create({ ...session, expiresAt: this.nextExpiry() });
+    const opened = await this.sessions.openUnlessSuspended({ ...session, expiresAt: this.nextExpiry() });
+    if ('suspension' in opened) throw accountSuspended(opened.suspension.until);
+    const created = opened.session;
     await this.state.mirror(created);
     const active = await this.sessions.findActiveForUser(session.userId);
     const excess = active.slice(this.maxPerUser).map((row) => row.id);
@@ -75,7 +84,7 @@ export class SessionsService {
    */
   async rotate(sessionId: string, generation: number): Promise<Rotation> {
     let session = await this.sessions.findById(sessionId);
-    if (!session || !isActive(session)) return { outcome: 'ended' };
+    if (!session || !isActive(session)) return { outcome: 'ended', userId: session?.userId };
     if (generation === session.refreshGeneration) {
       const now = new Date();
       const refreshTimes = [...this.withinGrace(session.refreshTimes, now), now];
@@ -86,7 +95,7 @@ export class SessionsService {
       }
       // Another refresh with this token won the race (or the session ended meanwhile).
       session = await this.sessions.findById(sessionId);
-      if (!session || !isActive(session)) return { outcome: 'ended' };
+      if (!session || !isActive(session)) return { outcome: 'ended', userId: session?.userId };
     }
     // refreshTimes ends with the first use of generation refreshGeneration - 1, and goes back from there.
     const firstUse = session.refreshTimes.at(generation - session.refreshGeneration);
@@ -121,10 +130,24 @@ export class SessionsService {
   /** Revokes sessions of `userId` (all of them without `ids`), in Postgres first, then in Redis. */
   async revoke(userId: string, ids?: string[], caller?: AuthContext): Promise<string[]> {
     const revoked = await this.sessions.revoke(userId, ids);
-    const ownToken = caller && revoked.includes(caller.sessionId) ? caller : undefined;
-    await this.state.markRevoked(revoked, ownToken);
-    // Their sockets are disconnected, on every instance.
-    if (revoked.length > 0) this.events.publish('session.revoked', { userId, sessionIds: revoked });
+    await this.revoked(userId, revoked, caller);
     return revoked;
+  }
+
+  /**
+   * Revokes every session of `userId` in the caller's transaction `tx`, which commits it with the
+   * action it belongs to (a suspension); `revoked` must follow the commit. Should this instance die
+   * in between, the replay of revocations into Redis and the socket watch, both from Postgres,
+   * finish the work within a heartbeat.
+   */
+  revokeAllWithin(tx: Prisma.TransactionClient, userId: string): Promise<string[]> {
+    return this.sessions.revoke(userId, undefined, tx);
+  }
+
+  /** After revoked sessions were committed: Redis refuses their tokens, their sockets close on every instance. */
+  async revoked(userId: string, sessionIds: string[], caller?: AuthContext): Promise<void> {
+    const ownToken = caller && sessionIds.includes(caller.sessionId) ? caller : undefined;
+    await this.state.markRevoked(sessionIds, ownToken);
+    if (sessionIds.length > 0) this.events.publish('session.revoked', { userId, sessionIds });
   }
 }

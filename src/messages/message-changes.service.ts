@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { ChatEvents } from '#src/common/events/chat-events.js';
-import { ConversationAccess, type Membership } from '#src/conversations/conversation-access.service.js';
+import { ConversationAccess } from '#src/conversations/conversation-access.service.js';
 import { ConversationCache } from '#src/conversations/conversation-cache.js';
-import { isManager } from '#src/conversations/conversation-meta.js';
+import { isManager, type ConversationMeta } from '#src/conversations/conversation-meta.js';
 import { toMessageView, type MessageView, type ReactionsView } from '#src/conversations/message.presenter.js';
 import { LatestMessagesCache } from './latest-messages.cache.js';
 import type { MessageChange } from './message-record.js';
-import { messageDeleted, notMessageAuthor, reactionLimit } from './messages.errors.js';
-import { MessagesRepository } from './messages.repository.js';
+import { messageDeleted, messageNotFound, notMessageAuthor, reactionLimit } from './messages.errors.js';
+import { MessagesRepository, type WithDeletion } from './messages.repository.js';
 import { MessagesService } from './messages.service.js';
 
 /** Distinct reactions one message can carry (docs/api.md); more people may add any of them. */
@@ -38,7 +38,7 @@ export class MessageChangesService {
       (result) => result?.message,
     );
     if (!change) throw messageDeleted();
-    const memberIds = await this.changed(membership, change);
+    const memberIds = await this.changed(membership.conversation, change);
     const message = toMessageView(change.message);
     this.events.publish('message.updated', { conversationId, message, memberIds });
     return message;
@@ -52,13 +52,34 @@ export class MessageChangesService {
       throw notMessageAuthor('Only the author or a group admin can delete a message');
     }
     if (record.deletedAt) return;
+    await this.tombstone(membership.conversation, messageId);
+  }
+
+  /**
+   * Tombstones any message, for a system admin, with all that a member's delete does. `alongside`
+   * runs in the deletion's transaction (`deleted`: by this call, not before), for what must commit
+   * with it: should it throw, nothing is deleted. False when the message was already deleted.
+   */
+  async deleteAny(conversationId: string, messageId: string, alongside: WithDeletion): Promise<boolean> {
+    const conversation = await this.access.find(conversationId);
+    if (!conversation) throw messageNotFound();
+    return this.tombstone(conversation, messageId, alongside);
+  }
+
+  /** The deletion itself, once allowed: the window, the lists, mention counts, the pin, and the members told. */
+  private async tombstone(
+    conversation: ConversationMeta,
+    messageId: string,
+    alongside?: WithDeletion,
+  ): Promise<boolean> {
+    const conversationId = conversation.id;
     const change = await this.latest.change(
       conversationId,
-      () => this.messages.tombstone(conversationId, messageId),
+      () => this.messages.tombstone(conversationId, messageId, alongside),
       (result) => result?.message,
     );
-    if (!change) return;
-    const memberIds = await this.changed(membership, change);
+    if (!change) return false;
+    const memberIds = await this.changed(conversation, change);
     const { threadRootId, mentionAll, mentionUserIds } = change.message;
     // Unread mention counts leave deleted messages out (replies are not counted there).
     if (threadRootId === null && (mentionAll || (mentionUserIds?.length ?? 0) > 0)) {
@@ -66,6 +87,7 @@ export class MessageChangesService {
     }
     this.events.publish('message.deleted', { conversationId, messageId, seq: change.message.seq, memberIds });
     if (change.unpinned) this.events.publish('pins.updated', { conversationId, memberIds });
+    return true;
   }
 
   /** Adds (`present`) or removes the caller's reaction; doing either twice changes nothing. */
@@ -90,15 +112,15 @@ export class MessageChangesService {
     }
     const view = { conversationId, messageId, reactions: toMessageView(result.message).reactions };
     if (result.changed) {
-      const memberIds = await this.changed(membership, result);
+      const memberIds = await this.changed(membership.conversation, result);
       this.events.publish('reaction.updated', { ...view, memberIds });
     }
     return view;
   }
 
   /** Updates the lists a change affects (the window was updated with the change); returns who must hear of it. */
-  private async changed(membership: Membership, change: MessageChange): Promise<string[]> {
-    const memberIds = membership.conversation.members.map((member) => member.userId);
+  private async changed(conversation: ConversationMeta, change: MessageChange): Promise<string[]> {
+    const memberIds = conversation.members.map((member) => member.userId);
     await this.conversations.messageChanged(memberIds, change);
     return memberIds;
   }

@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
+import { AdminModule } from '#src/admin/admin.module.js';
 import { ConversationsModule } from '#src/conversations/conversations.module.js';
 import { UploadsModule } from '#src/uploads/uploads.module.js';
 import { WebhooksModule } from '#src/webhooks/webhooks.module.js';
+import { AdminMessagesController } from './admin-messages.controller.js';
 import { LatestMessagesCache, LatestMessagesSettings } from './latest-messages.cache.js';
 import { MessageChangesService } from './message-changes.service.js';
+import { MessageModeration } from './message-moderation.service.js';
 import { MessagesController } from './messages.controller.js';
 import { MessagesRepository } from './messages.repository.js';
 import { MessagesService } from './messages.service.js';
@@ -17,14 +20,15 @@ import { ThreadsRepository } from './threads.repository.js';
 import { ThreadsService } from './threads.service.js';
 
 @Module({
-  imports: [ConversationsModule, UploadsModule, WebhooksModule],
-  controllers: [MessagesController, ThreadsController, PinsController],
+  imports: [ConversationsModule, UploadsModule, WebhooksModule, AdminModule],
+  controllers: [MessagesController, ThreadsController, PinsController, AdminMessagesController],
   providers: [
     MessagesRepository,
     LatestMessagesCache,
     LatestMessagesSettings,
     MessagesService,
     MessageChangesService,
+    MessageModeration,
     SyncService,
     ThreadsRepository,
     ThreadsService,
@@ -32,6 +36,6 @@ import { ThreadsService } from './threads.service.js';
     PinsService,
     ReactionsService,
   ],
-  exports: [MessagesService, SyncService],
+  exports: [MessagesService, SyncService, MessageModeration],
 })
 export class MessagesModule {}

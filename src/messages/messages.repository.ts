@@ -23,6 +23,9 @@ export interface NewMessage {
 
 type ChangeRow = MessageRecord & { lastSeq: number };
 
+/** Writes that commit with a deletion or not at all; `deleted`: the message became a tombstone there and then. */
+export type WithDeletion = (tx: Prisma.TransactionClient, deleted: boolean) => Promise<void>;
+
 /** A send's outcome: the stored message (or the copy stored before), and for a new reply its root as it now is. */
 export interface StoredMessage {
   record: MessageRecord;
@@ -84,6 +87,13 @@ export class MessagesRepository {
       SELECT ${MESSAGE_COLUMNS} FROM messages m
       WHERE m.conversation_id = ${conversationId}::uuid AND m.sender_id = ${senderId}::uuid
         AND m.client_message_id = ${clientMessageId}::uuid`;
+    return row ?? null;
+  }
+
+  /** A message by its id alone, in whichever conversation (`messages_id_idx`; on Citus every shard is asked). */
+  async findById(messageId: string): Promise<MessageRecord | null> {
+    const [row] = await this.prisma.$queryRaw<MessageRecord[]>`
+      SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.id = ${messageId}::uuid LIMIT 1`;
     return row ?? null;
   }
 
@@ -179,9 +189,15 @@ export class MessagesRepository {
    * (`unpinned`: it had one); null when it was already deleted. The conversation is locked first,
    * in a statement of its own: the reactions and the pin are then read after every change of them
    * before this one has committed (a single statement would see them as of its start, and leave
-   * behind one added while it waited). The `message.deleted` webhook event (the tombstone) commits with it.
+   * behind one added while it waited). `alongside` runs in the same transaction once the message is
+   * a tombstone (`deleted`: by this call), so what it writes commits with the deletion or not at all,
+   * as does the `message.deleted` webhook event (the tombstone).
    */
-  tombstone(conversationId: string, messageId: string): Promise<(MessageChange & { unpinned: boolean }) | null> {
+  tombstone(
+    conversationId: string,
+    messageId: string,
+    alongside?: WithDeletion,
+  ): Promise<(MessageChange & { unpinned: boolean }) | null> {
     return this.prisma.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT 1 FROM conversations WHERE id = ${conversationId}::uuid FOR UPDATE`;
       const [row] = await tx.$queryRaw<(ChangeRow & { unpinned: boolean })[]>`
@@ -204,6 +220,7 @@ export class MessagesRepository {
         )
         SELECT ${MESSAGE_COLUMNS}, (SELECT last_seq FROM bumped) AS "lastSeq",
                EXISTS (SELECT 1 FROM unpinned) AS unpinned FROM m`;
+      await alongside?.(tx, row !== undefined);
       if (!row) return null;
       const { unpinned, ...stored } = row;
       const change = toChange(stored);

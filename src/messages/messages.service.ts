@@ -3,6 +3,7 @@ import { invalidField } from '#src/common/errors/common.errors.js';
 import { JsonText } from '#src/common/pagination/json-text.js';
 import { ChatEvents } from '#src/common/events/chat-events.js';
 import { ConversationAccess } from '#src/conversations/conversation-access.service.js';
+import { memberOf } from '#src/conversations/conversation-meta.js';
 import { conversationNotFound } from '#src/conversations/conversations.errors.js';
 import { ConversationCache } from '#src/conversations/conversation-cache.js';
 import { toMessageView, toThreadSummary, type MessageView } from '#src/conversations/message.presenter.js';
@@ -126,6 +127,25 @@ export class MessagesService {
     const record = await this.messages.findInConversation(conversationId, messageId);
     if (!record || record.seq <= membership.member.hiddenBeforeSeq) throw messageNotFound();
     return { membership, record };
+  }
+
+  /**
+   * A message the user can see, found by its id alone: 404 `MESSAGE_NOT_FOUND` alike for an unknown
+   * id and for a message of a conversation they are not in, or sent before they hid it.
+   */
+  async findVisibleById(userId: string, messageId: string): Promise<MessageRecord> {
+    const record = await this.messages.findById(messageId);
+    const conversation = record && (await this.access.find(record.conversationId));
+    const member = conversation && memberOf(conversation, userId);
+    if (!record || !member || record.seq <= member.hiddenBeforeSeq) throw messageNotFound();
+    return record;
+  }
+
+  /** Any message, by its id alone, for a system admin; 404 `MESSAGE_NOT_FOUND` when there is none. */
+  async findAny(messageId: string): Promise<MessageRecord> {
+    const record = await this.messages.findById(messageId);
+    if (!record) throw messageNotFound();
+    return record;
   }
 }
 

@@ -9,3 +9,6 @@ const SEARCH_KEY_MAX_LENGTH = 64;
  * more than 64; names and queries are cut the same way, so a prefix still finds its name.
  */
 export const searchKey = (text: string): string => clipCodePoints(text.toLowerCase(), SEARCH_KEY_MAX_LENGTH);
+
+/** A `LIKE` pattern matching what starts with `prefix`: `%`, `_` and `\` (LIKE's wildcards and escape) match themselves. */
+export const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;

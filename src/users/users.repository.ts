@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
 import type { User } from '#src/generated/prisma/client.js';
-import { searchKey } from './search-key.js';
+import { likePrefix, searchKey } from './search-key.js';
 import type { ProfileSource, UserSettings } from './user.presenter.js';
 
 export interface NewUser {
@@ -16,9 +16,6 @@ export interface ProfileChanges {
   bio?: string | null;
   avatarUrl?: string | null;
 }
-
-/** `%`, `_` and `\` are LIKE wildcards/escape: a prefix matches them literally. */
-const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 
 /** Users' rows. Emails and usernames are stored lower-case, so their unique indexes ignore case. */
 @Injectable()

@@ -7,6 +7,7 @@ import { isUniqueViolation } from '#src/infra/prisma/prisma-errors.js';
 import type { UserSearchDto } from './dto/user-search.dto.js';
 import type { UserUpdateDto } from './dto/user-update.dto.js';
 import { searchKey } from './search-key.js';
+import { currentSuspension, type Suspension } from './suspension.js';
 import { UserCache } from './user-cache.js';
 import { toPublicProfile, toUserMe, type PublicProfile, type UserMe } from './user.presenter.js';
 import { emailTaken, userNotFound, usernameTaken } from './users.errors.js';
@@ -57,6 +58,12 @@ export class UsersService {
     const after = decodeCursor(query.cursor, isUsername);
     const rows = await this.users.search(searchKey(query.search.trim()), query.limit + 1, after);
     return toPage(rows, query.limit, toPublicProfile, (row) => row.username);
+  }
+
+  /** The suspension in force on the account now, if any (none for an account that is gone). */
+  async suspensionOf(userId: string): Promise<Suspension | null> {
+    const user = await this.users.findById(userId);
+    return user && currentSuspension(user);
   }
 
   /** Those of `ids` that are accounts, not deleted ones: who can be added to a conversation. */

@@ -23,6 +23,7 @@ describe('the migrated schema', () => {
       blocks: { kind: 'reference' },
       audit_log: { kind: 'reference' },
       webhooks: { kind: 'reference' },
+      reports: { kind: 'reference' },
       conversations: { kind: 'distributed', column: 'id', colocateWith: 'none' },
       conversation_members: { kind: 'distributed', column: 'conversation_id', colocateWith: 'conversations' },
       messages: { kind: 'distributed', column: 'conversation_id', colocateWith: 'conversations' },

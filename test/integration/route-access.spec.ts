@@ -66,6 +66,26 @@ describe('every route in the OpenAPI document', () => {
     expect(open).toEqual([]);
   });
 
+  it('refuses a signed-in user who is not a system admin on every /admin route (403 FORBIDDEN), whatever the input', async () => {
+    const admin = routes.filter(({ path }) => path.startsWith('/api/v1/admin/'));
+    expect(admin.map(({ method, path }) => `${method} ${path}`)).toEqual(
+      expect.arrayContaining(['GET /api/v1/admin/users', 'POST /api/v1/admin/reports/{id}/resolve']),
+    );
+    const user = await register(t);
+    const open: string[] = [];
+    for (const { method, path } of admin) {
+      for (const url of [urlOf(path), path.replace(/\{[^}]+\}/g, 'not-a-uuid')]) {
+        const response = await t.request(method, url, {
+          headers: bearer(user.accessToken),
+          body: method === 'GET' || method === 'DELETE' ? undefined : {},
+        });
+        if (response.status !== 403 || response.json().code !== 'FORBIDDEN')
+          open.push(`${method} ${url} → ${response.status}`);
+      }
+    }
+    expect(open).toEqual([]);
+  });
+
   it('answers an outsider with 4xx on every route about things that are not theirs, never a 5xx', async () => {
     const outsider = await register(t);
     const failures: string[] = [];

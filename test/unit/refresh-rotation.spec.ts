@@ -37,6 +37,8 @@ async function refreshing(graceSeconds: number) {
       },
       SessionStateService: { markRevoked: () => Promise.resolve() },
       AuthMetrics: { refreshReused: () => undefined },
+      // An ended session is checked for a suspension of its account: none here.
+      UsersService: { suspensionOf: () => Promise.resolve(null) },
     },
     { real: [SessionsService, TokensService], settings },
   );

@@ -260,6 +260,14 @@ export class EnvSchema {
   @IntegerSetting(1, 1000000, 'count')
   SEARCHES_PER_MINUTE_PER_USER = 60;
 
+  /** Reports (`POST /reports`) one user may file per minute. */
+  @IntegerSetting(1, 1000000, 'count')
+  REPORTS_PER_MINUTE_PER_USER = 10;
+
+  /** Suspensions, unsuspensions, report resolutions and admin deletions one admin may make per minute. */
+  @IntegerSetting(1, 1000000, 'count')
+  ADMIN_ACTIONS_PER_MINUTE_PER_USER = 120;
+
   /** `typing.start` and `typing.stop` events one user may send per minute. */
   @IntegerSetting(1, 1000000, 'count')
   TYPING_EVENTS_PER_MINUTE_PER_USER = 120;

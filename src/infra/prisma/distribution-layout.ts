@@ -46,6 +46,9 @@ export const TABLE_LAYOUT: Readonly<Record<string, Placement>> = {
   audit_log: reference,
   // Written by admins, read by every delivery claim and every recorded event: a few rows at most.
   webhooks: reference,
+  // Reports point at users (reference) and at messages of any conversation; read by admins across
+  // all of them, written rarely (rate limited, one open per reporter and target).
+  reports: reference,
   conversations: { kind: 'distributed', column: 'id', colocateWith: 'none' },
   conversation_members: byConversation('conversation_id'),
   messages: byConversation('conversation_id'),

@@ -18,6 +18,8 @@ export class RateLimitSettings extends configSlice(
   'TYPING_EVENTS_PER_MINUTE_PER_USER',
   'UPLOADS_PER_MINUTE_PER_USER',
   'WEBHOOK_CHANGES_PER_MINUTE_PER_USER',
+  'REPORTS_PER_MINUTE_PER_USER',
+  'ADMIN_ACTIONS_PER_MINUTE_PER_USER',
 ) {}
 
 export type RateLimitSetting = keyof RateLimitSettings;

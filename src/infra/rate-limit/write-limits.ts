@@ -52,6 +52,10 @@ export const WRITE_LIMITS = {
   uploads: perUserPerMinute('uploads', 'UPLOADS_PER_MINUTE_PER_USER'),
   /** Creating and deleting webhooks (admins). */
   webhookChanges: perUserPerMinute('webhook-changes', 'WEBHOOK_CHANGES_PER_MINUTE_PER_USER'),
+  /** Reports of messages and users (`POST /reports`). */
+  reports: perUserPerMinute('reports', 'REPORTS_PER_MINUTE_PER_USER'),
+  /** A system admin's actions: suspensions, report resolutions, admin deletions. */
+  adminActions: perUserPerMinute('admin-actions', 'ADMIN_ACTIONS_PER_MINUTE_PER_USER'),
   /** `typing.start` and `typing.stop`. */
   typing: perUserPerMinute('typing', 'TYPING_EVENTS_PER_MINUTE_PER_USER'),
 } satisfies Record<string, RateLimitRule>;

@@ -33,6 +33,9 @@ export function aUser(overrides: Partial<User> = {}): User {
     readReceipts: true,
     showLastSeen: true,
     role: 'user',
+    suspendedAt: null,
+    suspendedUntil: null,
+    suspensionReason: null,
     ...overrides,
   };
 }
