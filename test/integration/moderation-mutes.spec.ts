@@ -162,7 +162,7 @@ describe('moderation mutes', () => {
     expect(await one.app.get(PrismaService).auditEntry.count({ where: { targetId: member.user.id } })).toBe(0);
   });
 
-  it('is refused as a moderation action, and counted against its own limit', async () => {
+  it('counts bans and mutes, placed or lifted, against BANS_AND_MUTES_PER_MINUTE_PER_USER on every instance', async () => {
     const { id, owner, members } = await groupWithRoles(one, 1);
     const [member] = members;
     const limited = await startTwoTestApps({ BANS_AND_MUTES_PER_MINUTE_PER_USER: 2 });
