@@ -33,6 +33,12 @@ class ErrorBodySchema implements ErrorBody {
   @ApiPropertyOptional({ type: [ErrorDetailSchema] })
   details?: ErrorDetailSchema[];
 
+  @ApiPropertyOptional({
+    description: 'With a 429: the seconds to wait, as the Retry-After header says (socket acks carry no headers)',
+    minimum: 0,
+  })
+  retryAfterSeconds?: number;
+
   @ApiProperty({ description: 'Also in the X-Request-Id header' })
   requestId!: string;
 }

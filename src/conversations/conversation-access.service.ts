@@ -9,8 +9,13 @@ import {
   notGroupAdmin,
   requestDeclined,
   requestPending,
+  slowMode,
 } from './conversations.errors.js';
 import { ConversationsRepository } from './conversations.repository.js';
+import { slowModeIntervalMs, writeRefusal } from './moderation-rules.js';
+import { SlowModeGate } from './slow-mode.gate.js';
+
+const NO_TURN_NEEDED = { giveBack: () => Promise.resolve() };
 
 export interface Membership {
   conversation: ConversationMeta;
@@ -27,6 +32,7 @@ export class ConversationAccess {
     private readonly conversations: ConversationsRepository,
     private readonly cache: ConversationCache,
     private readonly blocks: BlocksService,
+    private readonly slowMode: SlowModeGate,
   ) {}
 
   /** The conversation's cached metadata, for listeners that act on its members (not for authorization). */
@@ -42,7 +48,10 @@ export class ConversationAccess {
     return { conversation, member };
   }
 
-  /** A member who may post (send, react): not an unanswered or declined request, and no block in a direct conversation. */
+  /**
+   * A member who may post (send, react, pin, type): not an unanswered or declined request, not
+   * muted or held back by a freeze in a group, and no block in a direct conversation.
+   */
   async requireWriter(userId: string, conversationId: string): Promise<Membership> {
     const membership = await this.requireMember(userId, conversationId);
     await this.assertWriter(userId, membership);
@@ -58,7 +67,27 @@ export class ConversationAccess {
         throw requestDeclined('The recipient declined this message request');
       }
     }
+    this.assertUnrestricted({ conversation, member });
     await this.assertNotBlocked(userId, conversation);
+  }
+
+  /** Neither muted nor held back by a freeze (groups): what edits need besides the writer's other rules. */
+  assertUnrestricted({ conversation, member }: Membership): void {
+    const refusal = writeRefusal(conversation, member, new Date());
+    if (refusal) throw refusal;
+  }
+
+  /**
+   * A send's turn under the group's slow mode (429 SLOW_MODE with the wait otherwise), taken on
+   * every instance at once; the owner, admins and conversations without slow mode always have one.
+   * The caller gives it back when the send stores nothing.
+   */
+  async takeSendTurn({ conversation, member }: Membership): Promise<{ giveBack(): Promise<void> }> {
+    const intervalMs = slowModeIntervalMs(conversation, member);
+    if (intervalMs === 0) return NO_TURN_NEEDED;
+    const turn = await this.slowMode.take(conversation.id, member.userId, intervalMs);
+    if (!turn.allowed) throw slowMode(Math.max(1, Math.ceil(turn.retryAfterMs / 1000)));
+    return turn;
   }
 
   /** In a direct conversation, no block either way: what sends, reactions and edits need. */

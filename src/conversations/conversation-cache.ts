@@ -53,7 +53,7 @@ export class ConversationCache {
     return this.forget({ listsOf: memberIds });
   }
 
-  /** Its title changed: every member's list shows it. */
+  /** Its title, slow mode or freeze changed: every member's checks and list show it. */
   conversationChanged(conversationId: string, memberIds: string[]): Promise<void> {
     return this.forget({ metaOf: conversationId, listsOf: memberIds });
   }
@@ -61,6 +61,14 @@ export class ConversationCache {
   /** Members joined, left, or changed role or status (a request accepted, declined, reopened). */
   membershipChanged(conversationId: string, userIds: string[]): Promise<void> {
     return this.forget({ metaOf: conversationId, listsOf: userIds });
+  }
+
+  /**
+   * A member was muted or unmuted by a moderator: every instance's write checks read it from the
+   * metadata, and every member's list shows it with the member.
+   */
+  memberModerated(conversationId: string, memberIds: string[]): Promise<void> {
+    return this.forget({ metaOf: conversationId, listsOf: memberIds });
   }
 
   /** One member's own setting (muted, hidden): only their list shows it. */

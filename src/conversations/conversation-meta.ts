@@ -10,15 +10,27 @@ export interface ConversationMeta {
   type: ConversationType;
   title: string | null;
   createdAt: string;
+  /** Groups: one message per this many seconds for members other than the owner and admins; 0 is off. */
+  slowModeSeconds: number;
+  /** Groups: only the owner and admins write. */
+  frozen: boolean;
   members: MemberMeta[];
+}
+
+/** A moderation mute (not the member's own notification setting `muted`): `until` null lasts until lifted. */
+export interface ModerationMute {
+  until: string | null;
 }
 
 export interface MemberMeta {
   userId: string;
   role: MemberRole;
   status: MemberStatus;
+  /** The member's own notification setting. */
   muted: boolean;
   hiddenBeforeSeq: number;
+  /** Present while the group's owner or an admin has muted the member (it may have expired since). */
+  moderationMute?: ModerationMute;
 }
 
 export const memberOf = (conversation: ConversationMeta, userId: string): MemberMeta | undefined =>

@@ -1,10 +1,13 @@
 import type { Audience } from '#src/common/events/chat-events.js';
+import type { ModerationMute } from './conversation-meta.js';
 
 /** What a conversation looks like to anyone in it: the fields that do not depend on who is looking. */
 export interface ConversationSummary {
   id: string;
   type: 'direct' | 'group';
   title: string | null;
+  slowModeSeconds: number;
+  frozen: boolean;
   memberCount: number;
   createdAt: string;
   lastActivityAt: string;
@@ -16,6 +19,8 @@ declare module '#src/common/events/chat-events.js' {
     'conversation.updated': Audience & { conversation: ConversationSummary };
     'member.added': Audience & { conversationId: string; userIds: string[]; actorId: string };
     'member.removed': Audience & { conversationId: string; userId: string };
+    /** A member was muted or unmuted by the group's owner or an admin. */
+    'member.updated': Audience & { conversationId: string; userId: string; moderationMute: ModerationMute | null };
     /** `memberIds` is only the reader when they do not share their marks (see `markAudience`). */
     read: Audience & { conversationId: string; userId: string; seq: number };
     /**

@@ -115,7 +115,9 @@ export class ConversationsController {
   @RateLimit(WRITE_LIMITS.conversationChanges)
   @ApiOperation({
     summary:
-      '{ title } (group owner/admin, else 403 NOT_GROUP_ADMIN) and/or { muted } (your own setting). Returns the conversation.',
+      '{ title, slowModeSeconds (0–3600, 0 off), frozen } (group owner/admin, else 403 NOT_GROUP_ADMIN; 400 NOT_A_GROUP ' +
+      'in a direct conversation) and/or { muted } (your own notification setting). Returns the conversation; a group change ' +
+      'sends conversation.updated to every member and applies on every instance at once (docs/moderation.md).',
   })
   update(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string, @Body() dto: ConversationUpdateDto) {
     return this.conversations.update(caller.userId, id, dto);
@@ -141,7 +143,7 @@ export class ConversationsController {
     summary:
       'Add { userIds } (1–100) to a group (owner/admin). Members already in it are skipped. 409 GROUP_FULL past ' +
       '500 members, 404 USER_NOT_FOUND for unknown users, 403 BLOCKED when a block (either way) stands between ' +
-      'one of them and a member or another of them.',
+      'one of them and a member or another of them, 403 BANNED (nobody added) when one of them is banned from the group.',
   })
   addMembers(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string, @Body() dto: MembersAddDto) {
     return this.members.add(caller.userId, id, dto.userIds);

@@ -12,6 +12,10 @@ export const CONVERSATION_ERROR_CODES = [
   'OWNER_ROLE_FIXED',
   'GROUP_FULL',
   'BLOCKED',
+  'BANNED',
+  'MEMBER_MUTED',
+  'CONVERSATION_FROZEN',
+  'SLOW_MODE',
 ] as const;
 export type ConversationErrorCode = (typeof CONVERSATION_ERROR_CODES)[number];
 
@@ -50,3 +54,29 @@ export const groupFull = (maxMembers: number) =>
   ]);
 
 export const blocked = () => new AppError(403, 'BLOCKED', 'A block between you and this user prevents it');
+
+export const banned = (userIds: string[]) =>
+  new AppError(
+    403,
+    'BANNED',
+    'A user is banned from this group',
+    userIds.slice(0, 5).map((userId) => ({ field: 'userIds', message: `${userId} is banned from this group` })),
+  );
+
+export const memberMuted = (until: string | null) =>
+  new AppError(
+    403,
+    'MEMBER_MUTED',
+    until === null
+      ? 'An owner or admin muted you in this group: you can read but not write'
+      : `An owner or admin muted you in this group until ${until}: you can read but not write`,
+  );
+
+export const conversationFrozen = () =>
+  new AppError(403, 'CONVERSATION_FROZEN', 'This group is frozen: only its owner and admins can write');
+
+/** 429 `SLOW_MODE`, with `Retry-After` (also `retryAfterSeconds` in the body, for socket acks). */
+export const slowMode = (retryAfterSeconds: number) =>
+  new AppError(429, 'SLOW_MODE', `Slow mode: your next message can be sent in ${retryAfterSeconds} s`, undefined, {
+    'retry-after': String(retryAfterSeconds),
+  });

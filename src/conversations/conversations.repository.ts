@@ -19,7 +19,9 @@ export interface ListPosition {
 const ENTRY_COLUMNS = Prisma.sql`
   c.id, c.type, c.title, c.last_seq AS "lastSeq", c.member_count AS "memberCount",
   c.last_activity_at AS "lastActivityAt", c.created_at AS "createdAt",
+  c.slow_mode_seconds AS "slowModeSeconds", c.frozen,
   m.role, m.status, m.muted, m.last_read_seq AS "lastReadSeq", m.hidden_before_seq AS "hiddenBeforeSeq",
+  m.moderation_muted AS "moderationMuted", m.moderation_muted_until AS "moderationMutedUntil",
   ${UNREAD_COUNT} AS "unreadCount", ${UNREAD_MENTION_COUNT} AS "unreadMentionCount"`;
 
 /** One row of a user's conversation list, as the repository reads it. */
@@ -31,11 +33,15 @@ export interface ConversationEntryRow {
   memberCount: number;
   lastActivityAt: Date;
   createdAt: Date;
+  slowModeSeconds: number;
+  frozen: boolean;
   role: MemberRole;
   status: MemberStatus;
   muted: boolean;
   lastReadSeq: number;
   hiddenBeforeSeq: number;
+  moderationMuted: boolean;
+  moderationMutedUntil: Date | null;
   /** Timeline messages past the read mark (see unread-columns.ts). */
   unreadCount: number;
   unreadMentionCount: number;
@@ -50,6 +56,15 @@ export interface MemberRow {
   displayName: string | null;
   avatarUrl: string | null;
   deletedAt: Date | null;
+  moderationMuted: boolean;
+  moderationMutedUntil: Date | null;
+}
+
+/** What a group's owner or admin may change on the conversation itself. */
+export interface GroupChanges {
+  title?: string;
+  slowModeSeconds?: number;
+  frozen?: boolean;
 }
 
 /** A conversation's unread counts, as `GET /conversations/unread` lists them. */
@@ -67,6 +82,8 @@ const CREATED = {
   memberCount: true,
   createdAt: true,
   lastActivityAt: true,
+  slowModeSeconds: true,
+  frozen: true,
 } as const;
 
 interface CreatedRow {
@@ -76,6 +93,8 @@ interface CreatedRow {
   memberCount: number;
   createdAt: Date;
   lastActivityAt: Date;
+  slowModeSeconds: number;
+  frozen: boolean;
 }
 
 /** A `conversation.created` webhook event: the conversation as every member sees it, and who they are. */
@@ -90,6 +109,8 @@ const createdEvent = (row: CreatedRow, memberIds: string[]) => ({
     memberCount: row.memberCount,
     createdAt: row.createdAt.toISOString(),
     lastActivityAt: row.lastActivityAt.toISOString(),
+    slowModeSeconds: row.slowModeSeconds,
+    frozen: row.frozen,
     memberIds,
   } satisfies ConversationSummary & { memberIds: string[] },
 });
@@ -109,14 +130,30 @@ export class ConversationsRepository {
         type: true,
         title: true,
         createdAt: true,
+        slowModeSeconds: true,
+        frozen: true,
         members: {
-          select: { userId: true, role: true, status: true, muted: true, hiddenBeforeSeq: true },
+          select: {
+            userId: true,
+            role: true,
+            status: true,
+            muted: true,
+            hiddenBeforeSeq: true,
+            moderationMuted: true,
+            moderationMutedUntil: true,
+          },
           orderBy: [{ joinedAt: 'asc' }, { userId: 'asc' }],
         },
       },
     });
+    if (!row) return null;
+    const members = row.members.map(({ moderationMuted, moderationMutedUntil, ...member }) => ({
+      ...member,
+      // Only the muted carry it: a 500-member list stays small.
+      ...(moderationMuted ? { moderationMute: { until: moderationMutedUntil?.toISOString() ?? null } } : {}),
+    }));
     // The columns' CHECK constraints hold them to these values.
-    return row && ({ ...row, createdAt: row.createdAt.toISOString() } as ConversationMeta);
+    return { ...row, createdAt: row.createdAt.toISOString(), members } as ConversationMeta;
   }
 
   async findDirectId(pairKey: string): Promise<string | null> {
@@ -229,9 +266,10 @@ export class ConversationsRepository {
     if (conversationIds.length === 0) return Promise.resolve([]);
     return this.prisma.$queryRaw<MemberRow[]>`
       SELECT f.conversation_id AS "conversationId", f.user_id AS "userId", f.role, u.username,
-             u.display_name AS "displayName", u.avatar_url AS "avatarUrl", u.deleted_at AS "deletedAt"
+             u.display_name AS "displayName", u.avatar_url AS "avatarUrl", u.deleted_at AS "deletedAt",
+             f.moderation_muted AS "moderationMuted", f.moderation_muted_until AS "moderationMutedUntil"
       FROM (
-        SELECT conversation_id, user_id, role, joined_at,
+        SELECT conversation_id, user_id, role, joined_at, moderation_muted, moderation_muted_until,
                row_number() OVER (PARTITION BY conversation_id ORDER BY joined_at, user_id) AS place
         FROM conversation_members
         WHERE conversation_id = ANY(${conversationIds}::uuid[])
@@ -241,8 +279,9 @@ export class ConversationsRepository {
       ORDER BY f.conversation_id, f.joined_at, f.user_id`;
   }
 
-  updateTitle(conversationId: string, title: string): Promise<unknown> {
-    return this.prisma.conversation.update({ where: { id: conversationId }, data: { title } });
+  /** A group's title and moderation settings: what is given changes, the rest stays. */
+  updateGroup(conversationId: string, changes: GroupChanges): Promise<unknown> {
+    return this.prisma.conversation.update({ where: { id: conversationId }, data: changes, select: { id: true } });
   }
 
   /** Unread counts of the user's accepted conversations that have any. */

@@ -8,12 +8,19 @@ import { conversationNotFound } from './conversations.errors.js';
 import { ConversationCache } from './conversation-cache.js';
 import { toSummary, type ConversationView } from './conversation.presenter.js';
 import { ConversationViews } from './conversation-views.js';
-import { ConversationsRepository, type ListPosition } from './conversations.repository.js';
+import { ConversationsRepository, type GroupChanges, type ListPosition } from './conversations.repository.js';
 import type { ConversationUpdateDto } from './dto/conversation-update.dto.js';
 import { MembersRepository } from './members.repository.js';
 
 /** The cached head of a user's list: the most pages a client can ask for without a cursor, plus one. */
 const LIST_HEAD = 100;
+
+/** The group-wide changes of a PATCH, without the fields it leaves out. */
+const groupChangesOf = ({ title, slowModeSeconds, frozen }: ConversationUpdateDto): GroupChanges => ({
+  ...(title !== undefined ? { title: title.trim() } : {}),
+  ...(slowModeSeconds !== undefined ? { slowModeSeconds } : {}),
+  ...(frozen !== undefined ? { frozen } : {}),
+});
 
 const isListPosition = (value: unknown): value is ListPosition =>
   isCursorTime((value as ListPosition | null)?.lastActivityAt) && isCursorId((value as ListPosition).id);
@@ -61,23 +68,27 @@ export class ConversationsService {
     return view;
   }
 
-  /** A new title (group owner/admin) and/or the caller's own mute setting. */
+  /**
+   * A new title, slow mode or freeze (group owner/admin) and/or the caller's own notification
+   * setting. A group change reaches every member's cached metadata, so every instance enforces it
+   * from its answer on.
+   */
   async update(userId: string, conversationId: string, changes: ConversationUpdateDto): Promise<ConversationView> {
-    if (changes.title === undefined && changes.muted === undefined) {
-      throw invalidField('body', 'give title and/or muted');
+    const group = groupChangesOf(changes);
+    const managing = Object.keys(group).length > 0;
+    if (!managing && changes.muted === undefined) {
+      throw invalidField('body', 'give title, slowModeSeconds, frozen and/or muted');
     }
-    const { conversation } =
-      changes.title === undefined
-        ? await this.access.requireMember(userId, conversationId)
-        : await this.access.requireManager(userId, conversationId);
-    if (changes.title !== undefined) await this.conversations.updateTitle(conversationId, changes.title.trim());
+    const { conversation } = managing
+      ? await this.access.requireManager(userId, conversationId)
+      : await this.access.requireMember(userId, conversationId);
+    if (managing) await this.conversations.updateGroup(conversationId, group);
     if (changes.muted !== undefined) await this.members.setMuted(conversationId, userId, changes.muted);
     const memberIds = conversation.members.map((member) => member.userId);
-    if (changes.title === undefined) await this.cache.memberSettingChanged(conversationId, userId);
-    else await this.cache.conversationChanged(conversationId, memberIds);
+    if (managing) await this.cache.conversationChanged(conversationId, memberIds);
+    else await this.cache.memberSettingChanged(conversationId, userId);
     const view = await this.detail(userId, conversationId);
-    if (changes.title !== undefined)
-      this.events.publish('conversation.updated', { conversation: toSummary(view), memberIds });
+    if (managing) this.events.publish('conversation.updated', { conversation: toSummary(view), memberIds });
     return view;
   }
 

@@ -3,6 +3,7 @@ import { Prisma } from '#src/generated/prisma/client.js';
 import { outboxEvent } from '#src/infra/outbox/outbox-event.js';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
 import { WebhookEvents } from '#src/webhooks/webhook-events.service.js';
+import { BAN_IN_FORCE } from './bans.repository.js';
 import type { MemberRole, MemberStatus } from './conversation-meta.js';
 import type { StoredMarks } from './receipt-rule.js';
 import { UNREAD_COUNT, UNREAD_MENTION_COUNT } from './unread-columns.js';
@@ -61,16 +62,18 @@ export class MembersRepository {
   }
 
   /**
-   * Adds those of `userIds` who are not members yet, unless the group would pass `max`; null when it
-   * is gone. Their `member_added` notifications are an outbox event of the same transaction, and so
-   * is the `member.added` webhook event.
+   * Adds those of `userIds` who are not members yet, unless the group would pass `max` or one of
+   * them is banned from it (`banned`: then nobody is added); null when it is gone. The bans are read
+   * under the conversation's row lock, which a ban holds too, so no one is added past a ban that
+   * committed first. Their `member_added` notifications are an outbox event of the same transaction,
+   * and so is the `member.added` webhook event.
    */
   add(
     conversationId: string,
     userIds: string[],
     max: number,
     actorId: string,
-  ): Promise<{ added: string[]; full: boolean } | null> {
+  ): Promise<{ added: string[]; full: boolean; banned: string[] } | null> {
     return this.prisma.$transaction(async (tx) => {
       const [locked] = await tx.$queryRaw<{ memberCount: number }[]>`
         SELECT member_count AS "memberCount" FROM conversations WHERE id = ${conversationId}::uuid FOR UPDATE`;
@@ -81,8 +84,12 @@ export class MembersRepository {
       });
       const presentIds = new Set(present.map((member) => member.userId));
       const added = userIds.filter((userId) => !presentIds.has(userId));
-      if (added.length === 0) return { added, full: false };
-      if (locked.memberCount + added.length > max) return { added: [], full: true };
+      if (added.length === 0) return { added, full: false, banned: [] };
+      const banned = await tx.$queryRaw<{ userId: string }[]>`
+        SELECT user_id AS "userId" FROM conversation_bans
+        WHERE conversation_id = ${conversationId}::uuid AND user_id = ANY(${added}::uuid[]) AND ${BAN_IN_FORCE}`;
+      if (banned.length > 0) return { added: [], full: false, banned: banned.map((row) => row.userId) };
+      if (locked.memberCount + added.length > max) return { added: [], full: true, banned: [] };
       await tx.conversationMember.createMany({ data: added.map((userId) => ({ conversationId, userId })) });
       await tx.conversation.update({
         where: { id: conversationId },
@@ -93,17 +100,24 @@ export class MembersRepository {
         select: { id: true },
       });
       await this.webhooks.record(tx, 'member.added', { data: { conversationId, userIds: added, actorId } });
-      return { added, full: false };
+      return { added, full: false, banned: [] };
     });
   }
 
   /**
    * Removes a member, with its `member.removed` webhook event; when it was the owner, the
    * longest-standing admin (else member) becomes owner.
+   * `alongside` is written in the same transaction under the same lock, before the removal, and
+   * commits whether or not the user was a member (a ban made ahead). Answers whether a member was removed.
    */
-  remove(conversationId: string, userId: string): Promise<boolean> {
+  remove(
+    conversationId: string,
+    userId: string,
+    alongside?: (tx: Prisma.TransactionClient) => Promise<void>,
+  ): Promise<boolean> {
     return this.prisma.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT 1 FROM conversations WHERE id = ${conversationId}::uuid FOR UPDATE`;
+      await alongside?.(tx);
       const removed = await tx.conversationMember.deleteMany({ where: { conversationId, userId } });
       if (removed.count === 0) return false;
       await tx.conversation.update({ where: { id: conversationId }, data: { memberCount: { decrement: 1 } } });
@@ -137,6 +151,34 @@ export class MembersRepository {
     await this.prisma.conversationMember.update({
       where: { conversationId_userId: { conversationId, userId } },
       data: { status },
+    });
+  }
+
+  /**
+   * Mutes (`mute`) or unmutes the member for moderation, with `alongside` in the same transaction
+   * when something changed. Answers `missing` when the user is not a member, else whether it changed
+   * (unmuting someone not muted changes nothing; muting again sets the new `until`).
+   */
+  setModerationMute(
+    conversationId: string,
+    userId: string,
+    mute: { until: Date | null } | null,
+    alongside: (tx: Prisma.TransactionClient) => Promise<void>,
+  ): Promise<'missing' | 'changed' | 'unchanged'> {
+    return this.prisma.$transaction(async (tx) => {
+      const where = { conversationId, userId, ...(mute ? {} : { moderationMuted: true }) };
+      const data = { moderationMuted: mute !== null, moderationMutedUntil: mute?.until ?? null };
+      const { count } = await tx.conversationMember.updateMany({ where, data });
+      if (count > 0) {
+        await alongside(tx);
+        return 'changed';
+      }
+      if (mute) return 'missing';
+      const member = await tx.conversationMember.findUnique({
+        where: { conversationId_userId: { conversationId, userId } },
+        select: { userId: true },
+      });
+      return member ? 'unchanged' : 'missing';
     });
   }
 

@@ -7,7 +7,10 @@ import { ConversationAccess, requireGroup } from './conversation-access.service.
 import { ConversationCache } from './conversation-cache.js';
 import { isManager, memberOf, type ConversationMeta } from './conversation-meta.js';
 import type { ConversationView } from './conversation.presenter.js';
+import type { Prisma } from '#src/generated/prisma/client.js';
+import { outranks } from './moderation-rules.js';
 import {
+  banned,
   blocked,
   conversationNotFound,
   groupFull,
@@ -49,6 +52,7 @@ export class MembersService {
     const result = await this.members.add(conversationId, userIds, GROUP_MAX_MEMBERS, callerId);
     if (!result) throw conversationNotFound();
     const { added, full } = result;
+    if (result.banned.length > 0) throw banned(result.banned);
     if (full) {
       throw groupFull(GROUP_MAX_MEMBERS);
     }
@@ -68,15 +72,32 @@ export class MembersService {
       const target = memberOf(conversation, userId);
       if (!isManager(caller)) throw notGroupAdmin('Only the owner or an admin can remove members');
       if (!target) throw memberNotFound();
-      if (target.role === 'owner' || (target.role === 'admin' && caller.role !== 'owner')) {
-        throw notGroupAdmin('Only the owner can remove an admin, and nobody the owner');
-      }
+      if (!outranks(caller, target)) throw notGroupAdmin('Only the owner can remove an admin, and nobody the owner');
     }
-    if (await this.members.remove(conversationId, userId)) {
-      await this.cache.membershipChanged(conversationId, memberIds(conversation));
-      // The removed member hears it too.
-      this.events.publish('member.removed', { conversationId, userId, memberIds: memberIds(conversation) });
+    await this.removeWith(conversation, userId);
+  }
+
+  /**
+   * The one way a member leaves a group, whoever decided it (leaving, a removal, a ban): `alongside`
+   * commits in the removal's transaction even when the user was no member. Once it committed the
+   * metadata every instance authorizes against is dropped, and everyone who was in the group hears
+   * `member.removed`, the removed member too. Answers whether a member was removed.
+   */
+  async removeWith(
+    conversation: ConversationMeta,
+    userId: string,
+    alongside?: (tx: Prisma.TransactionClient) => Promise<void>,
+  ): Promise<boolean> {
+    const removed = await this.members.remove(conversation.id, userId, alongside);
+    if (removed) {
+      await this.cache.membershipChanged(conversation.id, memberIds(conversation));
+      this.events.publish('member.removed', {
+        conversationId: conversation.id,
+        userId,
+        memberIds: memberIds(conversation),
+      });
     }
+    return removed;
   }
 
   /** The owner makes a member an admin, or an admin a plain member again. */

@@ -29,7 +29,8 @@ export class MessageChangesService {
   async edit(userId: string, conversationId: string, messageId: string, body: string): Promise<MessageView> {
     const { membership, record } = await this.reader.findVisible(userId, conversationId, messageId);
     if (record.senderId !== userId) throw notMessageAuthor('Only the author can edit a message');
-    // An edit shows in the other member's view as much as a new message does.
+    // An edit shows in the other members' view as much as a new message does: a mute, a freeze or a block stops it.
+    this.access.assertUnrestricted(membership);
     await this.access.assertNotBlocked(userId, membership.conversation);
     if (record.deletedAt) throw messageDeleted();
     const change = await this.latest.change(

@@ -14,7 +14,7 @@ import { LatestMessagesCache, messagePage } from './latest-messages.cache.js';
 import { mentionsIn } from './mentions.js';
 import type { MessageRecord } from './message-record.js';
 import { messageNotFound } from './messages.errors.js';
-import { MessagesRepository } from './messages.repository.js';
+import { MessagesRepository, type StoredMessage } from './messages.repository.js';
 
 /** Sending and reading messages. */
 @Injectable()
@@ -39,16 +39,8 @@ export class MessagesService {
     dto: MessageCreateDto,
   ): Promise<{ message: MessageView; created: boolean }> {
     const membership = await this.access.requireMember(userId, conversationId);
-    const refusal = await this.access.assertWriter(userId, membership).then(
-      () => null,
-      (error: Error) => error,
-    );
-    if (refusal) {
-      // A retry of a message already stored is answered even if writing is no longer allowed.
-      const previous = await this.messages.findByClientId(conversationId, userId, dto.clientMessageId);
-      if (previous) return replay(previous);
-      throw refusal;
-    }
+    const refusal = await failureOf(this.access.assertWriter(userId, membership));
+    if (refusal) return this.replayOrRefuse(conversationId, userId, dto.clientMessageId, refusal);
     const hiddenBeforeSeq = membership.member.hiddenBeforeSeq;
     if (dto.replyToId) {
       const original = await this.messages.findInConversation(conversationId, dto.replyToId);
@@ -62,23 +54,18 @@ export class MessagesService {
         throw notAThreadRoot();
       }
     }
-    const mentioned = mentionsIn(dto.body);
-    const newMessage = {
-      conversationId,
-      senderId: userId,
-      clientMessageId: dto.clientMessageId,
-      body: dto.body,
-      replyToId: dto.replyToId ?? null,
-      threadRootId: dto.threadRootId ?? null,
-      attachments: await this.attachments.resolve(userId, dto.attachments),
-      mentionNames: mentioned.names,
-      mentionAll: mentioned.all,
-    };
-    const stored = await this.latest.change(
-      conversationId,
-      () => this.messages.insertOnce(newMessage),
-      (result) => (result && result !== 'rootDeleted' && result.created ? (result.root ?? result.record) : null),
-    );
+    // Slow mode comes last among the checks, before the attachments are taken: a refused send uses no turn.
+    const turn = await this.access.takeSendTurn(membership).catch((error: Error) => error);
+    if (turn instanceof Error) return this.replayOrRefuse(conversationId, userId, dto.clientMessageId, turn);
+    let stored: StoredMessage | 'rootDeleted' | null;
+    try {
+      stored = await this.store(conversationId, userId, dto);
+    } catch (error) {
+      await turn.giveBack();
+      throw error;
+    }
+    // Nothing new was stored (no longer a member, the root deleted, a retry): the turn was not used.
+    if (!stored || stored === 'rootDeleted' || !stored.created) await turn.giveBack();
     // No longer a member by the time the message would have been stored (the cached membership was older).
     if (!stored) throw conversationNotFound();
     if (stored === 'rootDeleted') throw notAThreadRoot();
@@ -91,6 +78,34 @@ export class MessagesService {
     const thread = root && toThreadSummary(root);
     if (thread) this.events.publish('thread.updated', { conversationId, rootId: root.id, thread, memberIds });
     return { message, created: true };
+  }
+
+  /** Inserts the message once (see `send`), with its attachments and mentions, through the Redis window. */
+  private async store(conversationId: string, userId: string, dto: MessageCreateDto) {
+    const mentioned = mentionsIn(dto.body);
+    const newMessage = {
+      conversationId,
+      senderId: userId,
+      clientMessageId: dto.clientMessageId,
+      body: dto.body,
+      replyToId: dto.replyToId ?? null,
+      threadRootId: dto.threadRootId ?? null,
+      attachments: await this.attachments.resolve(userId, dto.attachments),
+      mentionNames: mentioned.names,
+      mentionAll: mentioned.all,
+    };
+    return this.latest.change(
+      conversationId,
+      () => this.messages.insertOnce(newMessage),
+      (result) => (result && result !== 'rootDeleted' && result.created ? (result.root ?? result.record) : null),
+    );
+  }
+
+  /** A retry of a message already stored is answered even when writing is no longer allowed; anything else is refused. */
+  private async replayOrRefuse(conversationId: string, userId: string, clientMessageId: string, refusal: Error) {
+    const previous = await this.messages.findByClientId(conversationId, userId, clientMessageId);
+    if (previous) return replay(previous);
+    throw refusal;
   }
 
   /** A page of messages in ascending seq. The latest page comes from the Redis window when warm. */
@@ -153,6 +168,12 @@ const notAThreadRoot = () =>
   invalidField(
     'threadRootId',
     'threadRootId must be a message of this conversation that is neither a reply nor deleted',
+  );
+
+const failureOf = (work: Promise<unknown>): Promise<Error | null> =>
+  work.then(
+    () => null,
+    (error: Error) => error,
   );
 
 const replay = (previous: MessageRecord): { message: MessageView; created: boolean } => ({

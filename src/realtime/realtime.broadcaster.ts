@@ -56,6 +56,7 @@ export class RealtimeBroadcaster implements OnModuleInit {
     events.on('member.removed', ({ memberIds, conversationId, userId }) =>
       this.toUsers(memberIds, 'member.removed', { conversationId, userId }),
     );
+    events.on('member.updated', ({ memberIds, ...payload }) => this.toUsers(memberIds, 'member.updated', payload));
     events.on('read', ({ memberIds, ...payload }) => this.toUsers(memberIds, 'read', payload));
     events.on('delivered', ({ memberIds, ...payload }) => this.toUsers(memberIds, 'delivered', payload));
     events.on('typing', ({ memberIds, ...payload }) => this.toUsers(memberIds, 'typing', payload));

@@ -21,6 +21,8 @@ export interface ServerEvents {
   /** One per member added (the in-process event lists them all). */
   'member.added': (payload: Pick<ChatEventMap['member.added'], 'conversationId'> & { userId: string }) => void;
   'member.removed': ToMembers<'member.removed'>;
+  /** A member was muted or unmuted by the group's owner or an admin. */
+  'member.updated': ToMembers<'member.updated'>;
   typing: ToMembers<'typing'>;
   read: ToMembers<'read'>;
   delivered: ToMembers<'delivered'>;

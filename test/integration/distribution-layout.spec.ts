@@ -33,6 +33,7 @@ describe('the migrated schema', () => {
       message_mentions: { kind: 'distributed', column: 'conversation_id', colocateWith: 'conversations' },
       thread_subscriptions: { kind: 'distributed', column: 'conversation_id', colocateWith: 'conversations' },
       message_pins: { kind: 'distributed', column: 'conversation_id', colocateWith: 'conversations' },
+      conversation_bans: { kind: 'distributed', column: 'conversation_id', colocateWith: 'conversations' },
       direct_pairs: { kind: 'distributed', column: 'pair_key', colocateWith: 'none' },
       notifications: { kind: 'distributed', column: 'user_id', colocateWith: 'none' },
       devices: { kind: 'distributed', column: 'user_id', colocateWith: 'notifications' },

@@ -58,6 +58,11 @@ describe('what each write makes stale', () => {
       (c: ConversationCache) => c.memberSettingChanged('c1', 'bob'),
       [RedisKeys.conversationMeta('c1'), ...lists('bob')],
     ],
+    [
+      'memberModerated',
+      (c: ConversationCache) => c.memberModerated('c1', ['ann', 'bob']),
+      [RedisKeys.conversationMeta('c1'), ...lists('ann', 'bob')],
+    ],
     ['messageStored', (c: ConversationCache) => c.messageStored(['ann', 'bob']), lists('ann', 'bob')],
     [
       'messageChanged, the last message',

@@ -1,5 +1,6 @@
 import { BadRequestException, ForbiddenException, NotFoundException } from '@nestjs/common';
 import { AppError } from '#src/common/errors/app-error.js';
+import { tooManyRequests } from '#src/common/errors/common.errors.js';
 import { toErrorBody } from '#src/common/errors/error-body.js';
 
 const fastifyError = (code: string, statusCode: number, message: string) =>
@@ -17,6 +18,17 @@ describe('toErrorBody', () => {
       details: [{ field: 'id', message: 'unknown' }],
       requestId: 'r1',
     });
+  });
+
+  it('tells the wait of a 429 in the body as well as in Retry-After, for socket acks', () => {
+    expect(toErrorBody(tooManyRequests('slow down', 7), 'r')).toEqual({
+      statusCode: 429,
+      code: 'RATE_LIMITED',
+      message: 'slow down',
+      retryAfterSeconds: 7,
+      requestId: 'r',
+    });
+    expect(toErrorBody(tooManyRequests('slow down'), 'r')).not.toHaveProperty('retryAfterSeconds');
   });
 
   it('derives a code from the status of Nest HTTP exceptions', () => {

@@ -48,7 +48,7 @@ describe('adding members', () => {
     const { subject, fakes } = await membersOf(conversation, {
       UsersService: known([outsider]),
       BlocksService: noBlocks,
-      MembersRepository: { add: () => Promise.resolve({ added: [outsider], full: false }) },
+      MembersRepository: { add: () => Promise.resolve({ added: [outsider], full: false, banned: [] }) },
     });
     await expect(subject.add(caller, conversation.id, [outsider])).resolves.toBe(DETAIL);
     expect(fakes.MembersRepository.add).toHaveBeenCalledWith(conversation.id, [outsider], GROUP_MAX_MEMBERS, caller);
@@ -97,7 +97,7 @@ describe('adding members', () => {
     const { subject } = await membersOf(conversation, {
       UsersService: known([outsider]),
       BlocksService: noBlocks,
-      MembersRepository: { add: () => Promise.resolve({ added: [], full: true }) },
+      MembersRepository: { add: () => Promise.resolve({ added: [], full: true, banned: [] }) },
     });
     await expect(subject.add(owner, conversation.id, [outsider])).rejects.toMatchObject({
       status: 409,
@@ -119,7 +119,8 @@ describe('removing members', () => {
     const conversation = group();
     const { subject, fakes } = await membersOf(conversation, removes);
     await subject.remove(caller, conversation.id, target);
-    expect(fakes.MembersRepository.remove).toHaveBeenCalledWith(conversation.id, target);
+    // Nothing else goes in the removal's transaction (a ban would).
+    expect(fakes.MembersRepository.remove).toHaveBeenCalledWith(conversation.id, target, undefined);
   });
 
   it.each([
@@ -165,7 +166,7 @@ describe('managing a group', () => {
     newTestService(
       ConversationsService,
       {
-        ConversationsRepository: { ...stored(conversation), updateTitle: () => Promise.resolve() },
+        ConversationsRepository: { ...stored(conversation), updateGroup: () => Promise.resolve() },
         ConversationViews: { detail: () => Promise.resolve(DETAIL) },
       },
       { real: [ConversationAccess] },
@@ -175,7 +176,7 @@ describe('managing a group', () => {
     const conversation = group();
     const { subject, fakes } = await titled(conversation);
     await subject.update(admin, conversation.id, { title: ' Book club ' });
-    expect(fakes.ConversationsRepository.updateTitle).toHaveBeenCalledWith(conversation.id, 'Book club');
+    expect(fakes.ConversationsRepository.updateGroup).toHaveBeenCalledWith(conversation.id, { title: 'Book club' });
   });
 
   it('refuses a plain member renaming it: 403 NOT_GROUP_ADMIN', async () => {

@@ -12,6 +12,8 @@ const group: ConversationMeta = {
   type: 'group',
   title: 'g',
   createdAt: '2026-12-01T00:00:00.000Z',
+  slowModeSeconds: 0,
+  frozen: false,
   members: ['ann', 'bob', 'cid', 'dan'].map(member),
 };
 /** Bob blocked Ann; Ann blocked Dan. */

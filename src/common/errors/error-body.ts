@@ -10,6 +10,11 @@ export interface ErrorBody {
   code: ErrorCode;
   message: string;
   details?: ErrorDetail[];
+  /**
+   * With a 429: the seconds to wait, as the `Retry-After` header says on REST. Socket acks have no
+   * headers, so this is how a socket client learns it.
+   */
+  retryAfterSeconds?: number;
   requestId: string;
 }
 
@@ -66,7 +71,15 @@ function statusOf(error: unknown): number | undefined {
 
 function fromAppError(error: AppError, requestId: string): ErrorBody {
   const { status: statusCode, code, message, details } = error;
-  return { statusCode, code, message, ...(details ? { details } : {}), requestId };
+  const retryAfter = Number(error.headers?.['retry-after']);
+  return {
+    statusCode,
+    code,
+    message,
+    ...(details ? { details } : {}),
+    ...(statusCode === 429 && Number.isFinite(retryAfter) ? { retryAfterSeconds: retryAfter } : {}),
+    requestId,
+  };
 }
 
 /** Maps any thrown value to the error body. Unknown errors become a 500 that reveals nothing. */

@@ -244,6 +244,10 @@ export class EnvSchema {
   @IntegerSetting(1, 1000000, 'count')
   MEMBER_CHANGES_PER_MINUTE_PER_USER = 60;
 
+  /** Bans and moderation mutes, placed or lifted, one group owner or admin may make per minute (docs/moderation.md). */
+  @IntegerSetting(1, 1000000, 'count')
+  BANS_AND_MUTES_PER_MINUTE_PER_USER = 30;
+
   /** Profile and status changes, blocks, session revocations and account deletion per user per minute. */
   @IntegerSetting(1, 1000000, 'count')
   ACCOUNT_CHANGES_PER_MINUTE_PER_USER = 30;

@@ -60,6 +60,8 @@ export const TABLE_LAYOUT: Readonly<Record<string, Placement>> = {
   message_mentions: byConversation('conversation_id'),
   thread_subscriptions: byConversation('conversation_id'),
   message_pins: byConversation('conversation_id'),
+  // Checked in the transaction that adds members, under the conversation's row lock.
+  conversation_bans: byConversation('conversation_id'),
   // Makes a direct conversation one per pair: its key is the pair, which the conversation's id is not.
   direct_pairs: { kind: 'distributed', column: 'pair_key', colocateWith: 'none' },
   notifications: { kind: 'distributed', column: 'user_id', colocateWith: 'none' },

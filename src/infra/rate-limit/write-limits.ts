@@ -38,8 +38,10 @@ export const WRITE_LIMITS = {
   deliveryMarks: perUserPerMinute('delivery-marks', 'DELIVERY_MARKS_PER_MINUTE_PER_USER'),
   /** Opening direct conversations and creating groups. */
   conversationCreates: perUserPerMinute('conversation-creates', 'CONVERSATIONS_PER_MINUTE_PER_USER'),
-  /** Members, roles, accept / decline / hide, title and mute. */
+  /** Members, roles, accept / decline / hide, title, slow mode, freeze and the caller's own mute. */
   conversationChanges: perUserPerMinute('conversation-changes', 'MEMBER_CHANGES_PER_MINUTE_PER_USER'),
+  /** Bans and moderation mutes, placed and lifted, by a group's owner and admins. */
+  moderation: perUserPerMinute('moderation', 'BANS_AND_MUTES_PER_MINUTE_PER_USER'),
   /** Profile and status changes, blocks, session revocations and account deletion. */
   accountChanges: perUserPerMinute('account-changes', 'ACCOUNT_CHANGES_PER_MINUTE_PER_USER'),
   /** Presence lookups, over REST and `presence.query`. */

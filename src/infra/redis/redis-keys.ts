@@ -78,6 +78,11 @@ export const RedisKeys = {
   /** Set while a user types in a conversation (expires by itself after a few seconds). */
   typing: (conversationId: string, userId: string) => redisKey('typing', 'conv', conversationId, userId),
   /**
+   * Slow mode: the Redis time (ms) of the member's last message in the group, kept for the group's
+   * interval. Set only when the previous one is older than the interval, in one script.
+   */
+  slowModeTurn: (conversationId: string, userId: string) => redisKey('slowmode', 'conv', conversationId, userId),
+  /**
    * Moved by every invalidation of a cached key (a fresh token, kept a minute): a rebuild stores its
    * value only if the fence it read before loading is unchanged. In the key's Redis Cluster slot
    * (its hash tag, or the whole key as the tag), so one script may use both.

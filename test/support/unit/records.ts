@@ -61,7 +61,16 @@ export function aDirect(a: Partial<MemberMeta>, b: Partial<MemberMeta>): Convers
 }
 
 export function aConversation(overrides: Partial<ConversationMeta> = {}): ConversationMeta {
-  return { id: randomUUID(), type: 'group', title: null, createdAt: T0.toISOString(), members: [], ...overrides };
+  return {
+    id: randomUUID(),
+    type: 'group',
+    title: null,
+    createdAt: T0.toISOString(),
+    slowModeSeconds: 0,
+    frozen: false,
+    members: [],
+    ...overrides,
+  };
 }
 
 /** `userId`'s membership of `conversation`, as ConversationAccess answers it. */
