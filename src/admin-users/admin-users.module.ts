@@ -5,10 +5,11 @@ import { AdminUsersController } from './admin-users.controller.js';
 import { AdminUsersRepository } from './admin-users.repository.js';
 import { AdminUsersService } from './admin-users.service.js';
 import { SuspensionsService } from './suspensions.service.js';
+import { WebhooksModule } from '#src/webhooks/webhooks.module.js';
 
 /** Accounts as system admins see them, and their suspension (which ends the account's sessions). */
 @Module({
-  imports: [AdminModule, AuthModule],
+  imports: [AdminModule, AuthModule, WebhooksModule],
   controllers: [AdminUsersController],
   providers: [AdminUsersRepository, AdminUsersService, SuspensionsService],
   exports: [SuspensionsService],

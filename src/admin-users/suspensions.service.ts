@@ -7,6 +7,7 @@ import type { Prisma } from '#src/generated/prisma/client.js';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
 import { currentSuspension } from '#src/users/suspension.js';
 import { userNotFound } from '#src/users/users.errors.js';
+import { WebhookEvents } from '#src/webhooks/webhook-events.service.js';
 import { toAdminUserView, type AdminUserView } from './admin-user.presenter.js';
 import { AdminUsersRepository } from './admin-users.repository.js';
 import { suspensionEnd, suspensionRefusal } from './suspension-rules.js';
@@ -32,12 +33,13 @@ export class SuspensionsService {
     private readonly sessions: SessionsService,
     private readonly audit: AuditRepository,
     private readonly access: AdminAccess,
+    private readonly webhooks: WebhookEvents,
   ) {}
 
   /**
    * Suspends the account (again: the new suspension replaces the one in force). One transaction
-   * writes the suspension, revokes every session of the account and records `user.suspended`, with
-   * what `context.alongside` adds; then Redis refuses the sessions' tokens and their sockets close
+   * writes the suspension, revokes every session of the account and records `user.suspended` (in
+   * the audit log and as a webhook event), with what `context.alongside` adds; then Redis refuses the sessions' tokens and their sockets close
    * on every instance. Sign-ins and refreshes answer 403 ACCOUNT_SUSPENDED until `until`.
    */
   async suspend(
@@ -72,10 +74,15 @@ export class SuspensionsService {
         },
       });
       await context.alongside?.(tx);
+      await this.webhooks.record(tx, 'user.suspended', {
+        occurredAt: now,
+        data: { userId, until: until?.toISOString() ?? null, reason: request.reason, actorId: actor.userId },
+      });
       const suspended = { ...target, suspendedAt: now, suspendedUntil: until, suspensionReason: request.reason };
       return { user: suspended, revoked: sessionIds };
     });
     await this.sessions.revoked(userId, revoked);
+    this.webhooks.deliverSoon();
     return toAdminUserView(user, false, now);
   }
 

@@ -8,10 +8,11 @@ import { ReportReview } from './report-review.service.js';
 import { ReportsController } from './reports.controller.js';
 import { ReportsRepository } from './reports.repository.js';
 import { ReportsService } from './reports.service.js';
+import { WebhooksModule } from '#src/webhooks/webhooks.module.js';
 
 /** Reports of messages and users, filed by users and resolved by system admins. */
 @Module({
-  imports: [AdminModule, AdminUsersModule, MessagesModule, UsersModule],
+  imports: [AdminModule, AdminUsersModule, MessagesModule, UsersModule, WebhooksModule],
   controllers: [ReportsController, AdminReportsController],
   providers: [ReportsRepository, ReportsService, ReportReview],
 })

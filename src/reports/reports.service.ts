@@ -5,6 +5,7 @@ import { messageDeleted } from '#src/messages/messages.errors.js';
 import { MessagesService } from '#src/messages/messages.service.js';
 import { userNotFound } from '#src/users/users.errors.js';
 import { UsersService } from '#src/users/users.service.js';
+import { WebhookEvents } from '#src/webhooks/webhook-events.service.js';
 import type { ReportCreateDto } from './dto/report-create.dto.js';
 import { toReportView, type ReportView } from './report.presenter.js';
 import { reportTarget, type ReportTarget } from './report-rules.js';
@@ -19,13 +20,14 @@ export class ReportsService {
     private readonly reports: ReportsRepository,
     private readonly messages: MessagesService,
     private readonly users: UsersService,
+    private readonly webhooks: WebhookEvents,
   ) {}
 
   /**
    * Files a report (`created`), or answers the reporter's open report of the same target as it is,
    * however many copies race. A message must be one the reporter can see (404 MESSAGE_NOT_FOUND as
    * for an unknown one otherwise); its body is kept as reported. The report is written in one
-   * transaction, with whatever must follow a new report.
+   * transaction with its `report.created` webhook event.
    */
   async create(reporterId: string, dto: ReportCreateDto): Promise<{ report: ReportView; created: boolean }> {
     const target = reportTarget(dto);
@@ -33,8 +35,13 @@ export class ReportsService {
     const existing = await this.reports.findOpen(reporterId, target);
     if (existing) return { report: toReportView(existing), created: false };
     try {
-      const stored = await this.prisma.$transaction((tx) => this.reports.create(tx, report));
-      return { report: toReportView(stored), created: true };
+      const view = await this.prisma.$transaction(async (tx) => {
+        const stored = toReportView(await this.reports.create(tx, report));
+        await this.webhooks.record(tx, 'report.created', { eventId: stored.id, data: stored });
+        return stored;
+      });
+      this.webhooks.deliverSoon();
+      return { report: view, created: true };
     } catch (error) {
       // A copy of this report committed between the look-up and the insert.
       const raced = isUniqueViolation(error) ? await this.reports.findOpen(reporterId, target) : null;

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
 import { WebhookEvents } from '#src/webhooks/webhook-events.service.js';
-import { register, type SignedIn } from '../support/auth-client.js';
+import { bearer, register, type SignedIn } from '../support/auth-client.js';
 import { chat, expectStatus } from '../support/chat-client.js';
 import { eventually } from '../support/eventually.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -119,6 +119,8 @@ describe('the six chat events', () => {
       memberCount: 2,
       createdAt: group.createdAt,
       lastActivityAt: expect.any(String),
+      slowModeSeconds: 0,
+      frozen: false,
       memberIds: [ann.user.id, bob.user.id],
     });
 
@@ -259,6 +261,49 @@ describe('events recorded by other features', () => {
       expect(receiver.rejected).toEqual([]);
     },
   );
+
+  it('delivers report.created when a user files a report, and user.suspended when an admin suspends', async () => {
+    const { receiver } = await subscribe(['report.created', 'user.suspended']);
+    const [ann, bob] = [await register(t), await register(t)];
+    const report = expectStatus<{ id: string }>(
+      await t.request('POST', '/api/v1/reports', {
+        headers: bearer(ann.accessToken),
+        body: { userId: bob.user.id, reason: 'spam', note: 'sells things' },
+      }),
+      201,
+    );
+    const [filed] = await receivedOf(receiver, 'report.created');
+    expect(filed.payload.data).toMatchObject({ id: report.id, reason: 'spam', note: 'sells things' });
+    // The same report filed again is answered as it is, and tells of nothing new.
+    expectStatus(
+      await t.request('POST', '/api/v1/reports', {
+        headers: bearer(ann.accessToken),
+        body: { userId: bob.user.id, reason: 'spam' },
+      }),
+      200,
+    );
+
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    expectStatus(
+      await t.request('POST', `/api/v1/admin/users/${bob.user.id}/suspend`, {
+        headers: bearer(admin.accessToken),
+        body: { until, reason: 'spam' },
+      }),
+      200,
+    );
+    const [suspended] = await receivedOf(receiver, 'user.suspended');
+    expect(suspended.payload.data).toEqual({ userId: bob.user.id, until, reason: 'spam', actorId: admin.user.id });
+    // A refused suspension (of oneself) tells of nothing.
+    const refused = await t.request('POST', `/api/v1/admin/users/${admin.user.id}/suspend`, {
+      headers: bearer(admin.accessToken),
+      body: { reason: 'oops' },
+    });
+    expect([refused.status, refused.json().code]).toEqual([400, 'CANNOT_SUSPEND_SELF']);
+    await sleep(300);
+    expect(ofType(receiver, 'report.created')).toHaveLength(1);
+    expect(ofType(receiver, 'user.suspended')).toHaveLength(1);
+    expect(receiver.rejected).toEqual([]);
+  });
 
   it('records nothing when the write’s transaction rolls back', async () => {
     const { receiver, webhookId } = await subscribe(['report.created']);
