@@ -43,6 +43,10 @@ describe('SuspensionsService', () => {
       },
       AuditRepository: { record: jest.fn<AuditRepository['record']>(() => Promise.resolve()) },
       AdminAccess: { isAdminAccount: () => isAdmin },
+      WebhookEvents: {
+        record: (_db: unknown, _type: string, _event: object) => Promise.resolve(1),
+        deliverSoon: () => undefined,
+      },
     });
 
   it('writes the suspension, revokes the sessions and audits in one transaction, then tells Redis and the sockets', async () => {
@@ -52,10 +56,16 @@ describe('SuspensionsService', () => {
     fakes.SessionsService.revokeAllWithin.mockImplementation(() => (order.push('revoke'), Promise.resolve(['s1'])));
     fakes.AuditRepository.record.mockImplementation(() => (order.push('audit'), Promise.resolve()));
     fakes.SessionsService.revoked.mockImplementation(() => (order.push('after commit'), Promise.resolve()));
+    fakes.WebhookEvents.record.mockImplementation(() => (order.push('webhook'), Promise.resolve(1)));
     const alongside = jest.fn(() => (order.push('alongside'), Promise.resolve()));
 
     const view = await subject.suspend(actor, eve, { reason: 'spam' }, { alongside, details: { reportId: 'r' } });
-    expect(order).toEqual(['suspend', 'revoke', 'audit', 'alongside', 'after commit']);
+    expect(order).toEqual(['suspend', 'revoke', 'audit', 'alongside', 'webhook', 'after commit']);
+    expect(fakes.WebhookEvents.record).toHaveBeenCalledWith(TX, 'user.suspended', {
+      occurredAt: expect.any(Date),
+      data: { userId: eve, until: null, reason: 'spam', actorId: boss },
+    });
+    expect(fakes.WebhookEvents.deliverSoon).toHaveBeenCalled();
     expect(fakes.AdminUsersRepository.lockActive).toHaveBeenCalledWith(TX, eve);
     expect(fakes.SessionsService.revokeAllWithin).toHaveBeenCalledWith(TX, eve);
     expect(alongside).toHaveBeenCalledWith(TX);
@@ -192,6 +202,10 @@ describe('ReportsService', () => {
       },
       MessagesService: { findVisibleById: () => Promise.resolve(message) },
       UsersService: { activeIds: (ids: string[]) => Promise.resolve(new Set(ids)) },
+      WebhookEvents: {
+        record: (_db: unknown, _type: string, _event: object) => Promise.resolve(1),
+        deliverSoon: () => undefined,
+      },
     });
 
   it('stores a message report naming its sender and the body as reported', async () => {
@@ -208,6 +222,10 @@ describe('ReportsService', () => {
       reason: 'spam',
       note: null,
     });
+    expect(fakes.WebhookEvents.record).toHaveBeenCalledWith(TX, 'report.created', {
+      eventId: expect.any(String),
+      data: expect.objectContaining({ reason: 'spam' }),
+    });
   });
 
   it('answers the open report of the same target instead of a second one', async () => {
@@ -218,6 +236,7 @@ describe('ReportsService', () => {
       report: { id: existing.id, reason: 'spam' },
     });
     expect(fakes.ReportsRepository.create).not.toHaveBeenCalled();
+    expect(fakes.WebhookEvents.record).not.toHaveBeenCalled();
   });
 
   it('refuses one’s own message, a deleted one, and passes on what the reporter cannot see', async () => {
