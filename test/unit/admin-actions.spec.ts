@@ -9,6 +9,7 @@ import type { ReportSource } from '#src/reports/report.presenter.js';
 import { ReportReview } from '#src/reports/report-review.service.js';
 import { ReportsService } from '#src/reports/reports.service.js';
 import { messageNotFound } from '#src/messages/messages.errors.js';
+import type { WebhookEvents } from '#src/webhooks/webhook-events.service.js';
 import { T0, aMessage, aSession, aUser, newIds } from '../support/unit/records.js';
 import { newTestService } from '../support/unit/test-service.js';
 
@@ -44,7 +45,7 @@ describe('SuspensionsService', () => {
       AuditRepository: { record: jest.fn<AuditRepository['record']>(() => Promise.resolve()) },
       AdminAccess: { isAdminAccount: () => isAdmin },
       WebhookEvents: {
-        record: (_db: unknown, _type: string, _event: object) => Promise.resolve(1),
+        record: jest.fn<WebhookEvents['record']>(() => Promise.resolve(1)),
         deliverSoon: () => undefined,
       },
     });
@@ -203,7 +204,7 @@ describe('ReportsService', () => {
       MessagesService: { findVisibleById: () => Promise.resolve(message) },
       UsersService: { activeIds: (ids: string[]) => Promise.resolve(new Set(ids)) },
       WebhookEvents: {
-        record: (_db: unknown, _type: string, _event: object) => Promise.resolve(1),
+        record: jest.fn<WebhookEvents['record']>(() => Promise.resolve(1)),
         deliverSoon: () => undefined,
       },
     });
