@@ -15,7 +15,7 @@ export const adminEmails = (setting: string): string[] =>
 
 export const notAdmin = () => forbidden('Only system admins may do this');
 
-/** Who is a system admin: role `admin` on the user row, or an email listed in ADMIN_EMAILS. */
+/** Who is a system admin: role `admin` on the user row, or an email listed in ADMIN_EMAILS (never a bot). */
 @Injectable()
 export class AdminAccess {
   private readonly emails: string[];
@@ -32,7 +32,8 @@ export class AdminAccess {
       where: { id: userId, deletedAt: null },
       select: { role: true, email: true },
     });
-    if (!user) return false;
+    // A bot is never an admin, whatever ADMIN_EMAILS lists: its key must not reach /admin routes.
+    if (!user || user.role === 'bot') return false;
     return user.role === 'admin' || this.emails.includes(user.email.toLowerCase());
   }
 }

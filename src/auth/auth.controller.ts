@@ -3,16 +3,19 @@ import {
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { API_PREFIX } from '#src/common/api.js';
 import { Caller, type AuthContext } from '#src/common/auth/auth-context.js';
+import { NotForBots } from '#src/common/decorators/not-for-bots.decorator.js';
 import { Public } from '#src/common/decorators/public.decorator.js';
 import { uuidParam } from '#src/common/validation/uuid-param.pipe.js';
 import { RateLimit } from '#src/infra/rate-limit/rate-limit.decorator.js';
@@ -26,12 +29,19 @@ import { SessionsService } from './sessions.service.js';
 
 const MINUTE = 60_000;
 
+/** A bot's key manages no sessions: its bot is deleted by an admin instead. */
+const NOT_FOR_BOTS_RESPONSE = {
+  schema: { $ref: getSchemaPath('ErrorBody') },
+  description: 'FORBIDDEN: called with a bot key (Authorization: Bot …)',
+};
+
 const clientInfo = (request: FastifyRequest): ClientInfo => ({
   ip: request.clientAddress,
   userAgent: request.headers['user-agent'],
 });
 
 @ApiTags('auth')
+@NotForBots()
 @Controller(`${API_PREFIX}/auth`)
 export class AuthController {
   constructor(
@@ -97,6 +107,7 @@ export class AuthController {
   @RateLimit(WRITE_LIMITS.accountChanges)
   @HttpCode(204)
   @ApiBearerAuth()
+  @ApiForbiddenResponse(NOT_FOR_BOTS_RESPONSE)
   @ApiOperation({ summary: 'Revoke this access token and its session, on every instance.' })
   @ApiNoContentResponse()
   logout(@Caller() caller: AuthContext) {
@@ -107,6 +118,7 @@ export class AuthController {
   @RateLimit(WRITE_LIMITS.accountChanges)
   @HttpCode(204)
   @ApiBearerAuth()
+  @ApiForbiddenResponse(NOT_FOR_BOTS_RESPONSE)
   @ApiOperation({ summary: 'Revoke every session of the caller, this one included.' })
   @ApiNoContentResponse()
   logoutAll(@Caller() caller: AuthContext) {
@@ -115,6 +127,7 @@ export class AuthController {
 
   @Get('sessions')
   @ApiBearerAuth()
+  @ApiForbiddenResponse(NOT_FOR_BOTS_RESPONSE)
   @ApiOperation({
     summary: 'Active sessions: { items: [{ id, device, ip, userAgent, createdAt, lastActiveAt, current }] }',
   })
@@ -126,6 +139,7 @@ export class AuthController {
   @RateLimit(WRITE_LIMITS.accountChanges)
   @HttpCode(204)
   @ApiBearerAuth()
+  @ApiForbiddenResponse(NOT_FOR_BOTS_RESPONSE)
   @ApiOperation({ summary: 'Revoke one of the caller’s sessions (404 SESSION_NOT_FOUND if not theirs or not active).' })
   @ApiNoContentResponse()
   revokeSession(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string) {

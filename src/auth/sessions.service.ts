@@ -122,9 +122,16 @@ export class SessionsService {
   async revoke(userId: string, ids?: string[], caller?: AuthContext): Promise<string[]> {
     const revoked = await this.sessions.revoke(userId, ids);
     const ownToken = caller && revoked.includes(caller.sessionId) ? caller : undefined;
-    await this.state.markRevoked(revoked, ownToken);
-    // Their sockets are disconnected, on every instance.
-    if (revoked.length > 0) this.events.publish('session.revoked', { userId, sessionIds: revoked });
+    await this.sessionsRevoked(userId, revoked, ownToken);
     return revoked;
+  }
+
+  /**
+   * Sessions of `userId` just revoked in Postgres (by `revoke`, or in another feature's
+   * transaction): Redis learns of it, and their sockets are disconnected on every instance.
+   */
+  async sessionsRevoked(userId: string, sessionIds: string[], ownToken?: AuthContext): Promise<void> {
+    await this.state.markRevoked(sessionIds, ownToken);
+    if (sessionIds.length > 0) this.events.publish('session.revoked', { userId, sessionIds });
   }
 }

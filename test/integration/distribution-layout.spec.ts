@@ -22,6 +22,7 @@ describe('the migrated schema', () => {
       sessions: { kind: 'reference' },
       blocks: { kind: 'reference' },
       audit_log: { kind: 'reference' },
+      bot_api_keys: { kind: 'reference' },
       conversations: { kind: 'distributed', column: 'id', colocateWith: 'none' },
       conversation_members: { kind: 'distributed', column: 'conversation_id', colocateWith: 'conversations' },
       messages: { kind: 'distributed', column: 'conversation_id', colocateWith: 'conversations' },

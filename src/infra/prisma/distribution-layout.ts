@@ -44,6 +44,8 @@ export const TABLE_LAYOUT: Readonly<Record<string, Placement>> = {
   blocks: reference,
   // Written by admin actions in their own transactions, whatever table they change; rare and small.
   audit_log: reference,
+  // Looked up by key hash, not by user, on every request of a bot, with its session (a reference table).
+  bot_api_keys: reference,
   conversations: { kind: 'distributed', column: 'id', colocateWith: 'none' },
   conversation_members: byConversation('conversation_id'),
   messages: byConversation('conversation_id'),

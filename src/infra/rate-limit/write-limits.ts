@@ -52,4 +52,6 @@ export const WRITE_LIMITS = {
   uploads: perUserPerMinute('uploads', 'UPLOADS_PER_MINUTE_PER_USER'),
   /** `typing.start` and `typing.stop`. */
   typing: perUserPerMinute('typing', 'TYPING_EVENTS_PER_MINUTE_PER_USER'),
+  /** Creating and deleting bots (admins). */
+  botChanges: perUserPerMinute('bot-changes', 'BOT_CHANGES_PER_MINUTE_PER_USER'),
 } satisfies Record<string, RateLimitRule>;
