@@ -2,6 +2,7 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from '#src/auth/auth.module.js';
+import { BotsModule } from '#src/bots/bots.module.js';
 import { EventsModule } from '#src/common/events/events.module.js';
 import { ConversationsModule } from '#src/conversations/conversations.module.js';
 import { MessagesModule } from '#src/messages/messages.module.js';
@@ -49,6 +50,7 @@ export class AppModule {
         RealtimeModule,
         NotificationsModule,
         SearchModule,
+        BotsModule,
         ...extraModules,
       ],
       providers: [

@@ -1,4 +1,5 @@
 import { AUTH_ERROR_CODES } from '#src/auth/auth.errors.js';
+import { BOT_ERROR_CODES } from '#src/bots/bots.errors.js';
 import { COMMON_ERROR_CODES } from '#src/common/errors/common.errors.js';
 import { CONVERSATION_ERROR_CODES } from '#src/conversations/conversations.errors.js';
 import { MESSAGE_ERROR_CODES } from '#src/messages/messages.errors.js';
@@ -20,4 +21,5 @@ export const ERROR_CODES = [
   ...PUSH_ERROR_CODES,
   ...UPLOAD_ERROR_CODES,
   ...STORAGE_ERROR_CODES,
+  ...BOT_ERROR_CODES,
 ] as const;
