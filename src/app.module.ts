@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AdminModule } from '#src/admin/admin.module.js';
 import { AdminUsersModule } from '#src/admin-users/admin-users.module.js';
 import { AuthModule } from '#src/auth/auth.module.js';
+import { BotsModule } from '#src/bots/bots.module.js';
 import { EventsModule } from '#src/common/events/events.module.js';
 import { ConversationsModule } from '#src/conversations/conversations.module.js';
 import { MessagesModule } from '#src/messages/messages.module.js';
@@ -55,6 +56,7 @@ export class AppModule {
         AdminModule,
         AdminUsersModule,
         ReportsModule,
+        BotsModule,
         ...extraModules,
       ],
       providers: [

@@ -1,5 +1,6 @@
 import { ADMIN_USER_ERROR_CODES } from '#src/admin-users/admin-users.errors.js';
 import { AUTH_ERROR_CODES } from '#src/auth/auth.errors.js';
+import { BOT_ERROR_CODES } from '#src/bots/bots.errors.js';
 import { COMMON_ERROR_CODES } from '#src/common/errors/common.errors.js';
 import { CONVERSATION_ERROR_CODES } from '#src/conversations/conversations.errors.js';
 import { MESSAGE_ERROR_CODES } from '#src/messages/messages.errors.js';
@@ -26,4 +27,5 @@ export const ERROR_CODES = [
   ...WEBHOOK_ERROR_CODES,
   ...ADMIN_USER_ERROR_CODES,
   ...REPORT_ERROR_CODES,
+  ...BOT_ERROR_CODES,
 ] as const;

@@ -7,6 +7,7 @@ import {
   SwaggerModule,
   type OpenAPIObject,
 } from '@nestjs/swagger';
+import { NOT_FOR_BOTS_EXTENSION } from '#src/common/decorators/not-for-bots.decorator.js';
 import type { ErrorCode, ErrorDetail } from '#src/common/errors/app-error.js';
 import type { ErrorBody } from '#src/common/errors/error-body.js';
 import { ERROR_CODES } from './error-catalogue.js';
@@ -43,6 +44,28 @@ class ErrorBodySchema implements ErrorBody {
   requestId!: string;
 }
 
+/** The security scheme of bots' API keys: an `Authorization` header with its own scheme name. */
+const BOT_SCHEME = 'bot';
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as const;
+
+/**
+ * Every route that takes a user's access token takes a bot's key too, except those marked
+ * `@NotForBots()`: each such operation gets the `Bot` scheme as an alternative to `Bearer`.
+ */
+function offerBotScheme(document: OpenAPIObject): void {
+  for (const path of Object.values(document.paths)) {
+    for (const method of METHODS) {
+      const operation = path[method] as
+        ({ security?: Record<string, string[]>[] } & Record<string, unknown>) | undefined;
+      if (!operation?.security || operation[NOT_FOR_BOTS_EXTENSION]) continue;
+      // A new list: operations of one controller share theirs, and it is the decorators' own metadata.
+      if (operation.security.some((requirement) => 'bearer' in requirement)) {
+        operation.security = [...operation.security, { [BOT_SCHEME]: [] }];
+      }
+    }
+  }
+}
+
 /** The OpenAPI document served at /docs and /docs-json: the routes of `app`, and the error body. */
 export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -52,6 +75,16 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .setVersion('1')
     .addBearerAuth()
+    .addSecurity(BOT_SCHEME, {
+      type: 'apiKey',
+      in: 'header',
+      name: 'Authorization',
+      description:
+        "A bot's API key (from POST /admin/bots), sent as `Authorization: Bot <apiKey>`. Refused (401) once the bot " +
+        'is deleted; 403 FORBIDDEN on the session, sign-out, account deletion and /admin routes.',
+    })
     .build();
-  return SwaggerModule.createDocument(app, config, { extraModels: [ErrorBodySchema] });
+  const document = SwaggerModule.createDocument(app, config, { extraModels: [ErrorBodySchema] });
+  offerBotScheme(document);
+  return document;
 }

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { AdminGuard } from '#src/admin/admin-access.js';
+import { AdminOnly } from '#src/admin/admin-access.js';
 import { Actor, type AdminActor } from '#src/admin/admin-actor.js';
 import { ApiAdminRoutes } from '#src/admin/admin-docs.js';
 import { API_PREFIX, ERROR_BODY } from '#src/common/api.js';
@@ -16,7 +16,7 @@ import { SuspensionsService } from './suspensions.service.js';
 const NOT_FOUND = { ...ERROR_BODY, description: 'USER_NOT_FOUND: no account with this id, or a deleted one' };
 
 @ApiAdminRoutes()
-@UseGuards(AdminGuard)
+@AdminOnly()
 @Controller(`${API_PREFIX}/admin/users`)
 export class AdminUsersController {
   constructor(

@@ -1,5 +1,6 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { applyDecorators, Injectable, UseGuards, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { AuthenticatedRequest } from '#src/common/auth/auth-context.js';
+import { NotForBots } from '#src/common/decorators/not-for-bots.decorator.js';
 import { forbidden } from '#src/common/errors/common.errors.js';
 import { configSlice } from '#src/infra/config/config-slice.js';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
@@ -15,7 +16,7 @@ export const adminEmails = (setting: string): string[] =>
 
 export const notAdmin = () => forbidden('Only system admins may do this');
 
-/** Who is a system admin: role `admin` on the user row, or an email listed in ADMIN_EMAILS. */
+/** Who is a system admin: role `admin` on the user row, or an email listed in ADMIN_EMAILS (never a bot). */
 @Injectable()
 export class AdminAccess {
   private readonly emails: string[];
@@ -37,6 +38,8 @@ export class AdminAccess {
 
   /** The rule itself, for a user row already read (a deleted account is no admin: see `isAdmin`). */
   isAdminAccount(user: { role: string; email: string }): boolean {
+    // A bot is never an admin, whatever ADMIN_EMAILS lists: its key must not reach /admin routes.
+    if (user.role === 'bot') return false;
     return user.role === 'admin' || this.emails.includes(user.email.toLowerCase());
   }
 }
@@ -56,3 +59,9 @@ export class AdminGuard implements CanActivate {
     return true;
   }
 }
+
+/**
+ * On every `/admin` controller: system admins only. A bot's key is refused before anything else
+ * (and the OpenAPI document offers no bot scheme there); anyone else not an admin gets 403.
+ */
+export const AdminOnly = () => applyDecorators(NotForBots(), UseGuards(AdminGuard));

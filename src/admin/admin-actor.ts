@@ -7,7 +7,7 @@ export interface AdminActor {
   ip: string;
 }
 
-/** The calling admin of a route behind `AdminGuard`. */
+/** The calling admin of a route behind `AdminOnly()`. */
 export const Actor = createParamDecorator((_data: unknown, context: ExecutionContext): AdminActor => {
   const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
   if (!request.auth) throw new Error('Actor used on a route without the access-token guard');

@@ -1,14 +1,14 @@
-import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { API_PREFIX, ERROR_BODY } from '#src/common/api.js';
 import { ListQueryDto } from '#src/common/pagination/pagination.js';
-import { AdminGuard } from './admin-access.js';
+import { AdminOnly } from './admin-access.js';
 import { ApiAdminRoutes } from './admin-docs.js';
 import { AuditLog } from './audit.service.js';
 import { AuditPageResponse } from './dto/audit-entry.response.js';
 
 @ApiAdminRoutes()
-@UseGuards(AdminGuard)
+@AdminOnly()
 @Controller(`${API_PREFIX}/admin/audit`)
 export class AuditController {
   constructor(private readonly audit: AuditLog) {}

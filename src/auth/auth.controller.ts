@@ -14,6 +14,7 @@ import {
 import type { FastifyRequest } from 'fastify';
 import { API_PREFIX, ERROR_BODY } from '#src/common/api.js';
 import { Caller, type AuthContext } from '#src/common/auth/auth-context.js';
+import { NotForBots } from '#src/common/decorators/not-for-bots.decorator.js';
 import { Public } from '#src/common/decorators/public.decorator.js';
 import { uuidParam } from '#src/common/validation/uuid-param.pipe.js';
 import { RateLimit } from '#src/infra/rate-limit/rate-limit.decorator.js';
@@ -32,12 +33,19 @@ const SUSPENDED = {
   description: 'ACCOUNT_SUSPENDED: a system admin suspended the account; the message says until when',
 };
 
+/** A bot's key manages no sessions: its bot is deleted by an admin instead. */
+const NOT_FOR_BOTS_RESPONSE = {
+  ...ERROR_BODY,
+  description: 'FORBIDDEN: called with a bot key (Authorization: Bot …)',
+};
+
 const clientInfo = (request: FastifyRequest): ClientInfo => ({
   ip: request.clientAddress,
   userAgent: request.headers['user-agent'],
 });
 
 @ApiTags('auth')
+@NotForBots()
 @Controller(`${API_PREFIX}/auth`)
 export class AuthController {
   constructor(
@@ -105,6 +113,7 @@ export class AuthController {
   @RateLimit(WRITE_LIMITS.accountChanges)
   @HttpCode(204)
   @ApiBearerAuth()
+  @ApiForbiddenResponse(NOT_FOR_BOTS_RESPONSE)
   @ApiOperation({ summary: 'Revoke this access token and its session, on every instance.' })
   @ApiNoContentResponse()
   logout(@Caller() caller: AuthContext) {
@@ -115,6 +124,7 @@ export class AuthController {
   @RateLimit(WRITE_LIMITS.accountChanges)
   @HttpCode(204)
   @ApiBearerAuth()
+  @ApiForbiddenResponse(NOT_FOR_BOTS_RESPONSE)
   @ApiOperation({ summary: 'Revoke every session of the caller, this one included.' })
   @ApiNoContentResponse()
   logoutAll(@Caller() caller: AuthContext) {
@@ -123,6 +133,7 @@ export class AuthController {
 
   @Get('sessions')
   @ApiBearerAuth()
+  @ApiForbiddenResponse(NOT_FOR_BOTS_RESPONSE)
   @ApiOperation({
     summary: 'Active sessions: { items: [{ id, device, ip, userAgent, createdAt, lastActiveAt, current }] }',
   })
@@ -134,6 +145,7 @@ export class AuthController {
   @RateLimit(WRITE_LIMITS.accountChanges)
   @HttpCode(204)
   @ApiBearerAuth()
+  @ApiForbiddenResponse(NOT_FOR_BOTS_RESPONSE)
   @ApiOperation({ summary: 'Revoke one of the caller’s sessions (404 SESSION_NOT_FOUND if not theirs or not active).' })
   @ApiNoContentResponse()
   revokeSession(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string) {

@@ -9,6 +9,9 @@ import { AccessTokenVerifier } from './access-token.verifier.js';
 import { AuthController } from './auth.controller.js';
 import { AuthMetrics } from './auth.metrics.js';
 import { AuthService } from './auth.service.js';
+import { BotKeyCache, BotKeyCacheSettings } from './bot-key-cache.js';
+import { BotKeysRepository } from './bot-keys.repository.js';
+import { BotKeys } from './bot-keys.service.js';
 import { LoginAttempts } from './login-attempts.js';
 import { PasswordHasher } from './password-hasher.js';
 import { RefreshLimitGuard } from './refresh-limit.guard.js';
@@ -38,6 +41,10 @@ import { TokenSettings, TokensService } from './tokens.service.js';
     AuthService,
     AuthMetrics,
     AccessTokenVerifier,
+    BotKeyCache,
+    BotKeyCacheSettings,
+    BotKeys,
+    BotKeysRepository,
     LoginAttempts,
     PasswordHasher,
     RefreshLimitGuard,
@@ -50,6 +57,6 @@ import { TokenSettings, TokensService } from './tokens.service.js';
     TokenSettings,
     { provide: APP_GUARD, useClass: AccessTokenGuard },
   ],
-  exports: [AccessTokenVerifier, SessionsService],
+  exports: [AccessTokenVerifier, BotKeys, SessionsService],
 })
 export class AuthModule {}

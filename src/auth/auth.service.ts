@@ -49,11 +49,13 @@ export class AuthService {
   }
 
   /**
-   * Same 401, after the same password work, for an unknown account and a wrong password. A
+   * Same 401, after the same password work, for an unknown account, a bot and a wrong password. A
    * suspended account learns that it is only with the right password.
    */
   async login(dto: AuthLoginDto, client: ClientInfo): Promise<SignedIn> {
-    const user = await this.users.findByLogin(dto.login);
+    const found = await this.users.findByLogin(dto.login);
+    // A bot has no password: its name signs in no more than an unknown one, after the same work.
+    const user = found?.role === 'bot' ? null : found;
     // Counted per account (email and username alike) and address; an unknown login is counted by itself.
     const attempt = await this.attempts.reserve(user?.id ?? dto.login.trim().toLowerCase(), client.ip, async () =>
       user ? this.sessions.signedInFrom(user.id, client.ip) : false,

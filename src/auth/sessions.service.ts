@@ -144,7 +144,10 @@ export class SessionsService {
     return this.sessions.revoke(userId, undefined, tx);
   }
 
-  /** After revoked sessions were committed: Redis refuses their tokens, their sockets close on every instance. */
+  /**
+   * After sessions were revoked in Postgres (by `revoke`, or in another feature's transaction: a
+   * suspension, a bot's deletion): Redis refuses their tokens, their sockets close on every instance.
+   */
   async revoked(userId: string, sessionIds: string[], caller?: AuthContext): Promise<void> {
     const ownToken = caller && sessionIds.includes(caller.sessionId) ? caller : undefined;
     await this.state.markRevoked(sessionIds, ownToken);

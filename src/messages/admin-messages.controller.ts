@@ -1,6 +1,6 @@
-import { Controller, Delete, HttpCode, Param, UseGuards } from '@nestjs/common';
+import { Controller, Delete, HttpCode, Param } from '@nestjs/common';
 import { ApiNoContentResponse, ApiNotFoundResponse, ApiOperation } from '@nestjs/swagger';
-import { AdminGuard } from '#src/admin/admin-access.js';
+import { AdminOnly } from '#src/admin/admin-access.js';
 import { Actor, type AdminActor } from '#src/admin/admin-actor.js';
 import { ApiAdminRoutes } from '#src/admin/admin-docs.js';
 import { API_PREFIX, ERROR_BODY } from '#src/common/api.js';
@@ -10,7 +10,7 @@ import { WRITE_LIMITS } from '#src/infra/rate-limit/write-limits.js';
 import { MessageModeration } from './message-moderation.service.js';
 
 @ApiAdminRoutes()
-@UseGuards(AdminGuard)
+@AdminOnly()
 @Controller(`${API_PREFIX}/admin/messages`)
 export class AdminMessagesController {
   constructor(private readonly moderation: MessageModeration) {}

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AccessTokenVerifier } from '#src/auth/access-token.verifier.js';
+import { parseBotKey } from '#src/auth/bot-key.js';
+import type { AuthContext } from '#src/common/auth/auth-context.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { serviceUnavailable, tooManyRequests, unauthorized } from '#src/common/errors/common.errors.js';
 import { RateLimiter } from '#src/infra/rate-limit/rate-limiter.service.js';
@@ -21,7 +23,7 @@ const closed = (socket: ChatSocket) => socket.conn.readyState !== 'open';
 const gone = () => new Error('the connection closed during the handshake');
 
 /**
- * Admits a socket: a valid access token whose session is not revoked (the same check as REST),
+ * Admits a socket: a valid access token or bot key whose session is not revoked (the same check as REST),
  * within the per-user connection rate and socket cap. Admitted sockets are counted in presence.
  */
 @Injectable()
@@ -52,15 +54,12 @@ export class SocketHandshake {
   };
 
   private async admit(socket: ChatSocket): Promise<SocketData> {
-    const token: unknown = socket.handshake.auth?.token;
-    if (typeof token !== 'string' || token.length === 0 || token.length > 4096) {
-      throw this.refused(unauthorized('An access token is required in auth.token'));
-    }
+    const verify = this.credentialOf(socket);
     let userId: string;
     let sessionId: string;
     let tokenExpiresAt: number;
     try {
-      ({ userId, sessionId, expiresAt: tokenExpiresAt } = await this.verifier.verify(token));
+      ({ userId, sessionId, expiresAt: tokenExpiresAt } = await verify());
     } catch (error) {
       if (error instanceof AppError && error.status === 401) throw this.refused(unauthorized(error.message));
       throw refusal(serviceUnavailable('The service cannot check tokens right now'));
@@ -73,6 +72,23 @@ export class SocketHandshake {
       throw this.refused(tooManyRequests('Too many open connections for this user'));
     }
     return { userId, sessionId, tokenExpiresAt };
+  }
+
+  /**
+   * A user's access token in `auth.token`, or a bot's API key in `auth.apiKey` (one of them, not
+   * both): the check to run for it, or a refusal when neither is there in a usable shape.
+   */
+  private credentialOf(socket: ChatSocket): () => Promise<AuthContext> {
+    const { token, apiKey } = (socket.handshake.auth ?? {}) as Record<string, unknown>;
+    if (apiKey !== undefined) {
+      const key = token === undefined ? parseBotKey(apiKey) : null;
+      if (!key) throw this.refused(unauthorized('auth.apiKey must be a bot API key, and comes without auth.token'));
+      return () => this.verifier.verifyBotKey(key);
+    }
+    if (typeof token !== 'string' || token.length === 0 || token.length > 4096) {
+      throw this.refused(unauthorized('An access token is required in auth.token (or a bot API key in auth.apiKey)'));
+    }
+    return () => this.verifier.verify(token);
   }
 
   private refused(error: AppError): Error {

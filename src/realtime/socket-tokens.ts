@@ -4,6 +4,9 @@ import { unauthorized } from '#src/common/errors/common.errors.js';
 import { RealtimeMetrics } from './realtime.metrics.js';
 import type { ChatSocket } from './socket-types.js';
 
+/** The longest delay `setTimeout` takes (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * A socket lives as long as its access token. Before the token's `exp` the client sends a fresh one
  * of the same session (`auth {accessToken}`); when `exp` passes without one, the socket gets
@@ -53,7 +56,11 @@ export class SocketTokens implements OnModuleDestroy {
   private schedule(socket: ChatSocket): void {
     clearTimeout(this.timers.get(socket.id));
     const due = Math.max(0, socket.data.tokenExpiresAt - Date.now());
-    this.timers.set(socket.id, setTimeout(() => this.expire(socket), due).unref());
+    // A timer longer than that fires at once. Only a bot key's session lasts so long (it never
+    // expires): its socket is looked at again then, and lives on.
+    const step = Math.min(due, MAX_TIMER_MS);
+    const next = () => (due > MAX_TIMER_MS ? this.schedule(socket) : this.expire(socket));
+    this.timers.set(socket.id, setTimeout(next, step).unref());
   }
 
   private expire(socket: ChatSocket): void {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -6,7 +6,7 @@ import {
   ApiOkResponse,
   ApiOperation,
 } from '@nestjs/swagger';
-import { AdminGuard } from '#src/admin/admin-access.js';
+import { AdminOnly } from '#src/admin/admin-access.js';
 import { Actor, type AdminActor } from '#src/admin/admin-actor.js';
 import { ApiAdminRoutes } from '#src/admin/admin-docs.js';
 import { API_PREFIX, ERROR_BODY } from '#src/common/api.js';
@@ -19,7 +19,7 @@ import { AdminReportPageResponse, AdminReportResponse } from './dto/report.respo
 import { ReportReview } from './report-review.service.js';
 
 @ApiAdminRoutes()
-@UseGuards(AdminGuard)
+@AdminOnly()
 @Controller(`${API_PREFIX}/admin/reports`)
 export class AdminReportsController {
   constructor(private readonly review: ReportReview) {}

@@ -29,6 +29,8 @@ export interface PublicProfile {
   avatarUrl: string | null;
   createdAt: string;
   deleted: boolean;
+  /** A bot's account (created by an admin, calling the API with a key), for clients to badge. */
+  bot: boolean;
 }
 
 export const toUserMe = (user: User): UserMe => ({
@@ -45,7 +47,7 @@ export const toUserMe = (user: User): UserMe => ({
 /** The columns a public profile is made of. */
 export type ProfileSource = Pick<
   User,
-  'id' | 'username' | 'displayName' | 'bio' | 'avatarUrl' | 'createdAt' | 'deletedAt'
+  'id' | 'username' | 'displayName' | 'bio' | 'avatarUrl' | 'createdAt' | 'deletedAt' | 'role'
 >;
 
 export const toPublicProfile = (user: ProfileSource): PublicProfile => ({
@@ -56,6 +58,7 @@ export const toPublicProfile = (user: ProfileSource): PublicProfile => ({
   avatarUrl: user.avatarUrl,
   createdAt: user.createdAt.toISOString(),
   deleted: user.deletedAt !== null,
+  bot: user.role === 'bot',
 });
 
 /** One entry of `GET /users/me/blocks`. */

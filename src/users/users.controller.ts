@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { API_PREFIX } from '#src/common/api.js';
 import { Caller, type AuthContext } from '#src/common/auth/auth-context.js';
@@ -9,6 +9,7 @@ import { CachedResponse } from '#src/infra/cache/cached-response.decorator.js';
 import { RateLimit } from '#src/infra/rate-limit/rate-limit.decorator.js';
 import { WRITE_LIMITS } from '#src/infra/rate-limit/write-limits.js';
 import { BlocksService } from './blocks.service.js';
+import { PublicProfileResponse } from './dto/public-profile.response.js';
 import { UserSearchDto } from './dto/user-search.dto.js';
 import { UserUpdateDto } from './dto/user-update.dto.js';
 import { meResponse } from './user-cache.js';
@@ -68,8 +69,9 @@ export class UsersController {
   @Get(':id')
   @ApiOperation({
     summary:
-      'A public profile (deleted accounts show as { deleted: true }). Cached under user:profile:{id} (X-Cache: HIT|MISS).',
+      'A public profile (deleted accounts show as { deleted: true }, bots as { bot: true }). Cached under user:profile:{id} (X-Cache: HIT|MISS).',
   })
+  @ApiOkResponse({ type: PublicProfileResponse })
   async profile(@Param('id', uuidParam('id')) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
     const { value, hit } = await this.users.profile(id);
     void reply.header('x-cache', hit ? 'HIT' : 'MISS');

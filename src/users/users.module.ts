@@ -18,6 +18,6 @@ import { UsersService } from './users.service.js';
     BlocksRepository,
     BlocksService,
   ],
-  exports: [UsersService, BlocksService, ProfileWatchers],
+  exports: [UsersService, BlocksService, ProfileWatchers, UserCache],
 })
 export class UsersModule {}

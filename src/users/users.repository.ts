@@ -17,6 +17,24 @@ export interface ProfileChanges {
   avatarUrl?: string | null;
 }
 
+/**
+ * What a deleted account's row becomes (a user's or a bot's): an anonymous author that can never
+ * sign in again; email and username are freed for others.
+ */
+export function anonymisedAccount(id: string) {
+  const tag = id.replace(/-/g, '').slice(0, 24);
+  return {
+    email: `deleted-${id}@deleted.invalid`,
+    username: `deleted_${tag}`,
+    passwordHash: '',
+    displayName: null,
+    displayNameSearch: null,
+    bio: null,
+    avatarUrl: null,
+    deletedAt: new Date(),
+  };
+}
+
 /** Users' rows. Emails and usernames are stored lower-case, so their unique indexes ignore case. */
 @Injectable()
 export class UsersRepository {
@@ -77,7 +95,7 @@ export class UsersRepository {
     const pattern = likePrefix(prefix);
     return this.prisma.$queryRaw<ProfileSource[]>`
       SELECT id, username, display_name AS "displayName", bio, avatar_url AS "avatarUrl",
-             created_at AS "createdAt", deleted_at AS "deletedAt"
+             created_at AS "createdAt", deleted_at AS "deletedAt", role
       FROM users
       WHERE deleted_at IS NULL
         AND (username LIKE ${pattern} ESCAPE '\\' OR display_name_search LIKE ${pattern} ESCAPE '\\')
@@ -91,19 +109,6 @@ export class UsersRepository {
    * that can never sign in again; email and username are freed for others.
    */
   anonymise(id: string): Promise<User> {
-    const tag = id.replace(/-/g, '').slice(0, 24);
-    return this.prisma.user.update({
-      where: { id },
-      data: {
-        email: `deleted-${id}@deleted.invalid`,
-        username: `deleted_${tag}`,
-        passwordHash: '',
-        displayName: null,
-        displayNameSearch: null,
-        bio: null,
-        avatarUrl: null,
-        deletedAt: new Date(),
-      },
-    });
+    return this.prisma.user.update({ where: { id }, data: anonymisedAccount(id) });
   }
 }

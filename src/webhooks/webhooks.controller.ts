@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -14,7 +14,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { AdminGuard } from '#src/admin/admin-access.js';
+import { AdminOnly } from '#src/admin/admin-access.js';
 import { API_PREFIX } from '#src/common/api.js';
 import { Caller, type AuthContext } from '#src/common/auth/auth-context.js';
 import { ListQueryDto } from '#src/common/pagination/pagination.js';
@@ -36,7 +36,7 @@ const DELIVERY =
 
 @ApiTags('admin')
 @ApiBearerAuth()
-@UseGuards(AdminGuard)
+@AdminOnly()
 @ApiUnauthorizedResponse({ ...ERROR_BODY, description: 'Missing, invalid, expired or revoked access token' })
 @ApiForbiddenResponse({ ...ERROR_BODY, description: 'FORBIDDEN: the caller is not a system admin' })
 @Controller(`${API_PREFIX}/admin/webhooks`)

@@ -24,6 +24,7 @@ describe('the migrated schema', () => {
       audit_log: { kind: 'reference' },
       webhooks: { kind: 'reference' },
       reports: { kind: 'reference' },
+      bot_api_keys: { kind: 'reference' },
       conversations: { kind: 'distributed', column: 'id', colocateWith: 'none' },
       conversation_members: { kind: 'distributed', column: 'conversation_id', colocateWith: 'conversations' },
       messages: { kind: 'distributed', column: 'conversation_id', colocateWith: 'conversations' },

@@ -6,10 +6,15 @@ export type ClientSocket = Socket<ServerEvents, ClientEvents>;
 
 /** A connected client, as apps connect: WebSocket transport, token in `auth`, no automatic reconnection. */
 export function connectSocket(baseUrl: string, token: string | undefined): Promise<ClientSocket> {
+  return connectWithAuth(baseUrl, token === undefined ? {} : { token });
+}
+
+/** A connected client whose handshake carries `auth` as given (a bot's `{ apiKey }`, odd values). */
+export function connectWithAuth(baseUrl: string, auth: Record<string, unknown>): Promise<ClientSocket> {
   const socket: ClientSocket = io(baseUrl, {
     path: '/socket.io',
     transports: ['websocket'],
-    auth: token === undefined ? {} : { token },
+    auth,
     reconnection: false,
     forceNew: true,
   });

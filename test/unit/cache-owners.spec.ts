@@ -1,3 +1,4 @@
+import { BotKeyCache, BotKeyCacheSettings } from '#src/auth/bot-key-cache.js';
 import { ConversationCache, ConversationCacheSettings } from '#src/conversations/conversation-cache.js';
 import type { MembersRepository } from '#src/conversations/members.repository.js';
 import type { CacheService } from '#src/infra/cache/cache.service.js';
@@ -38,7 +39,8 @@ describe('what each write makes stale', () => {
     );
     const users = new UserCache(recorded.cache, watchers, settingsSlice(UserCacheSettings));
     const notifications = new NotificationCache(recorded.cache, settingsSlice(NotificationCacheSettings));
-    return { ...recorded, conversations, users, notifications };
+    const botKeys = new BotKeyCache(recorded.cache, settingsSlice(BotKeyCacheSettings));
+    return { ...recorded, conversations, users, notifications, botKeys };
   };
 
   it.each([
@@ -91,6 +93,13 @@ describe('what each write makes stale', () => {
     const { users, keys } = setUp();
     await users.settingsChanged('ann');
     expect(keys()).toEqual([RedisKeys.userMe('ann')]);
+  });
+
+  it("bots: a deletion drops the cached owner of each of the bot's keys, and nothing else", async () => {
+    const { botKeys, keys } = setUp();
+    const [a, b] = ['a'.repeat(64), 'b'.repeat(64)];
+    await botKeys.keysRevoked([a, b]);
+    expect(keys()).toEqual(sorted([RedisKeys.botKey(a), RedisKeys.botKey(b)]));
   });
 
   it('notifications: new ones and read marks drop the users’ unread counts, once each', async () => {

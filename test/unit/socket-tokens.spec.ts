@@ -62,6 +62,18 @@ describe('a socket on its access token', () => {
     expect(calls).toEqual(['token.expired', 'disconnect']);
   });
 
+  it('outlives the longest timer on a session that lasts longer (a bot key), and still closes when it ends', () => {
+    const { subject, socket, calls } = setup();
+    const maxTimerMs = 2 ** 31 - 1;
+    socket.data.tokenExpiresAt = now + 3 * maxTimerMs;
+    subject.watch(socket);
+    jest.advanceTimersByTime(maxTimerMs);
+    jest.advanceTimersByTime(2 * maxTimerMs - 1);
+    expect(calls).toEqual([]);
+    jest.advanceTimersByTime(1);
+    expect(calls).toEqual(['token.expired', 'disconnect']);
+  });
+
   it('forgets a socket that closed', () => {
     const { subject, socket, calls } = setup();
     subject.watch(socket);

@@ -200,6 +200,13 @@ export class EnvSchema {
   @IntegerSetting(1, 604800, 'seconds')
   CONVERSATION_CACHE_TTL_SECONDS = 86400;
 
+  /**
+   * How long the session a bot's API key belongs to stays cached by the key's hash. Deleting the bot
+   * invalidates it; the key's session is checked for revocation on every request whatever this says.
+   */
+  @IntegerSetting(1, 86400, 'seconds')
+  BOT_KEY_CACHE_TTL_SECONDS = 600;
+
   /** Largest Socket.IO message a client may send; a larger one closes its connection. */
   @IntegerSetting(1024, 10485760, 'bytes')
   SOCKET_MAX_PAYLOAD_BYTES = 65536;
@@ -283,6 +290,10 @@ export class EnvSchema {
   /** Uploads declared and completed per user per minute. */
   @IntegerSetting(1, 1000000, 'count')
   UPLOADS_PER_MINUTE_PER_USER = 30;
+
+  /** Bots created and deleted per admin per minute. */
+  @IntegerSetting(1, 1000000, 'count')
+  BOT_CHANGES_PER_MINUTE_PER_USER = 30;
 
   /** An instance that has not renewed its presence for this long is dead: its users go offline. */
   @IntegerSetting(3, 3600, 'seconds')

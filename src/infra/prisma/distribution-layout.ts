@@ -49,6 +49,8 @@ export const TABLE_LAYOUT: Readonly<Record<string, Placement>> = {
   // Reports point at users (reference) and at messages of any conversation; read by admins across
   // all of them, written rarely (rate limited, one open per reporter and target).
   reports: reference,
+  // Looked up by key hash, not by user, on every request of a bot, with its session (a reference table).
+  bot_api_keys: reference,
   conversations: { kind: 'distributed', column: 'id', colocateWith: 'none' },
   conversation_members: byConversation('conversation_id'),
   messages: byConversation('conversation_id'),

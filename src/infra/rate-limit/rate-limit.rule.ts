@@ -21,6 +21,7 @@ export class RateLimitSettings extends configSlice(
   'WEBHOOK_CHANGES_PER_MINUTE_PER_USER',
   'REPORTS_PER_MINUTE_PER_USER',
   'ADMIN_ACTIONS_PER_MINUTE_PER_USER',
+  'BOT_CHANGES_PER_MINUTE_PER_USER',
 ) {}
 
 export type RateLimitSetting = keyof RateLimitSettings;

@@ -60,4 +60,6 @@ export const WRITE_LIMITS = {
   adminActions: perUserPerMinute('admin-actions', 'ADMIN_ACTIONS_PER_MINUTE_PER_USER'),
   /** `typing.start` and `typing.stop`. */
   typing: perUserPerMinute('typing', 'TYPING_EVENTS_PER_MINUTE_PER_USER'),
+  /** Creating and deleting bots (admins). */
+  botChanges: perUserPerMinute('bot-changes', 'BOT_CHANGES_PER_MINUTE_PER_USER'),
 } satisfies Record<string, RateLimitRule>;

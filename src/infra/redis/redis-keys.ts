@@ -48,6 +48,8 @@ export const RedisKeys = {
   session: (sessionId: string) => redisKey('auth', 'session', sessionId),
   /** Set for a minute after a session's last-active time was written. */
   sessionTouched: (sessionId: string) => redisKey('auth', 'session', sessionId, 'touched'),
+  /** Which bot and session an API key (by its SHA-256, hex) belongs to (cache, invalidated when the bot is deleted). */
+  botKey: (keyHash: string) => redisKey('auth', 'bot-key', keyHash),
   /** Public profile of a user (cache, invalidated on every change to it). */
   userProfile: (userId: string) => redisKey('user', 'profile', userId),
   /** The account's own view (`GET /users/me`), per user. */
@@ -96,6 +98,7 @@ export const RedisKeys = {
 
 /** Every cache area: what a Redis failover may have left stale. */
 export const CACHE_AREA_PATTERNS = [
+  redisKeyPattern('auth', 'bot-key'),
   redisKeyPattern('user', 'profile'),
   redisKeyPattern('user', 'me'),
   redisKeyPattern('conv', 'list-json'),
