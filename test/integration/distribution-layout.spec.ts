@@ -22,6 +22,7 @@ describe('the migrated schema', () => {
       sessions: { kind: 'reference' },
       blocks: { kind: 'reference' },
       audit_log: { kind: 'reference' },
+      retention_runs: { kind: 'reference' },
       conversations: { kind: 'distributed', column: 'id', colocateWith: 'none' },
       conversation_members: { kind: 'distributed', column: 'conversation_id', colocateWith: 'conversations' },
       messages: { kind: 'distributed', column: 'conversation_id', colocateWith: 'conversations' },
@@ -35,6 +36,8 @@ describe('the migrated schema', () => {
       notifications: { kind: 'distributed', column: 'user_id', colocateWith: 'none' },
       devices: { kind: 'distributed', column: 'user_id', colocateWith: 'notifications' },
       push_deliveries: { kind: 'distributed', column: 'user_id', colocateWith: 'notifications' },
+      data_exports: { kind: 'distributed', column: 'user_id', colocateWith: 'notifications' },
+      account_erasures: { kind: 'distributed', column: 'user_id', colocateWith: 'notifications' },
       uploads: { kind: 'distributed', column: 'id', colocateWith: 'none' },
     });
   });

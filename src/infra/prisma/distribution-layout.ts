@@ -44,6 +44,8 @@ export const TABLE_LAYOUT: Readonly<Record<string, Placement>> = {
   blocks: reference,
   // Written by admin actions in their own transactions, whatever table they change; rare and small.
   audit_log: reference,
+  // One row per retention period (a day), claimed by the one instance that runs it.
+  retention_runs: reference,
   conversations: { kind: 'distributed', column: 'id', colocateWith: 'none' },
   conversation_members: byConversation('conversation_id'),
   messages: byConversation('conversation_id'),
@@ -60,6 +62,9 @@ export const TABLE_LAYOUT: Readonly<Record<string, Placement>> = {
   notifications: { kind: 'distributed', column: 'user_id', colocateWith: 'none' },
   devices: byUser,
   push_deliveries: byUser,
+  // A user's archives of their data, and the erasure of a deleted account's messages: one user's work each.
+  data_exports: byUser,
+  account_erasures: byUser,
   // Read by id (completion, links, attaching); placed by its own id, as it belongs to no conversation yet.
   uploads: { kind: 'distributed', column: 'id', colocateWith: 'none' },
   _prisma_migrations: { kind: 'local' },
