@@ -3,6 +3,8 @@ import { ConversationsModule } from '#src/conversations/conversations.module.js'
 import { UploadsModule } from '#src/uploads/uploads.module.js';
 import { LatestMessagesCache, LatestMessagesSettings } from './latest-messages.cache.js';
 import { MessageChangesService } from './message-changes.service.js';
+import { MessageErasureRepository } from './message-erasure.repository.js';
+import { MessageErasure } from './message-erasure.service.js';
 import { MessagesController } from './messages.controller.js';
 import { MessagesRepository } from './messages.repository.js';
 import { MessagesService } from './messages.service.js';
@@ -24,6 +26,8 @@ import { ThreadsService } from './threads.service.js';
     LatestMessagesSettings,
     MessagesService,
     MessageChangesService,
+    MessageErasureRepository,
+    MessageErasure,
     SyncService,
     ThreadsRepository,
     ThreadsService,
@@ -31,6 +35,6 @@ import { ThreadsService } from './threads.service.js';
     PinsService,
     ReactionsService,
   ],
-  exports: [MessagesService, SyncService],
+  exports: [MessagesService, SyncService, MessageErasure],
 })
 export class MessagesModule {}
