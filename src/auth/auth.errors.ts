@@ -16,6 +16,9 @@ declare module '#src/common/errors/app-error.js' {
 
 export const invalidCredentials = () => new AppError(401, 'INVALID_CREDENTIALS', 'Wrong login or password');
 
+/** The password an action asks for again (deleting the account) is missing or wrong. */
+export const wrongPassword = () => new AppError(401, 'INVALID_CREDENTIALS', 'The password is missing or wrong');
+
 export const refreshTokenAlreadyUsed = () =>
   new AppError(
     401,
