@@ -2,6 +2,7 @@ import { AUTH_ERROR_CODES } from '#src/auth/auth.errors.js';
 import { COMMON_ERROR_CODES } from '#src/common/errors/common.errors.js';
 import { CONVERSATION_ERROR_CODES } from '#src/conversations/conversations.errors.js';
 import { MESSAGE_ERROR_CODES } from '#src/messages/messages.errors.js';
+import { PRIVACY_ERROR_CODES } from '#src/privacy/privacy.errors.js';
 import { PUSH_ERROR_CODES } from '#src/push/push.errors.js';
 import { UPLOAD_ERROR_CODES } from '#src/uploads/uploads.errors.js';
 import { STORAGE_ERROR_CODES } from '#src/uploads/storage/storage.errors.js';
@@ -20,4 +21,5 @@ export const ERROR_CODES = [
   ...PUSH_ERROR_CODES,
   ...UPLOAD_ERROR_CODES,
   ...STORAGE_ERROR_CODES,
+  ...PRIVACY_ERROR_CODES,
 ] as const;

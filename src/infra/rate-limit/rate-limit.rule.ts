@@ -17,6 +17,7 @@ export class RateLimitSettings extends configSlice(
   'SEARCHES_PER_MINUTE_PER_USER',
   'TYPING_EVENTS_PER_MINUTE_PER_USER',
   'UPLOADS_PER_MINUTE_PER_USER',
+  'EXPORTS_PER_MINUTE_PER_USER',
 ) {}
 
 export type RateLimitSetting = keyof RateLimitSettings;

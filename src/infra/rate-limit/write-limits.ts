@@ -50,6 +50,8 @@ export const WRITE_LIMITS = {
   syncs: perUserPerMinute('syncs', 'SYNCS_PER_MINUTE_PER_USER'),
   /** Declaring and completing uploads. */
   uploads: perUserPerMinute('uploads', 'UPLOADS_PER_MINUTE_PER_USER'),
+  /** Requests for an archive of one's data: each one reads everything the user has. */
+  exports: perUserPerMinute('exports', 'EXPORTS_PER_MINUTE_PER_USER'),
   /** `typing.start` and `typing.stop`. */
   typing: perUserPerMinute('typing', 'TYPING_EVENTS_PER_MINUTE_PER_USER'),
 } satisfies Record<string, RateLimitRule>;
