@@ -10,6 +10,7 @@ import { ConversationsModule } from '#src/conversations/conversations.module.js'
 import { MessagesModule } from '#src/messages/messages.module.js';
 import { NotificationsModule } from '#src/notifications/notifications.module.js';
 import { PresenceModule } from '#src/presence/presence.module.js';
+import { PrivacyModule } from '#src/privacy/privacy.module.js';
 import { RealtimeModule } from '#src/realtime/realtime.module.js';
 import { createValidationPipe } from '#src/common/validation/validation.pipe.js';
 import { HttpExceptionFilter } from '#src/filters/http-exception.filter.js';
@@ -57,6 +58,7 @@ export class AppModule {
         AdminUsersModule,
         ReportsModule,
         BotsModule,
+        PrivacyModule,
         ...extraModules,
       ],
       providers: [

@@ -4,6 +4,7 @@ import { BOT_ERROR_CODES } from '#src/bots/bots.errors.js';
 import { COMMON_ERROR_CODES } from '#src/common/errors/common.errors.js';
 import { CONVERSATION_ERROR_CODES } from '#src/conversations/conversations.errors.js';
 import { MESSAGE_ERROR_CODES } from '#src/messages/messages.errors.js';
+import { PRIVACY_ERROR_CODES } from '#src/privacy/privacy.errors.js';
 import { PUSH_ERROR_CODES } from '#src/push/push.errors.js';
 import { REPORT_ERROR_CODES } from '#src/reports/reports.errors.js';
 import { UPLOAD_ERROR_CODES } from '#src/uploads/uploads.errors.js';
@@ -28,4 +29,5 @@ export const ERROR_CODES = [
   ...ADMIN_USER_ERROR_CODES,
   ...REPORT_ERROR_CODES,
   ...BOT_ERROR_CODES,
+  ...PRIVACY_ERROR_CODES,
 ] as const;

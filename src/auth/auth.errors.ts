@@ -24,6 +24,8 @@ export const accountSuspended = (until: Date | null) =>
     'ACCOUNT_SUSPENDED',
     until ? `This account is suspended until ${until.toISOString()}` : 'This account is suspended',
   );
+/** The password an action asks for again (deleting the account) is missing or wrong. */
+export const wrongPassword = () => new AppError(401, 'INVALID_CREDENTIALS', 'The password is missing or wrong');
 
 export const refreshTokenAlreadyUsed = () =>
   new AppError(

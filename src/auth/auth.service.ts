@@ -5,8 +5,15 @@ import type { User } from '#src/generated/prisma/client.js';
 import { toUserMe, type UserMe } from '#src/users/user.presenter.js';
 import { UsersService } from '#src/users/users.service.js';
 import { currentSuspension } from '#src/users/suspension.js';
-import { accountSuspended, invalidCredentials, refreshTokenAlreadyUsed, refreshTokenReused } from './auth.errors.js';
+import {
+  accountSuspended,
+  invalidCredentials,
+  refreshTokenAlreadyUsed,
+  refreshTokenReused,
+  wrongPassword,
+} from './auth.errors.js';
 import { AuthMetrics } from './auth.metrics.js';
+import type { AccountDeleteDto } from './dto/account-delete.dto.js';
 import type { AuthDeviceDto, AuthLoginDto } from './dto/auth-login.dto.js';
 import type { AuthRegisterDto } from './dto/auth-register.dto.js';
 import { LoginAttempts } from './login-attempts.js';
@@ -109,8 +116,21 @@ export class AuthService {
     await this.sessions.revoke(caller.userId, undefined, caller);
   }
 
-  async deleteAccount(caller: AuthContext): Promise<void> {
-    await this.users.delete(caller.userId);
+  /**
+   * Deletes the caller's account once its password is given again: a token alone (a borrowed
+   * device, a stolen token) cannot. Failed attempts count with the account's failed sign-ins, so a
+   * token gives no more guesses than the login route does.
+   */
+  async deleteAccount(caller: AuthContext, dto: AccountDeleteDto, client: ClientInfo): Promise<void> {
+    const user = await this.users.account(caller.userId);
+    if (!user) throw unauthorized('The account no longer exists');
+    const attempt = await this.attempts.reserve(user.id, client.ip, () =>
+      this.sessions.signedInFrom(user.id, client.ip),
+    );
+    const valid = dto.password !== undefined && (await this.passwords.verify(user.passwordHash, dto.password));
+    if (!valid) throw wrongPassword();
+    await attempt.succeeded();
+    await this.users.delete(user.id, { eraseMessages: dto.eraseMessages === true });
     await this.sessions.revoke(caller.userId, undefined, caller);
   }
 

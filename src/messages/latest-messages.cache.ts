@@ -253,6 +253,24 @@ export class LatestMessagesCache {
     return result;
   }
 
+  /**
+   * Runs `write`, a change to many of the conversation's messages at once (an erasure), with the
+   * window marked as changing from before it, then drops the window instead of replacing entry
+   * after entry: the next read rebuilds it from Postgres, after the change.
+   */
+  async changeMany<T>(conversationId: string, write: () => Promise<T>): Promise<T> {
+    if (!this.cache.enabled) return write();
+    const keys = keysOf(conversationId);
+    const token = randomUUID();
+    await this.commands.latestBegin(keys.changing, token, this.ttlSeconds + 60).catch(() => undefined);
+    try {
+      return await write();
+    } finally {
+      await this.cache.invalidate(keys.set);
+      await this.settle(keys.changing, token);
+    }
+  }
+
   private async put(keys: ReturnType<typeof keysOf>, record: MessageRecord, token: string): Promise<void> {
     await this.commands
       .latestPut(

@@ -7,6 +7,8 @@ import { AdminMessagesController } from './admin-messages.controller.js';
 import { LatestMessagesCache, LatestMessagesSettings } from './latest-messages.cache.js';
 import { MessageChangesService } from './message-changes.service.js';
 import { MessageModeration } from './message-moderation.service.js';
+import { MessageErasureRepository } from './message-erasure.repository.js';
+import { MessageErasure } from './message-erasure.service.js';
 import { MessagesController } from './messages.controller.js';
 import { MessagesRepository } from './messages.repository.js';
 import { MessagesService } from './messages.service.js';
@@ -29,6 +31,8 @@ import { ThreadsService } from './threads.service.js';
     MessagesService,
     MessageChangesService,
     MessageModeration,
+    MessageErasureRepository,
+    MessageErasure,
     SyncService,
     ThreadsRepository,
     ThreadsService,
@@ -36,6 +40,6 @@ import { ThreadsService } from './threads.service.js';
     PinsService,
     ReactionsService,
   ],
-  exports: [MessagesService, SyncService, MessageModeration],
+  exports: [MessagesService, SyncService, MessageModeration, MessageErasure],
 })
 export class MessagesModule {}

@@ -1,7 +1,6 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { STORAGE_DRIVER, type StorageDriver } from './storage/storage-driver.js';
-import { objectKeyOf, thumbnailKeyOf } from './upload-keys.js';
-import { UploadsRepository, type TakenUpload } from './uploads.repository.js';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { UploadRemoval } from './upload-removal.service.js';
+import { UploadsRepository } from './uploads.repository.js';
 
 /** How often every instance sweeps; each sweep takes rows of its own, so instances never clash. */
 const SWEEP_EVERY_MS = 10 * 60_000;
@@ -19,7 +18,7 @@ export class UploadSweep implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     private readonly uploads: UploadsRepository,
-    @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
+    private readonly removal: UploadRemoval,
   ) {}
 
   onModuleInit(): void {
@@ -39,25 +38,16 @@ export class UploadSweep implements OnModuleInit, OnApplicationShutdown {
     let deleted = 0;
     for (;;) {
       const taken = await this.uploads.takeAbandoned(BATCH);
-      deleted += await this.deleteAll(taken);
+      deleted += await this.removal.removeAll(taken);
       if (taken.length < BATCH) break;
     }
     for (;;) {
       const since = new Date();
       const released = await this.uploads.released(BATCH);
       if (released.length === 0) break;
-      deleted += await this.deleteAll(await this.uploads.takeUnreferenced(released, since));
+      deleted += await this.removal.removeAll(await this.uploads.takeUnreferenced(released, since));
       if (released.length < BATCH) break;
     }
     return deleted;
-  }
-
-  private async deleteAll(taken: TakenUpload[]): Promise<number> {
-    for (const upload of taken) {
-      await this.storage.delete(objectKeyOf(upload.id));
-      if (upload.hasThumbnail) await this.storage.delete(thumbnailKeyOf(upload.id));
-      await this.uploads.remove(upload.id);
-    }
-    return taken.length;
   }
 }

@@ -124,6 +124,22 @@ export class UploadsRepository {
       RETURNING id, has_thumbnail AS "hasThumbnail"`;
   }
 
+  /**
+   * Takes up to `limit` of the user's uploads, whatever their state, with the rows of messages that
+   * carried them (all released by then: their messages were erased).
+   */
+  async takeAllOf(userId: string, limit: number): Promise<TakenUpload[]> {
+    const taken = await this.prisma.$queryRaw<TakenUpload[]>`
+      UPDATE uploads SET status = 'deleting'
+      WHERE id IN (SELECT id FROM uploads WHERE user_id = ${userId}::uuid ORDER BY created_at LIMIT ${limit}::int)
+      RETURNING id, has_thumbnail AS "hasThumbnail"`;
+    if (taken.length > 0) {
+      await this.prisma.$executeRaw`
+        DELETE FROM message_attachments WHERE upload_id = ANY(${taken.map((upload) => upload.id)}::uuid[])`;
+    }
+    return taken;
+  }
+
   /** Uploads of deleted messages, by the released rows that name them. */
   async released(limit: number): Promise<string[]> {
     const rows = await this.prisma.$queryRaw<{ uploadId: string }[]>`

@@ -106,9 +106,19 @@ export class UsersRepository {
 
   /**
    * Deletes the account the way messages can survive it: the row stays, as an anonymous author
-   * that can never sign in again; email and username are freed for others.
+   * that can never sign in again; email and username are freed for others. With `eraseMessages`,
+   * the erasure of its messages is recorded in the same transaction, for a worker to carry out:
+   * the deletion never commits without it.
    */
-  anonymise(id: string): Promise<User> {
-    return this.prisma.user.update({ where: { id }, data: anonymisedAccount(id) });
+  async anonymise(id: string, eraseMessages: boolean): Promise<void> {
+    const anonymised = this.prisma.user.update({ where: { id }, data: anonymisedAccount(id) });
+    if (!eraseMessages) {
+      await anonymised;
+      return;
+    }
+    await this.prisma.$transaction([
+      anonymised,
+      this.prisma.$executeRaw`INSERT INTO account_erasures (user_id) VALUES (${id}::uuid) ON CONFLICT DO NOTHING`,
+    ]);
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { invalidField, unauthorized } from '#src/common/errors/common.errors.js';
+import { ChatEvents } from '#src/common/events/chat-events.js';
 import { decodeCursor, toPage, type Page } from '#src/common/pagination/pagination.js';
 import { codePointLength } from '#src/common/validation/text-length.js';
 import type { User } from '#src/generated/prisma/client.js';
@@ -23,6 +24,7 @@ export class UsersService {
   constructor(
     private readonly users: UsersRepository,
     private readonly cache: UserCache,
+    private readonly events: ChatEvents,
   ) {}
 
   async me(userId: string): Promise<UserMe> {
@@ -78,10 +80,19 @@ export class UsersService {
     return this.users.findByLogin(normalized);
   }
 
-  /** Anonymises the account (its sessions are the caller's business: see the auth feature). */
-  async delete(userId: string): Promise<void> {
-    await this.users.anonymise(userId);
+  /** The active account, password hash and all (the auth feature checks passwords). */
+  account(userId: string): Promise<User | null> {
+    return this.users.findById(userId);
+  }
+
+  /**
+   * Anonymises the account (its sessions are the caller's business: see the auth feature), and with
+   * `eraseMessages` records the erasure of its messages, which a worker then carries out.
+   */
+  async delete(userId: string, { eraseMessages }: { eraseMessages: boolean }): Promise<void> {
+    await this.users.anonymise(userId, eraseMessages);
     await this.cache.profileChanged(userId);
+    this.events.publish('account.deleted', { userId, eraseMessages });
   }
 
   /** Creates the account; 409 `EMAIL_TAKEN` / `USERNAME_TAKEN` when either is in use, in any case. */

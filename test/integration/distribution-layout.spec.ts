@@ -25,6 +25,7 @@ describe('the migrated schema', () => {
       webhooks: { kind: 'reference' },
       reports: { kind: 'reference' },
       bot_api_keys: { kind: 'reference' },
+      retention_runs: { kind: 'reference' },
       conversations: { kind: 'distributed', column: 'id', colocateWith: 'none' },
       conversation_members: { kind: 'distributed', column: 'conversation_id', colocateWith: 'conversations' },
       messages: { kind: 'distributed', column: 'conversation_id', colocateWith: 'conversations' },
@@ -39,6 +40,8 @@ describe('the migrated schema', () => {
       notifications: { kind: 'distributed', column: 'user_id', colocateWith: 'none' },
       devices: { kind: 'distributed', column: 'user_id', colocateWith: 'notifications' },
       push_deliveries: { kind: 'distributed', column: 'user_id', colocateWith: 'notifications' },
+      data_exports: { kind: 'distributed', column: 'user_id', colocateWith: 'notifications' },
+      account_erasures: { kind: 'distributed', column: 'user_id', colocateWith: 'notifications' },
       uploads: { kind: 'distributed', column: 'id', colocateWith: 'none' },
       webhook_deliveries: { kind: 'distributed', column: 'webhook_id', colocateWith: 'none' },
     });

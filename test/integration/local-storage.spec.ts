@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { PassThrough } from 'node:stream';
@@ -194,6 +194,27 @@ describe('a signed upload and download', () => {
     expect(await driver.head(key)).toBeNull();
     await expectRefused(await send(link), 404, 'NOT_FOUND');
     await expect(driver.delete(key)).resolves.toBeUndefined();
+  });
+
+  it('stores a file the server made, whole and owner-only, leaving the file itself as it was', async () => {
+    const key = newKey('exports');
+    const made = await mkdtemp(join(tmpdir(), 'storage-source-'));
+    const source = join(made, 'archive.json');
+    const bytes = Buffer.from(JSON.stringify({ many: 'x'.repeat(200_000) }));
+    await writeFile(source, bytes, { mode: 0o600 });
+    await driver.writeFile(key, source, 'application/json');
+    expect(await readFile(source)).toEqual(bytes);
+    await rm(made, { recursive: true, force: true });
+    expect(await driver.head(key)).toEqual({ size: bytes.length });
+    expect(await driver.read(key, bytes.length)).toEqual(bytes);
+    expect((await stat(join(dir, key))).mode & 0o777).toBe(0o600);
+    expect(await readdir(join(dir, '.partial'))).toEqual([]);
+    const download = await send(
+      await driver.signedGet(key, { contentType: 'application/json', fileName: 'a.json', expiresInSeconds: 60 }),
+    );
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-disposition')).toMatch(/^attachment;/);
+    expect((await download.arrayBuffer()).byteLength).toBe(bytes.length);
   });
 });
 

@@ -1,4 +1,4 @@
-import { bearer, register, type SignedIn } from '../support/auth-client.js';
+import { bearer, deleteAccount, register, type SignedIn } from '../support/auth-client.js';
 import { chat, expectStatus } from '../support/chat-client.js';
 import { startTwoTestApps, type TestApp } from '../support/test-app.js';
 
@@ -49,7 +49,7 @@ describe('a profile change, as contacts see it in their cached conversation list
     await warmList(bob);
     expect(await annAsListedFor(bob, ann, direct)).toMatchObject({ deleted: false });
 
-    expect((await one.request('DELETE', '/api/v1/users/me', { headers: bearer(ann.accessToken) })).status).toBe(204);
+    expect((await deleteAccount(one, ann)).status).toBe(204);
 
     expect(await annAsListedFor(bob, ann, direct)).toMatchObject({ deleted: true });
   });

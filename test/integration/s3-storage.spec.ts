@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { S3StorageDriver } from '#src/uploads/storage/s3-storage.driver.js';
 import { STORAGE_DRIVER, type StorageDriver } from '#src/uploads/storage/storage-driver.js';
 import { InvalidStorageKeyError } from '#src/uploads/storage/storage.errors.js';
@@ -63,6 +66,21 @@ describe('the S3 driver', () => {
     await driver.write(key, bytes, 'application/octet-stream');
     expect(await driver.read(key, 16)).toEqual(bytes.subarray(0, 16));
     expect(await driver.read(key, 10_000)).toEqual(bytes);
+  });
+
+  it('stores a file the server made, streamed from disk, with its type', async () => {
+    const key = newKey('exports');
+    const dir = await mkdtemp(join(tmpdir(), 's3-file-'));
+    try {
+      const source = join(dir, 'archive.json');
+      const bytes = Buffer.from(JSON.stringify({ many: 'y'.repeat(300_000) }));
+      await writeFile(source, bytes);
+      await driver.writeFile(key, source, 'application/json');
+      expect(await driver.head(key)).toEqual({ size: bytes.length });
+      expect(await driver.read(key, bytes.length)).toEqual(bytes);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('presigns a download served with the signed type, disposition and cache lifetime', async () => {

@@ -234,7 +234,8 @@ describe('account deletion', () => {
     const viewer = await register(t);
     await t.request('GET', `/api/v1/users/${phone.user.id}`, { headers: bearer(viewer.accessToken) });
 
-    expect((await t.request('DELETE', '/api/v1/users/me', { headers: bearer(phone.accessToken) })).status).toBe(204);
+    const deletion = { headers: bearer(phone.accessToken), body: { password: account.password } };
+    expect((await t.request('DELETE', '/api/v1/users/me', deletion)).status).toBe(204);
     expect((await me(t, phone.accessToken)).status).toBe(401);
     expect((await me(t, laptop.accessToken)).status).toBe(401);
     expect(

@@ -9,12 +9,22 @@ export interface SignedIn {
 
 let counter = 0;
 
+/** The password of every account `newAccount` makes. */
+export const TEST_PASSWORD = 'correct horse battery';
+
 /** A fresh, valid registration body; `name` keeps usernames unique within a test run. */
 export function newAccount(name = 'user') {
   counter += 1;
   const username = `${name}_${process.pid}_${counter}`.slice(0, 32).toLowerCase();
-  return { email: `${username}@example.com`, username, password: 'correct horse battery' };
+  return { email: `${username}@example.com`, username, password: TEST_PASSWORD };
 }
+
+/** `DELETE /users/me` with the account's password (every `newAccount` has the same one). */
+export const deleteAccount = (t: Requester, who: SignedIn, body: Record<string, unknown> = {}) =>
+  t.request('DELETE', '/api/v1/users/me', {
+    headers: bearer(who.accessToken),
+    body: { password: TEST_PASSWORD, ...body },
+  });
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 

@@ -167,6 +167,22 @@ describe('validateEnv', () => {
     expect(messageFor({ UPLOAD_MAX_BYTES: '0' })).toContain('UPLOAD_MAX_BYTES must be an integer number of bytes');
   });
 
+  it('keeps messages for ever unless MESSAGE_RETENTION_DAYS is a positive number of days', () => {
+    expect(validateEnv({}).MESSAGE_RETENTION_DAYS).toBeUndefined();
+    expect(validateEnv({ MESSAGE_RETENTION_DAYS: '' }).MESSAGE_RETENTION_DAYS).toBeUndefined();
+    expect(validateEnv({ MESSAGE_RETENTION_DAYS: '30' }).MESSAGE_RETENTION_DAYS).toBe(30);
+    expect(validateEnv({}).MESSAGE_RETENTION_INTERVAL_SECONDS).toBe(86400);
+    for (const bad of ['0', '-5', '1.5', 'a year', '36501']) {
+      expect(messageFor({ MESSAGE_RETENTION_DAYS: bad })).toContain(
+        'MESSAGE_RETENTION_DAYS must be an integer number of days between 1 and 36500',
+      );
+    }
+    expect(messageFor({ MESSAGE_RETENTION_INTERVAL_SECONDS: '0' })).toContain('MESSAGE_RETENTION_INTERVAL_SECONDS');
+    expect(messageFor({ EXPORT_KEEP_HOURS: '721' })).toContain(
+      'EXPORT_KEEP_HOURS must be an integer number of hours between 1 and 720',
+    );
+  });
+
   it('ignores variables it does not know', () => {
     expect(() => validateEnv({ SOMETHING_ELSE: 'x', PATH: '/usr/bin' })).not.toThrow();
   });

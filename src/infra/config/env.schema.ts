@@ -48,12 +48,13 @@ const toInteger = ({ value }: { value: unknown }): unknown =>
 function IntegerSetting(
   min: number,
   max: number,
-  unit: 'port' | 'milliseconds' | 'seconds' | 'days' | 'bytes' | 'count',
+  unit: 'port' | 'milliseconds' | 'seconds' | 'hours' | 'days' | 'bytes' | 'count',
 ) {
   const noun = {
     port: 'port number',
     milliseconds: 'number of milliseconds',
     seconds: 'number of seconds',
+    hours: 'number of hours',
     days: 'number of days',
     bytes: 'number of bytes',
     count: 'number',
@@ -294,6 +295,9 @@ export class EnvSchema {
   /** Bots created and deleted per admin per minute. */
   @IntegerSetting(1, 1000000, 'count')
   BOT_CHANGES_PER_MINUTE_PER_USER = 30;
+  /** Requests for an archive of one's data (`POST /users/me/export`) per user per minute. */
+  @IntegerSetting(1, 1000000, 'count')
+  EXPORTS_PER_MINUTE_PER_USER = 2;
 
   /** An instance that has not renewed its presence for this long is dead: its users go offline. */
   @IntegerSetting(3, 3600, 'seconds')
@@ -510,4 +514,27 @@ export class EnvSchema {
   /** The largest upload; the local storage route refuses more bytes than this as they arrive. */
   @IntegerSetting(1, 5368709120, 'bytes')
   UPLOAD_MAX_BYTES = 26214400;
+
+  /** How long a download link to a data export archive works (each `GET /users/me/export/:id` signs a new one). */
+  @IntegerSetting(1, 604800, 'seconds')
+  EXPORT_LINK_SECONDS = 300;
+
+  /** How long a data export archive is kept once built; then it is deleted from the storage. */
+  @IntegerSetting(1, 720, 'hours')
+  EXPORT_KEEP_HOURS = 72;
+
+  /**
+   * Messages older than this many days are tombstoned (body and attachments gone, seq kept) and
+   * their uploads deleted, once per MESSAGE_RETENTION_INTERVAL_SECONDS. Unset: messages are kept for ever.
+   */
+  @IsOptional()
+  @IntegerSetting(1, 36500, 'days')
+  MESSAGE_RETENTION_DAYS?: number = undefined;
+
+  /**
+   * How often retention runs, once across all instances: one run per period of this length,
+   * counted from the Unix epoch by PostgreSQL's clock (the default, a day, is the UTC day).
+   */
+  @IntegerSetting(1, 604800, 'seconds')
+  MESSAGE_RETENTION_INTERVAL_SECONDS = 86400;
 }

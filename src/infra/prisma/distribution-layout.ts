@@ -51,6 +51,8 @@ export const TABLE_LAYOUT: Readonly<Record<string, Placement>> = {
   reports: reference,
   // Looked up by key hash, not by user, on every request of a bot, with its session (a reference table).
   bot_api_keys: reference,
+  // One row per retention period (a day), claimed by the one instance that runs it.
+  retention_runs: reference,
   conversations: { kind: 'distributed', column: 'id', colocateWith: 'none' },
   conversation_members: byConversation('conversation_id'),
   messages: byConversation('conversation_id'),
@@ -69,6 +71,9 @@ export const TABLE_LAYOUT: Readonly<Record<string, Placement>> = {
   notifications: { kind: 'distributed', column: 'user_id', colocateWith: 'none' },
   devices: byUser,
   push_deliveries: byUser,
+  // A user's archives of their data, and the erasure of a deleted account's messages: one user's work each.
+  data_exports: byUser,
+  account_erasures: byUser,
   // Read by id (completion, links, attaching); placed by its own id, as it belongs to no conversation yet.
   uploads: { kind: 'distributed', column: 'id', colocateWith: 'none' },
   // Events of every conversation and of none (reports, suspensions): placed by the webhook they go to.

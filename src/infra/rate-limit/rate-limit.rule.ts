@@ -22,6 +22,7 @@ export class RateLimitSettings extends configSlice(
   'REPORTS_PER_MINUTE_PER_USER',
   'ADMIN_ACTIONS_PER_MINUTE_PER_USER',
   'BOT_CHANGES_PER_MINUTE_PER_USER',
+  'EXPORTS_PER_MINUTE_PER_USER',
 ) {}
 
 export type RateLimitSetting = keyof RateLimitSettings;

@@ -58,6 +58,8 @@ export const WRITE_LIMITS = {
   reports: perUserPerMinute('reports', 'REPORTS_PER_MINUTE_PER_USER'),
   /** A system admin's actions: suspensions, report resolutions, admin deletions. */
   adminActions: perUserPerMinute('admin-actions', 'ADMIN_ACTIONS_PER_MINUTE_PER_USER'),
+  /** Requests for an archive of one's data: each one reads everything the user has. */
+  exports: perUserPerMinute('exports', 'EXPORTS_PER_MINUTE_PER_USER'),
   /** `typing.start` and `typing.stop`. */
   typing: perUserPerMinute('typing', 'TYPING_EVENTS_PER_MINUTE_PER_USER'),
   /** Creating and deleting bots (admins). */

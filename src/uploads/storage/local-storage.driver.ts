@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, type ReadStream } from 'node:fs';
-import { link, mkdir, open, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { copyFile, constants, link, mkdir, open, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Transform, finished, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -95,6 +95,22 @@ export class LocalStorageDriver implements StorageDriver {
     const partial = await this.partialPath();
     try {
       await writeFile(partial, body, { flag: 'wx', mode: 0o600 });
+      await this.moveIntoPlace(partial, target);
+    } catch (error) {
+      await rm(partial, { force: true });
+      throw error;
+    }
+  }
+
+  /**
+   * Copied by the file system (no buffer of it here; the copy takes the source's mode), then
+   * renamed into place: it appears only whole.
+   */
+  async writeFile(key: string, path: string): Promise<void> {
+    const target = this.pathOf(key);
+    const partial = await this.partialPath();
+    try {
+      await copyFile(path, partial, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
       await this.moveIntoPlace(partial, target);
     } catch (error) {
       await rm(partial, { force: true });

@@ -29,7 +29,7 @@ export interface SignedGetOptions {
 
 /**
  * Where uploads are kept: local disk (the embedded default) or S3. Keys are made by the service
- * (`uploads/<uploadId>`, `thumbnails/<uploadId>`), never taken from a client.
+ * (`uploads/<uploadId>`, `thumbnails/<uploadId>`, `exports/<exportId>`), never taken from a client.
  */
 export interface StorageDriver {
   readonly name: 'local' | 's3';
@@ -41,6 +41,8 @@ export interface StorageDriver {
   read(key: string, maxBytes: number): Promise<Buffer>;
   /** Stores bytes the server made itself (thumbnails). */
   write(key: string, body: Buffer, contentType: string): Promise<void>;
+  /** Stores a file the server made itself (data export archives), streamed: never held in memory whole. */
+  writeFile(key: string, path: string, contentType: string): Promise<void>;
   /** Deletes the object; nothing stored under the key is not an error. */
   delete(key: string): Promise<void>;
 }
