@@ -270,7 +270,7 @@ describe('data export, over two instances', () => {
     const statuses = (path: string, method: string) => Object.keys(document.paths[path][method].responses).sort();
     expect(statuses('/api/v1/users/me/export', 'post')).toEqual(['202', '401', '429']);
     expect(statuses('/api/v1/users/me/export/{id}', 'get')).toEqual(['200', '400', '401', '404']);
-    expect(statuses('/api/v1/users/me', 'delete')).toEqual(['204', '400', '401', '429']);
+    expect(statuses('/api/v1/users/me', 'delete')).toEqual(['204', '400', '401', '403', '429']);
     expect(JSON.stringify(document.paths['/api/v1/users/me/export/{id}'].get.responses['200'])).toContain(
       '#/components/schemas/DataExport',
     );

@@ -1,7 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { ADMIN_SETTINGS, admin, registerAdmin } from '../support/admin-client.js';
-import { bearer, freshAddress, login, me, newAccount, register, type SignedIn } from '../support/auth-client.js';
+import {
+  bearer,
+  deleteAccount,
+  freshAddress,
+  login,
+  me,
+  newAccount,
+  register,
+  type SignedIn,
+} from '../support/auth-client.js';
 import { expectStatus } from '../support/chat-client.js';
 import { refusedWith, socketsClosedAfterEach } from '../support/socket-client.js';
 import { startTestApp, startTwoTestApps, type TestApp } from '../support/test-app.js';
@@ -129,9 +138,7 @@ describe('suspending an account', () => {
     const [ivy, deleted] = await Promise.all([register(one), register(one)]);
     const second = await register(one);
     await db.query("UPDATE users SET role = 'admin' WHERE id = $1", [second.user.id]);
-    expect((await one.request('DELETE', '/api/v1/users/me', { headers: bearer(deleted.accessToken) })).status).toBe(
-      204,
-    );
+    expect((await deleteAccount(one, deleted)).status).toBe(204);
     const as = admin(one, boss);
     const refusals: [string, unknown, number, string][] = [
       [boss.user.id, { reason: 'x' }, 400, 'CANNOT_SUSPEND_SELF'],
@@ -211,7 +218,7 @@ describe('the admin list of users', () => {
 
   it('shows role, admin and deleted state, pages by username, and refuses a forged cursor', async () => {
     const gone = await register(t);
-    await t.request('DELETE', '/api/v1/users/me', { headers: bearer(gone.accessToken) });
+    expect((await deleteAccount(t, gone)).status).toBe(204);
     const seen: Listed[] = [];
     let cursor: string | null = null;
     do {
