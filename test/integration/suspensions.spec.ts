@@ -2,7 +2,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { ADMIN_SETTINGS, admin, registerAdmin } from '../support/admin-client.js';
 import {
-  bearer,
   deleteAccount,
   freshAddress,
   login,
