@@ -1,15 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { ADMIN_SETTINGS, admin, registerAdmin } from '../support/admin-client.js';
-import {
-  deleteAccount,
-  freshAddress,
-  login,
-  me,
-  newAccount,
-  register,
-  type SignedIn,
-} from '../support/auth-client.js';
+import { deleteAccount, freshAddress, login, me, newAccount, register, type SignedIn } from '../support/auth-client.js';
 import { expectStatus } from '../support/chat-client.js';
 import { refusedWith, socketsClosedAfterEach } from '../support/socket-client.js';
 import { startTestApp, startTwoTestApps, type TestApp } from '../support/test-app.js';
