@@ -5,7 +5,7 @@ import { bearer, register, type Requester, type SignedIn } from '../support/auth
 import { chat, expectStatus } from '../support/chat-client.js';
 import { trustTestCa } from '../support/push-fakes/test-ca.js';
 import { startWebPushService, type WebPushService } from '../support/push-fakes/web-push-service.fake.js';
-import { httpRequest } from '../support/test-app.js';
+import { sendWhileKilling, via } from '../support/sends-under-kills.js';
 import { testDatabaseUrl } from '../support/test-config.js';
 
 // Two instance processes take a steady stream of sends while one of them is SIGKILLed again and
@@ -16,10 +16,6 @@ import { testDatabaseUrl } from '../support/test-config.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const hex = (id: string) => id.replaceAll('-', '');
-/** The API of an instance process, for the test clients. */
-const via = (app: AppProcess): Requester => ({
-  request: (method, path, options) => httpRequest(app.baseUrl, method, path, options),
-});
 
 describe('notifications and pushes when instances die under load', () => {
   let service: WebPushService;
@@ -84,39 +80,13 @@ describe('notifications and pushes when instances die under load', () => {
     const group = expectStatus<{ id: string }>(await chat(setup, ann).createGroup('load', recipients), 201).id;
     const endpoints = new Map<string, string>();
     for (const who of recipients) endpoints.set(who.user.id, await registerDevice(setup, who));
-    const acknowledged = new Set<string>();
-    let sending = true;
-    let attempted = 0;
-    const sender = (async () => {
-      for (let i = 0; sending; i++) {
-        const live = instances.filter((app): app is AppProcess => app !== null);
-        const app = live[i % Math.max(1, live.length)];
-        if (!app) {
-          await sleep(20);
-          continue;
-        }
-        attempted += 1;
-        const response = await httpRequest(app.baseUrl, 'POST', `/api/v1/conversations/${group}/messages`, {
-          headers: bearer(ann.accessToken),
-          body: { clientMessageId: crypto.randomUUID(), body: `load ${i}` },
-        }).catch(() => null);
-        if (response?.status === 201) acknowledged.add(response.json<{ id: string }>().id);
-        await sleep(15);
-      }
-    })();
-
-    // Kill each instance in turn, at a random moment of its work, and start a new one in its place.
-    for (let round = 0; round < 6; round++) {
-      await sleep(700 + Math.random() * 900);
-      const victim = round % 2;
-      instances[victim]!.kill();
-      await instances[victim]!.exited;
-      instances[victim] = null;
-      instances[victim] = await spawnReadyApp(env, started);
-    }
-    await sleep(1000);
-    sending = false;
-    await sender;
+    const { acknowledged, attempted } = await sendWhileKilling({
+      env,
+      started,
+      instances,
+      sender: ann,
+      conversationId: group,
+    });
     await waitUntilDrained(60_000);
 
     const { rows: messages } = await db.query<{ id: string }>('SELECT id FROM messages WHERE conversation_id = $1', [

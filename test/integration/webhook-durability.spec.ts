@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { instanceEnv, spawnReadyApp, type AppProcess } from '../support/app-process.js';
-import { bearer, register, type Requester } from '../support/auth-client.js';
+import { bearer, register } from '../support/auth-client.js';
 import { chat, expectStatus } from '../support/chat-client.js';
+import { sendWhileKilling, via } from '../support/sends-under-kills.js';
 import { httpRequest } from '../support/test-app.js';
 import { testDatabaseUrl } from '../support/test-config.js';
 import { ADMIN_EMAIL, registerAdmin, webhooks } from '../support/webhook-client.js';
@@ -14,9 +15,6 @@ import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-r
 // message.updated, at least once, each event always under one webhook-id, every request verified.
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const via = (app: AppProcess): Requester => ({
-  request: (method, path, options) => httpRequest(app.baseUrl, method, path, options),
-});
 
 describe('webhooks when instances die under load', () => {
   let receiver: WebhookReceiver;
@@ -78,48 +76,21 @@ describe('webhooks when instances die under load', () => {
       201,
     ).id;
 
-    const acknowledged = new Set<string>();
-    let sending = true;
-    let attempted = 0;
-    const sender = (async () => {
-      for (let i = 0; sending; i++) {
-        const live = instances.filter((app): app is AppProcess => app !== null);
-        const app = live[i % Math.max(1, live.length)];
-        if (!app) {
-          await sleep(20);
-          continue;
-        }
-        attempted += 1;
-        const response = await httpRequest(app.baseUrl, 'POST', `/api/v1/conversations/${group}/messages`, {
-          headers: bearer(ann.accessToken),
-          body: { clientMessageId: crypto.randomUUID(), body: `load ${i}` },
-        }).catch(() => null);
-        if (response?.status === 201) {
-          const id = response.json<{ id: string }>().id;
-          acknowledged.add(id);
-          if (i % 4 === 0) {
-            await httpRequest(app.baseUrl, 'PATCH', `/api/v1/conversations/${group}/messages/${id}`, {
+    const { acknowledged, attempted } = await sendWhileKilling({
+      env,
+      started,
+      instances,
+      sender: ann,
+      conversationId: group,
+      // Every fourth send is edited as well, on the instance that took it.
+      onStored: (app, id, i) =>
+        i % 4 === 0
+          ? httpRequest(app.baseUrl, 'PATCH', `/api/v1/conversations/${group}/messages/${id}`, {
               headers: bearer(ann.accessToken),
               body: { body: `load ${i}, edited` },
-            }).catch(() => null);
-          }
-        }
-        await sleep(15);
-      }
-    })();
-
-    // Kill each instance in turn, at a random moment of its work, and start a new one in its place.
-    for (let round = 0; round < 6; round++) {
-      await sleep(700 + Math.random() * 900);
-      const victim = round % 2;
-      instances[victim]!.kill();
-      await instances[victim]!.exited;
-      instances[victim] = null;
-      instances[victim] = await spawnReadyApp(env, started);
-    }
-    await sleep(1000);
-    sending = false;
-    await sender;
+            }).catch(() => null)
+          : Promise.resolve(),
+    });
     receiver.answer = () => ({ status: 204 });
     await waitUntilDelivered(90_000);
 
