@@ -32,6 +32,18 @@ redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
 return redis.call('UNLINK', KEYS[1])
 `;
 
+/**
+ * INVALIDATE_SCRIPT for many keys at once (KEYS: key, fence, key, fence...): one command for what a
+ * write changes, however many members' lists that is. Only where every key lives on one server.
+ */
+const INVALIDATE_MANY_SCRIPT = `
+for i = 1, #KEYS, 2 do
+  redis.call('SET', KEYS[i + 1], ARGV[1], 'PX', ARGV[2])
+  redis.call('UNLINK', KEYS[i])
+end
+return #KEYS / 2
+`;
+
 /** Stores a loaded value only if no invalidation moved the fence since the value was read. */
 const STORE_SCRIPT = `
 if (redis.call('GET', KEYS[2]) or '') ~= ARGV[1] then return 0 end
@@ -41,6 +53,7 @@ return 1
 
 type Commands = {
   cacheInvalidate(key: string, fence: string, token: string, fenceMs: number): Promise<number>;
+  cacheInvalidateMany(keyCount: number, ...keysThenArgs: (string | number)[]): Promise<number>;
   cacheStore(key: string, fence: string, seenFence: string, value: Buffer, ttl: number): Promise<number>;
 };
 
@@ -84,6 +97,7 @@ export class CacheService implements OnModuleDestroy {
   ) {
     this.enabled = settings.CACHE_ENABLED;
     redis.defineCommand('cacheInvalidate', { numberOfKeys: 2, lua: INVALIDATE_SCRIPT });
+    redis.defineCommand('cacheInvalidateMany', { lua: INVALIDATE_MANY_SCRIPT });
     redis.defineCommand('cacheStore', { numberOfKeys: 2, lua: STORE_SCRIPT });
     this.commands = redis as unknown as Commands;
     redis.on('ready', () => void this.retryPending());
@@ -244,6 +258,14 @@ export class CacheService implements OnModuleDestroy {
   /** The keys whose invalidation failed, and the first error. */
   private async tryInvalidate(keys: string[]): Promise<{ keys: string[]; error?: unknown }> {
     const token = randomUUID();
+    // On one server, one script for them all; a Cluster spreads the keys over slots, one command each.
+    if (keys.length > 1 && !this.redis.isCluster) {
+      const pairs = keys.flatMap((key) => [key, RedisKeys.cacheFence(key)]);
+      return this.commands.cacheInvalidateMany(pairs.length, ...pairs, token, FENCE_TTL_MS).then(
+        () => ({ keys: [] }),
+        (error: unknown) => ({ keys, error }),
+      );
+    }
     const results = await together(
       keys.map((key) => this.commands.cacheInvalidate(key, RedisKeys.cacheFence(key), token, FENCE_TTL_MS)),
     );
