@@ -23,12 +23,27 @@ for i = 2, #ARGV do total = total + math.max(0, tonumber(redis.call('HGET', KEYS
 return total
 `;
 
+/**
+ * Each user's sockets on the live instances (ARGV), in KEYS' order: the socket counts of a message's
+ * recipients in one command. Only where every key lives on one server.
+ */
+const COUNTS_SCRIPT = `
+local totals = {}
+for i, key in ipairs(KEYS) do
+  local total = 0
+  for _, count in ipairs(redis.call('HMGET', key, unpack(ARGV))) do total = total + math.max(0, tonumber(count or '0')) end
+  totals[i] = total
+end
+return totals
+`;
+
 /** Sockets over the instances' counts in a user's hash (a missing field, or a negative one, counts 0). */
 const total = (counts: (string | null)[]) => counts.reduce((sum, count) => sum + Math.max(0, Number(count ?? 0)), 0);
 
 type Commands = {
   presenceConnect(key: string, instanceId: string, max: number, ttl: number, ...live: string[]): Promise<number>;
   presenceDisconnect(key: string, instanceId: string, ...live: string[]): Promise<number>;
+  presenceCounts(keyCount: number, ...keysThenLive: string[]): Promise<number[]>;
 };
 
 /**
@@ -43,6 +58,7 @@ export class PresenceStore {
   constructor(@Inject(REDIS) private readonly redis: Redis) {
     redis.defineCommand('presenceConnect', { numberOfKeys: 1, lua: CONNECT_SCRIPT });
     redis.defineCommand('presenceDisconnect', { numberOfKeys: 1, lua: DISCONNECT_SCRIPT });
+    redis.defineCommand('presenceCounts', { lua: COUNTS_SCRIPT });
     this.commands = redis as unknown as Commands;
   }
 
@@ -135,6 +151,10 @@ export class PresenceStore {
   /** Socket counts on live instances, per user. */
   async socketCounts(userIds: string[], live: string[]): Promise<number[]> {
     if (userIds.length === 0 || live.length === 0) return userIds.map(() => 0);
+    // On a Cluster the users' hashes sit in different slots: one HMGET each.
+    if (!this.redis.isCluster) {
+      return this.commands.presenceCounts(userIds.length, ...userIds.map(RedisKeys.presenceUser), ...live);
+    }
     const results = await together(userIds.map((userId) => this.redis.hmget(RedisKeys.presenceUser(userId), ...live)));
     return results.map(([error, counts]) => {
       if (error) throw error;
