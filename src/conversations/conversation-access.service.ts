@@ -59,7 +59,16 @@ export class ConversationAccess {
   }
 
   /** The rules of `requireWriter`, for a membership already checked. */
-  async assertWriter(userId: string, { conversation, member }: Membership): Promise<void> {
+  async assertWriter(userId: string, membership: Membership): Promise<void> {
+    this.assertWriterRules(userId, membership);
+    await this.assertNotBlocked(userId, membership.conversation);
+  }
+
+  /**
+   * The rules of `assertWriter` that the cached metadata answers: all but blocks. A send checks
+   * those in the statement that stores it.
+   */
+  assertWriterRules(userId: string, { conversation, member }: Membership): void {
     assertAccepted(member);
     if (conversation.type === 'direct') {
       const other = conversation.members.find((candidate) => candidate.userId !== userId);
@@ -68,7 +77,6 @@ export class ConversationAccess {
       }
     }
     this.assertUnrestricted({ conversation, member });
-    await this.assertNotBlocked(userId, conversation);
   }
 
   /** Neither muted nor held back by a freeze (groups): what edits need besides the writer's other rules. */

@@ -227,13 +227,20 @@ export class LatestMessagesCache {
    * Runs `write`, a change to the conversation's messages, with the window marked as changing from
    * before it until `changed` (the message it stored or changed; none when it changed nothing)
    * reaches the window. When `write` throws, the window is dropped: whether it committed is unknown.
+   * `alongside`, what else the committed write changes in Redis, is sent with the window's write: one
+   * round trip for both.
    */
   async change<T>(
     conversationId: string,
     write: () => Promise<T>,
     changed: (result: T) => MessageRecord | null | undefined,
+    alongside: (result: T) => Promise<void> = () => Promise.resolve(),
   ): Promise<T> {
-    if (!this.cache.enabled) return write();
+    if (!this.cache.enabled) {
+      const result = await write();
+      await alongside(result);
+      return result;
+    }
     const keys = keysOf(conversationId);
     const token = randomUUID();
     // Unreachable, the change goes on: its Redis write will fail too, and be made up for.
@@ -248,8 +255,9 @@ export class LatestMessagesCache {
     }
     const record = changed(result);
     // Thread replies are not in the window; a reply shows there only as its root's new summary.
-    if (record && record.threadRootId === null) await this.put(keys, record, token);
-    else await this.settle(keys.changing, token);
+    const windowWrite =
+      record && record.threadRootId === null ? this.put(keys, record, token) : this.settle(keys.changing, token);
+    await Promise.all([windowWrite, alongside(result)]);
     return result;
   }
 

@@ -39,7 +39,7 @@ export class MessagesService {
     dto: MessageCreateDto,
   ): Promise<{ message: MessageView; created: boolean }> {
     const membership = await this.access.requireMember(userId, conversationId);
-    const refusal = await failureOf(this.access.assertWriter(userId, membership));
+    const refusal = failureOf(() => this.access.assertWriterRules(userId, membership));
     if (refusal) return this.replayOrRefuse(conversationId, userId, dto.clientMessageId, refusal);
     const hiddenBeforeSeq = membership.member.hiddenBeforeSeq;
     if (dto.replyToId) {
@@ -57,22 +57,25 @@ export class MessagesService {
     // Slow mode comes last among the checks, before the attachments are taken: a refused send uses no turn.
     const turn = await this.access.takeSendTurn(membership).catch((error: Error) => error);
     if (turn instanceof Error) return this.replayOrRefuse(conversationId, userId, dto.clientMessageId, turn);
+    const memberIds = membership.conversation.members.map((member) => member.userId);
     let stored: StoredMessage | 'rootDeleted' | null;
     try {
-      stored = await this.store(conversationId, userId, dto);
+      stored = await this.store(conversationId, userId, dto, memberIds);
     } catch (error) {
       await turn.giveBack();
       throw error;
     }
     // Nothing new was stored (no longer a member, the root deleted, a retry): the turn was not used.
     if (!stored || stored === 'rootDeleted' || !stored.created) await turn.giveBack();
-    // No longer a member by the time the message would have been stored (the cached membership was older).
-    if (!stored) throw conversationNotFound();
+    if (!stored) {
+      // The statement stores nothing across a block, or for a sender no longer a member (the cached
+      // membership was older); a retry of a message stored before either came back as that message.
+      await this.access.assertNotBlocked(userId, membership.conversation);
+      throw conversationNotFound();
+    }
     if (stored === 'rootDeleted') throw notAThreadRoot();
     if (!stored.created) return replay(stored.record);
     const { record, root } = stored;
-    const memberIds = membership.conversation.members.map((member) => member.userId);
-    await this.conversations.messageStored(memberIds);
     const message = toMessageView(record);
     this.events.publish('message.created', { conversationId, message, memberIds });
     const thread = root && toThreadSummary(root);
@@ -80,8 +83,11 @@ export class MessagesService {
     return { message, created: true };
   }
 
-  /** Inserts the message once (see `send`), with its attachments and mentions, through the Redis window. */
-  private async store(conversationId: string, userId: string, dto: MessageCreateDto) {
+  /**
+   * Inserts the message once (see `send`), with its attachments and mentions, through the Redis
+   * window; a new one moves up in its members' lists.
+   */
+  private async store(conversationId: string, userId: string, dto: MessageCreateDto, memberIds: string[]) {
     const mentioned = mentionsIn(dto.body);
     const newMessage = {
       conversationId,
@@ -94,10 +100,13 @@ export class MessagesService {
       mentionNames: mentioned.names,
       mentionAll: mentioned.all,
     };
+    const isNew = (result: StoredMessage | 'rootDeleted' | null): result is StoredMessage =>
+      result !== null && result !== 'rootDeleted' && result.created;
     return this.latest.change(
       conversationId,
       () => this.messages.insertOnce(newMessage),
-      (result) => (result && result !== 'rootDeleted' && result.created ? (result.root ?? result.record) : null),
+      (result) => (isNew(result) ? (result.root ?? result.record) : null),
+      (result) => (isNew(result) ? this.conversations.messageStored(memberIds) : Promise.resolve()),
     );
   }
 
@@ -170,11 +179,14 @@ const notAThreadRoot = () =>
     'threadRootId must be a message of this conversation that is neither a reply nor deleted',
   );
 
-const failureOf = (work: Promise<unknown>): Promise<Error | null> =>
-  work.then(
-    () => null,
-    (error: Error) => error,
-  );
+function failureOf(check: () => void): Error | null {
+  try {
+    check();
+    return null;
+  } catch (error) {
+    return error as Error;
+  }
+}
 
 const replay = (previous: MessageRecord): { message: MessageView; created: boolean } => ({
   message: toMessageView(previous),

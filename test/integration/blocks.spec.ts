@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
 import { bearer, register, type SignedIn } from '../support/auth-client.js';
 import { chat, expectStatus } from '../support/chat-client.js';
@@ -42,6 +43,35 @@ describe('blocks', () => {
     expectStatus<{ members: { userId: string }[] }>(await chat(t, who).detail(conversation), 200)
       .members.map((member) => member.userId)
       .sort();
+
+  it('refuses sends across a block either way, storing nothing, and answers a retry of a message sent before it', async () => {
+    const [blocker, blocked] = [await register(one), await register(one)];
+    const id = expectStatus<{ id: string }>(await chat(one, blocked).openDirect(blocker), 201).id;
+    expectStatus(await chat(one, blocker).call('POST', `/${id}/accept`), 200);
+    const clientMessageId = randomUUID();
+    const first = expectStatus<Message>(
+      await chat(one, blocked).call('POST', `/${id}/messages`, { clientMessageId, body: 'before the block' }),
+      201,
+    );
+    await block(two, blocker, blocked);
+    for (const [t, who] of [
+      [one, blocked],
+      [two, blocked],
+      [one, blocker],
+      [two, blocker],
+    ] as const) {
+      expect(answer(await chat(t, who).send(id, 'across the block'))).toEqual({ status: 403, code: 'BLOCKED' });
+    }
+    // The same clientMessageId again: the message it stored, as before the block.
+    const retry = await chat(two, blocked).call('POST', `/${id}/messages`, {
+      clientMessageId,
+      body: 'before the block',
+    });
+    expect([retry.status, retry.json<Message>().id]).toEqual([200, first.id]);
+    expect((await messages(one, blocker, id)).map(({ body }) => body)).toEqual(['before the block']);
+    await unblock(one, blocker, blocked);
+    expectStatus(await chat(two, blocked).send(id, 'after the block'), 201);
+  });
 
   it('refuses edits and reactions in a direct conversation across a block, either way, and keeps the messages', async () => {
     const [blocker, blocked] = [await register(one), await register(one)];

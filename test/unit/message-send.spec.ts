@@ -45,17 +45,17 @@ describe('sending a message', () => {
     await expect(subject.send(bob, direct.id, dto())).rejects.toMatchObject({ status: 403, code: 'REQUEST_PENDING' });
   });
 
-  it('refuses a direct conversation with a block: 403 BLOCKED', async () => {
+  it('refuses a direct conversation with a block, which the statement stored nothing for: 403 BLOCKED', async () => {
     const direct = aDirect({ userId: ada }, { userId: bob });
-    const { subject } = await sending(direct, { findByClientId: () => Promise.resolve(null) }, true);
+    const { subject } = await sending(direct, { insertOnce: () => Promise.resolve(null) }, true);
     await expect(subject.send(ada, direct.id, dto())).rejects.toMatchObject({ status: 403, code: 'BLOCKED' });
   });
 
   it('answers a retry of a message stored before writing was refused with that message', async () => {
-    const direct = aDirect({ userId: ada }, { userId: bob });
+    const direct = aDirect({ userId: ada }, { userId: bob, status: 'declined' });
     const sent = dto();
     const first = aMessage({ conversationId: direct.id, senderId: ada, ...sent, seq: 3 });
-    const { subject, fakes } = await sending(direct, { findByClientId: () => Promise.resolve(first) }, true);
+    const { subject, fakes } = await sending(direct, { findByClientId: () => Promise.resolve(first) });
     await expect(subject.send(ada, direct.id, sent)).resolves.toMatchObject({
       created: false,
       message: { id: first.id, seq: 3 },
