@@ -20,6 +20,11 @@ const FLAGS = {
     help: 'which scenarios run (reads, floor, search, messaging, connections)',
     type: 'string',
   },
+  database: {
+    default: 'chat_bench',
+    help: 'PostgreSQL database created afresh on the DATABASE_URL server (dropped first)',
+    type: 'string',
+  },
   'redis-db': { default: 15, help: 'Redis database index the benchmark uses (it is flushed)' },
   'log-level': { default: 'warn', help: 'LOG_LEVEL of the app instances', type: 'string' },
   out: { default: 'bench/results', help: 'where results are written', type: 'string' },
@@ -30,7 +35,7 @@ const USAGE = [
   'usage: npm run bench -- [--flag value]...',
   '',
   'Postgres and Redis: DATABASE_URL and REDIS_URL when set (the benchmark creates its own database',
-  '`chat_bench` on that server and uses Redis database --redis-db), otherwise embedded servers.',
+  '--database on that server and uses Redis database --redis-db), otherwise embedded servers.',
   '',
   ...Object.entries(FLAGS).map(([name, flag]) => `  --${name.padEnd(15)} ${flag.help} (default ${flag.default})`),
 ].join('\n');
@@ -76,6 +81,9 @@ export function readOptions(argv = process.argv.slice(2)) {
   for (const scenario of options.scenarios) {
     if (!['reads', 'floor', 'search', 'messaging', 'connections'].includes(scenario))
       fail(`unknown scenario ${scenario}`);
+  }
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(options.database)) {
+    fail('--database must be a lower-case PostgreSQL identifier (letters, digits, _)');
   }
   if (options.users < options.groupSize || options.users < 2) fail('--users must be at least --group-size and 2');
   if (options.sockets > options.users) fail('--sockets cannot exceed --users (one socket per user)');
