@@ -13,7 +13,7 @@ import { prepareServers } from './lib/servers.mjs';
 import { accessToken } from './lib/tokens.mjs';
 import { runConnections } from './scenarios/connections.mjs';
 import { runFloor } from './scenarios/floor.mjs';
-import { runMessaging } from './scenarios/messaging.mjs';
+import { runMessaging, runMessagingFloor } from './scenarios/messaging.mjs';
 import { runReads } from './scenarios/reads.mjs';
 import { runSearch } from './scenarios/search.mjs';
 
@@ -91,6 +91,8 @@ try {
   const httpCpuSeconds = await http.call({ cmd: 'cpu' }).catch(() => null);
   if (options.scenarios.has('messaging')) results.scenarios.messaging = await runMessaging(ctx);
   await Promise.all([a.stop(), b.stop()]);
+  // The messaging floor's step-up, with no app instance running (A and B are stopped).
+  if (options.scenarios.has('messaging')) results.scenarios.messaging.floor = await runMessagingFloor(ctx);
   if (options.scenarios.has('connections')) results.scenarios.connections = await runConnections(ctx);
   results.httpLoadGeneratorCpuSeconds = httpCpuSeconds;
   results.durationSeconds = (performance.now() - started) / 1000;

@@ -11,7 +11,11 @@ const FLAGS = {
   sockets: { default: 1000, help: 'sockets in the messaging scenario (one per user, over both instances)' },
   rate: { default: 500, help: 'messages per second in the fixed-rate messaging run' },
   'rate-seconds': { default: 20, help: 'duration of the fixed-rate messaging run' },
-  'step-rates': { default: '100,200,300,400,500,600,800,1000', help: 'rates of the step-up, msg/s', type: 'string' },
+  'step-rates': {
+    default: '100,200,300,400,500,600,800,1000,1200,1500,2000',
+    help: 'rates of the step-up, msg/s (for the app and for the messaging floor)',
+    type: 'string',
+  },
   'step-seconds': { default: 10, help: 'duration of each step' },
   'idle-sockets': { default: 10000, help: 'idle sockets held by one instance in the connections scenario' },
   'socket-workers': { default: 2, help: 'socket.io-client processes for the messaging scenario' },

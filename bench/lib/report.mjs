@@ -55,14 +55,18 @@ export function latencyRows(results) {
       latency: run.deliverySameInstance.latencyMs,
       errors: run.lost,
     });
-    for (const step of messaging.steps) {
-      rows.push({
-        label: `Send ack, step-up at ${step.rate} msg/s`,
-        rate: `${fixed(step.achievedRate)} msg/s`,
-        latency: step.ack.latencyMs,
-        errors: Object.values(step.failures).reduce((sum, value) => sum + value, 0),
-      });
-    }
+    const steps = (run, label) => {
+      for (const step of run.steps) {
+        rows.push({
+          label: `Send ack, ${label} at ${step.rate} msg/s`,
+          rate: `${fixed(step.achievedRate)} msg/s`,
+          latency: step.ack.latencyMs,
+          errors: Object.values(step.failures).reduce((sum, value) => sum + value, 0),
+        });
+      }
+    };
+    steps(messaging, 'step-up');
+    if (messaging.floor) steps(messaging.floor, 'messaging floor step-up');
   }
   return rows;
 }
@@ -163,33 +167,18 @@ function markdown(results) {
     lines.push('');
   }
   if (messaging) {
-    const { saturation } = messaging;
-    const kept =
-      saturation.highestSustainedRate === null
-        ? 'none of the steps was kept up'
-        : `the highest rate kept up was ${saturation.highestSustainedRate} msg/s`;
-    const fell =
-      saturation.firstUnsustainedRate === null
-        ? ' (every step kept up)'
-        : `; at ${saturation.firstUnsustainedRate} msg/s it fell behind`;
     lines.push(
-      `- Messaging: ${messaging.sockets} sockets, ${fixed(messaging.groupShare * 100)}% of messages into groups of ${messaging.groupSize}, the rest into direct conversations. In the step-up (${results.options.stepSeconds} s a step; kept up = every send acknowledged, within 2 s of schedule, ack p99 ≤ 1 s), ${kept}${fell}.`,
+      `- Messaging: ${messaging.sockets} sockets, ${fixed(messaging.groupShare * 100)}% of messages into groups of ${messaging.groupSize}, the rest into direct conversations. In the step-up (${results.options.stepSeconds} s a step; kept up = every send acknowledged, within 2 s of schedule, ack p99 ≤ 1 s), ${keptUpText(messaging)}.`,
     );
+    lines.push(...stepTable(messaging.steps, 'instances'));
   }
-  if (messaging?.steps.length) {
+  if (messaging?.floor) {
+    const { floor: bare } = messaging;
+    const sum = (key) => [bare.warmup, ...bare.steps].reduce((total, phase) => total + phase[key], 0);
     lines.push(
-      '',
-      '| step-up rate | acked msg/s | failed | ack p50 / p99 ms | delivery to the other instance p50 / p99 ms | lost | instances / Postgres / Redis CPU s | kept up |',
-      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+      `- Messaging floor: two bare Socket.IO + Redis adapter + \`pg\` servers (one statement and one room emit a message), ${bare.sockets} sockets split as for A and B, no app instance running. In the same step-up, ${keptUpText(bare)}; ${sum('lost')} lost and ${sum('duplicates')} duplicated deliveries (warm-up included).`,
     );
-    for (const step of messaging.steps) {
-      const failed = Object.values(step.failures).reduce((sum, value) => sum + value, 0);
-      const cpu = step.instanceCpuSeconds;
-      lines.push(
-        `| ${step.rate} | ${fixed(step.achievedRate)} | ${failed} | ${ms(step.ack.latencyMs?.p50)} / ${ms(step.ack.latencyMs?.p99)} | ${ms(step.deliveryCrossInstance.latencyMs?.p50)} / ${ms(step.deliveryCrossInstance.latencyMs?.p99)} | ${step.lost} | ${cpu.instances.map((value) => fixed(value, 1)).join(' + ')} / ${fixed(cpu.postgres, 1)} / ${fixed(cpu.redis, 1)} | ${step.keptUp ? 'yes' : 'no'} |`,
-      );
-    }
-    lines.push('');
+    lines.push(...stepTable(bare.steps, 'floor servers'));
   }
   if (connections) {
     lines.push(
@@ -197,9 +186,40 @@ function markdown(results) {
     );
   }
   lines.push(
-    `- Load generators' CPU: HTTP ${fixed(results.httpLoadGeneratorCpuSeconds, 1)} s${messaging ? `, sockets (messaging) ${fixed(messaging.loadGeneratorCpuSeconds, 1)} s` : ''}${connections ? `, sockets (connections) ${fixed(connections.loadGeneratorCpuSeconds, 1)} s` : ''}; the whole run took ${fixed(results.durationSeconds)} s.`,
+    `- Load generators' CPU: HTTP ${fixed(results.httpLoadGeneratorCpuSeconds, 1)} s${messaging ? `, sockets (messaging) ${fixed(messaging.loadGeneratorCpuSeconds, 1)} s` : ''}${messaging?.floor ? `, sockets (messaging floor) ${fixed(messaging.floor.loadGeneratorCpuSeconds, 1)} s` : ''}${connections ? `, sockets (connections) ${fixed(connections.loadGeneratorCpuSeconds, 1)} s` : ''}; the whole run took ${fixed(results.durationSeconds)} s.`,
   );
   return `${lines.join('\n')}\n`;
+}
+
+function keptUpText({ saturation }) {
+  const kept =
+    saturation.highestSustainedRate === null
+      ? 'none of the steps was kept up'
+      : `the highest rate kept up was ${saturation.highestSustainedRate} msg/s`;
+  const fell =
+    saturation.firstUnsustainedRate === null
+      ? ' (every step kept up)'
+      : `; at ${saturation.firstUnsustainedRate} msg/s it fell behind`;
+  return kept + fell;
+}
+
+/** The step-up as a table, with the CPU seconds each step cost the two servers, PostgreSQL and Redis. */
+function stepTable(steps, servers) {
+  if (steps.length === 0) return [];
+  const lines = [
+    '',
+    `| step-up rate | acked msg/s | failed | ack p50 / p99 ms | delivery to the other instance p50 / p99 ms | lost | duplicated | ${servers} / Postgres / Redis CPU s | kept up |`,
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+  ];
+  for (const step of steps) {
+    const failed = Object.values(step.failures).reduce((sum, value) => sum + value, 0);
+    const cpu = step.instanceCpuSeconds;
+    lines.push(
+      `| ${step.rate} | ${fixed(step.achievedRate)} | ${failed} | ${ms(step.ack.latencyMs?.p50)} / ${ms(step.ack.latencyMs?.p99)} | ${ms(step.deliveryCrossInstance.latencyMs?.p50)} / ${ms(step.deliveryCrossInstance.latencyMs?.p99)} | ${step.lost} | ${step.duplicates} | ${cpu.instances.map((value) => fixed(value, 1)).join(' + ')} / ${fixed(cpu.postgres, 1)} / ${fixed(cpu.redis, 1)} | ${step.keptUp ? 'yes' : 'no'} |`,
+    );
+  }
+  lines.push('');
+  return lines;
 }
 
 /** Writes `<date>.json`, `<date>.md` and `<date>.svg` under `dir`; returns their paths. */
