@@ -10,6 +10,7 @@ import { startInstance, startWorker } from './lib/processes.mjs';
 import { printSummary, writeResults } from './lib/report.mjs';
 import { seed } from './lib/seed.mjs';
 import { prepareServers } from './lib/servers.mjs';
+import { summarize } from './lib/summary.mjs';
 import { accessToken } from './lib/tokens.mjs';
 import { runConnections } from './scenarios/connections.mjs';
 import { runFloor } from './scenarios/floor.mjs';
@@ -96,6 +97,7 @@ try {
   if (options.scenarios.has('connections')) results.scenarios.connections = await runConnections(ctx);
   results.httpLoadGeneratorCpuSeconds = httpCpuSeconds;
   results.durationSeconds = (performance.now() - started) / 1000;
+  results.summary = summarize(results);
 
   const files = await writeResults(options.out, results);
   printSummary(results);

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { latencyChart } from './chart.mjs';
+import { summarize } from './summary.mjs';
 
 const KB = 1024;
 const fixed = (value, digits = 0) => (value === null || value === undefined ? 'n/a' : Number(value).toFixed(digits));
@@ -174,9 +175,9 @@ function markdown(results) {
   }
   if (messaging?.floor) {
     const { floor: bare } = messaging;
-    const sum = (key) => [bare.warmup, ...bare.steps].reduce((total, phase) => total + phase[key], 0);
+    const summary = results.summary ?? summarize(results);
     lines.push(
-      `- Messaging floor: two bare Socket.IO + Redis adapter + \`pg\` servers (one statement and one room emit a message), ${bare.sockets} sockets split as for A and B, no app instance running. In the same step-up, ${keptUpText(bare)}; ${sum('lost')} lost and ${sum('duplicates')} duplicated deliveries (warm-up included).`,
+      `- Messaging floor: two bare Socket.IO + Redis adapter + \`pg\` servers (one statement and one room emit a message), ${bare.sockets} sockets split as for A and B, no app instance running. In the same step-up, ${keptUpText(bare)}; ${summary.floorLost} lost and ${summary.floorDuplicated} duplicated deliveries (warm-up included).`,
     );
     lines.push(...stepTable(bare.steps, 'floor servers'));
   }
@@ -233,6 +234,12 @@ export async function writeResults(dir, results) {
   return files;
 }
 
+/** The results' markdown, then `results.summary` as it is in the JSON: key and value, no units. */
 export function printSummary(results) {
   console.log(markdown(results));
+  const summary = results.summary ?? summarize(results);
+  const width = Math.max(...Object.keys(summary).map((key) => key.length));
+  console.log(
+    ['summary:', ...Object.entries(summary).map(([key, value]) => `  ${key.padEnd(width)}  ${value}`)].join('\n'),
+  );
 }
