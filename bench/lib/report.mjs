@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import * as prettier from 'prettier';
 import { latencyChart } from './chart.mjs';
 import { summarize } from './summary.mjs';
 
@@ -286,13 +287,18 @@ function stepTable(steps, servers) {
   return lines;
 }
 
+/** `text` as the repository's Prettier settings format a file at `file` (so committed results pass `prettier --check`). */
+export async function formatted(text, file) {
+  return prettier.format(text, { ...(await prettier.resolveConfig(file)), filepath: file });
+}
+
 /** Writes `<date>.json`, `<date>.md` and `<date>.svg` under `dir`; returns their paths. */
 export async function writeResults(dir, results) {
   await mkdir(dir, { recursive: true });
   const stamp = results.date.slice(0, 19).replace(/[:T]/g, '-');
   const files = [join(dir, `${stamp}.json`), join(dir, `${stamp}.md`), join(dir, `${stamp}.svg`)];
-  await writeFile(files[0], `${JSON.stringify(results, null, 2)}\n`);
-  await writeFile(files[1], markdown(results));
+  await writeFile(files[0], await formatted(JSON.stringify(results, null, 2), files[0]));
+  await writeFile(files[1], await formatted(markdown(results), files[1]));
   await writeFile(files[2], latencyChart(latencyRows(results), `Latency percentiles, ${results.date.slice(0, 10)}`));
   return files;
 }
