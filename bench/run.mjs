@@ -10,10 +10,11 @@ import { startInstance, startWorker } from './lib/processes.mjs';
 import { printSummary, writeResults } from './lib/report.mjs';
 import { seed } from './lib/seed.mjs';
 import { prepareServers } from './lib/servers.mjs';
+import { summarize } from './lib/summary.mjs';
 import { accessToken } from './lib/tokens.mjs';
 import { runConnections } from './scenarios/connections.mjs';
 import { runFloor } from './scenarios/floor.mjs';
-import { runMessaging } from './scenarios/messaging.mjs';
+import { runMessaging, runMessagingFloor } from './scenarios/messaging.mjs';
 import { runReads } from './scenarios/reads.mjs';
 import { runSearch } from './scenarios/search.mjs';
 
@@ -91,9 +92,12 @@ try {
   const httpCpuSeconds = await http.call({ cmd: 'cpu' }).catch(() => null);
   if (options.scenarios.has('messaging')) results.scenarios.messaging = await runMessaging(ctx);
   await Promise.all([a.stop(), b.stop()]);
+  // The messaging floor's step-up, with no app instance running (A and B are stopped).
+  if (options.scenarios.has('messaging')) results.scenarios.messaging.floor = await runMessagingFloor(ctx);
   if (options.scenarios.has('connections')) results.scenarios.connections = await runConnections(ctx);
   results.httpLoadGeneratorCpuSeconds = httpCpuSeconds;
   results.durationSeconds = (performance.now() - started) / 1000;
+  results.summary = summarize(results);
 
   const files = await writeResults(options.out, results);
   printSummary(results);

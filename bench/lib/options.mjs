@@ -11,13 +11,22 @@ const FLAGS = {
   sockets: { default: 1000, help: 'sockets in the messaging scenario (one per user, over both instances)' },
   rate: { default: 500, help: 'messages per second in the fixed-rate messaging run' },
   'rate-seconds': { default: 20, help: 'duration of the fixed-rate messaging run' },
-  'step-rates': { default: '100,200,300,400,500,600,800,1000', help: 'rates of the step-up, msg/s', type: 'string' },
+  'step-rates': {
+    default: '100,200,300,400,500,600,800,1000,1200,1500,2000',
+    help: 'rates of the step-up, msg/s (for the app and for the messaging floor)',
+    type: 'string',
+  },
   'step-seconds': { default: 10, help: 'duration of each step' },
   'idle-sockets': { default: 10000, help: 'idle sockets held by one instance in the connections scenario' },
   'socket-workers': { default: 2, help: 'socket.io-client processes for the messaging scenario' },
   scenarios: {
     default: 'reads,floor,search,messaging,connections',
     help: 'which scenarios run (reads, floor, search, messaging, connections)',
+    type: 'string',
+  },
+  database: {
+    default: 'chat_bench',
+    help: 'PostgreSQL database created afresh on the DATABASE_URL server (dropped first)',
     type: 'string',
   },
   'redis-db': { default: 15, help: 'Redis database index the benchmark uses (it is flushed)' },
@@ -30,7 +39,7 @@ const USAGE = [
   'usage: npm run bench -- [--flag value]...',
   '',
   'Postgres and Redis: DATABASE_URL and REDIS_URL when set (the benchmark creates its own database',
-  '`chat_bench` on that server and uses Redis database --redis-db), otherwise embedded servers.',
+  '--database on that server and uses Redis database --redis-db), otherwise embedded servers.',
   '',
   ...Object.entries(FLAGS).map(([name, flag]) => `  --${name.padEnd(15)} ${flag.help} (default ${flag.default})`),
 ].join('\n');
@@ -76,6 +85,9 @@ export function readOptions(argv = process.argv.slice(2)) {
   for (const scenario of options.scenarios) {
     if (!['reads', 'floor', 'search', 'messaging', 'connections'].includes(scenario))
       fail(`unknown scenario ${scenario}`);
+  }
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(options.database)) {
+    fail('--database must be a lower-case PostgreSQL identifier (letters, digits, _)');
   }
   if (options.users < options.groupSize || options.users < 2) fail('--users must be at least --group-size and 2');
   if (options.sockets > options.users) fail('--sockets cannot exceed --users (one socket per user)');

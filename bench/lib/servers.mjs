@@ -4,22 +4,21 @@ import { startEmbeddedPostgres } from '../../dist/infra/embedded/embedded-postgr
 import { startEmbeddedRedis } from '../../dist/infra/embedded/embedded-redis.js';
 import { applyMigrations } from '../../dist/infra/prisma/migrator.js';
 
-const BENCH_DATABASE = 'chat_bench';
-
 /**
  * The Postgres and Redis the benchmark runs against: the configured servers (DATABASE_URL,
  * REDIS_URL) when set, else embedded ones started here. On a configured Postgres it works in a
- * database of its own, created afresh; on Redis in database `redisDb`, flushed first.
+ * database of its own (`database`, dropped and created afresh); on Redis in database `redisDb`,
+ * flushed first.
  */
-export async function prepareServers({ redisDb }, log) {
+export async function prepareServers({ database, redisDb }, log) {
   const started = [];
   const stop = () => Promise.allSettled(started.reverse().map((server) => server.stop()));
   try {
     let databaseUrl;
     let databaseNote;
     if (process.env.DATABASE_URL) {
-      databaseUrl = await freshDatabase(process.env.DATABASE_URL);
-      databaseNote = `PostgreSQL from DATABASE_URL, database ${BENCH_DATABASE} (created afresh)`;
+      databaseUrl = await freshDatabase(process.env.DATABASE_URL, database);
+      databaseNote = `PostgreSQL from DATABASE_URL, database ${database} (created afresh)`;
     } else {
       log('DATABASE_URL is not set: starting embedded PostgreSQL (PGlite, in memory)');
       const postgres = await startEmbeddedPostgres();
@@ -52,16 +51,17 @@ export async function prepareServers({ redisDb }, log) {
   }
 }
 
-async function freshDatabase(serverUrl) {
+/** `database` is a checked identifier (bench/lib/options.mjs), so it can be written into the statements. */
+async function freshDatabase(serverUrl, database) {
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
-    await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DATABASE} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${BENCH_DATABASE}`);
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${database}`);
   } finally {
     await admin.end();
   }
   const url = new URL(serverUrl);
-  url.pathname = `/${BENCH_DATABASE}`;
+  url.pathname = `/${database}`;
   return url.toString();
 }

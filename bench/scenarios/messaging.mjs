@@ -16,18 +16,73 @@ const WARM_UP_RATE = 100;
  * it sat on the other instance; every acknowledged message must reach each connected member once.
  */
 export async function runMessaging(ctx) {
-  const { options, layout, tokens, instances } = ctx;
+  const { options, instances } = ctx;
+  const session = await openSession(ctx, 'messaging', { A: instances.a, B: instances.b });
+  try {
+    const warmup = await session.warmUp();
+    ctx.log(
+      `messaging: ${options.rate} msg/s for ${options.rateSeconds} s (${Math.round(session.groupShare * 100)}% into groups of ${options.groupSize})`,
+    );
+    const fixed = await session.phase('fixed', options.rate, options.rateSeconds);
+    fixed.keptUp = keptUp(fixed, options.rateSeconds);
+    ctx.log(`messaging: ${describePhase(fixed)}`);
+    const stepUp = await session.stepUp();
+    return { ...session.description, warmup, fixed, ...stepUp, loadGeneratorCpuSeconds: await session.loadCpu() };
+  } finally {
+    await session.close();
+  }
+}
+
+/**
+ * The messaging floor (bench/workers/messaging-floor-server.mjs): two bare Socket.IO + Redis adapter +
+ * `pg` servers, F1 and F2 in place of A and B, driven by the same socket workers and senders through
+ * the same warm-up and step-up, kept up by the same rule. Run while no app instance is running.
+ */
+export async function runMessagingFloor(ctx) {
+  const names = ['F1', 'F2'];
+  const servers = names.map(() => startWorker('messaging-floor-server.mjs'));
+  try {
+    ctx.log('messaging floor: starting two bare Socket.IO + Redis adapter + pg servers');
+    const { databaseUrl, redisUrl } = ctx.servers;
+    const [a, b] = await Promise.all(
+      servers.map(async (server, index) => ({
+        name: names[index],
+        ...(await server.call({ cmd: 'start', databaseUrl, redisUrl })),
+      })),
+    );
+    const session = await openSession(ctx, 'messaging floor', { A: a, B: b });
+    try {
+      const warmup = await session.warmUp();
+      const stepUp = await session.stepUp();
+      return { ...session.description, warmup, ...stepUp, loadGeneratorCpuSeconds: await session.loadCpu() };
+    } finally {
+      await session.close();
+    }
+  } finally {
+    await Promise.allSettled(servers.map((server) => server.call({ cmd: 'close' })));
+    await Promise.allSettled(servers.map((server) => server.stop()));
+  }
+}
+
+/**
+ * Socket workers connected to a pair of servers (`pair.A`, `pair.B`: `{ url, pid }`), even users on A
+ * and odd ones on B, each user's sender set to their home conversation; `phase` sends at a rate and
+ * counts what arrived.
+ */
+async function openSession(ctx, label, pair) {
+  const { options, layout, tokens } = ctx;
   const progress = new Map();
   const workers = Array.from({ length: options.socketWorkers }, (_, index) =>
     startWorker('sockets.mjs', (message) => progress.set(index, message)),
   );
+  const close = () => stopSocketWorkers(workers);
   try {
     const plan = Array.from({ length: options.sockets }, (_, user) => ({
       user,
       worker: user % workers.length,
       instance: user % 2 === 0 ? 'A' : 'B',
     }));
-    ctx.log(`messaging: connecting ${options.sockets} sockets over instances A and B`);
+    ctx.log(`${label}: connecting ${options.sockets} sockets over ${pair.A.name ?? 'A'} and ${pair.B.name ?? 'B'}`);
     const connectStarted = performance.now();
     const connected = await Promise.all(
       workers.map((worker, index) =>
@@ -36,19 +91,14 @@ export async function runMessaging(ctx) {
           concurrency: 25,
           targets: plan
             .filter((slot) => slot.worker === index)
-            .map(({ user, instance }) => ({
-              url: instances[instance.toLowerCase()].url,
-              token: tokens[user],
-              instance,
-              user,
-            })),
+            .map(({ user, instance }) => ({ url: pair[instance].url, token: tokens[user], instance, user })),
         }),
       ),
     );
     const connectSeconds = (performance.now() - connectStarted) / 1000;
     const online = new Set(connected.flatMap((result) => result.connectedUsers));
     const connectErrors = connected.reduce((all, result) => addCounts(all, result.errors), {});
-    ctx.log(`messaging: ${online.size} connected in ${connectSeconds.toFixed(1)} s`);
+    ctx.log(`${label}: ${online.size} connected in ${connectSeconds.toFixed(1)} s`);
 
     // Each worker's senders, by the index its sockets have there.
     const senders = workers.map(() => []);
@@ -68,9 +118,9 @@ export async function runMessaging(ctx) {
     const groupShare = senders.flat().filter((sender) => sender.size > 2).length / totalSenders;
 
     const phase = async (name, rate, seconds) => {
-      const cpu = cpuOf([instances.a.pid, instances.b.pid]);
+      const cpu = cpuOf([pair.A.pid, pair.B.pid]);
       progress.clear();
-      const ticker = setInterval(() => ctx.log(`messaging: ${name} ${describeProgress([...progress.values()])}`), 5000);
+      const ticker = setInterval(() => ctx.log(`${label}: ${name} ${describeProgress([...progress.values()])}`), 5000);
       const sent = await Promise.all(
         workers.map((worker, index) =>
           worker.call({
@@ -90,43 +140,50 @@ export async function runMessaging(ctx) {
     };
 
     // Every sender once, slowly: caches (conversation metadata, latest messages) and the JIT warm up.
-    const warmUpSeconds = Math.ceil(totalSenders / WARM_UP_RATE);
-    ctx.log(`messaging: warming up, ${WARM_UP_RATE} msg/s for ${warmUpSeconds} s`);
-    await phase('warmup', WARM_UP_RATE, warmUpSeconds);
-    ctx.log(
-      `messaging: ${options.rate} msg/s for ${options.rateSeconds} s (${Math.round(groupShare * 100)}% into groups of ${options.groupSize})`,
-    );
-    const fixed = await phase('fixed', options.rate, options.rateSeconds);
-    fixed.keptUp = keptUp(fixed, options.rateSeconds);
-    ctx.log(`messaging: ${describePhase(fixed)}`);
-    // The step-up starts low and stops at the first rate not kept up: the one before is the saturation point.
-    const steps = [];
-    for (const rate of options.stepRates) {
-      ctx.log(`messaging: step-up, ${rate} msg/s for ${options.stepSeconds} s`);
-      const step = await phase(`step${rate}`, rate, options.stepSeconds);
-      step.keptUp = keptUp(step, options.stepSeconds);
-      steps.push(step);
-      ctx.log(`messaging: ${describePhase(step)}${step.keptUp ? '' : ' (did not keep up)'}`);
-      if (!step.keptUp) break;
-    }
-    const sustained = steps.filter((step) => step.keptUp).map((step) => step.rate);
-    const loadCpu = await Promise.all(workers.map((worker) => worker.call({ cmd: 'cpu' })));
-    return {
-      sockets: online.size,
-      connectSeconds,
-      connectErrors,
-      groupShare,
-      groupSize: options.groupSize,
-      fixed,
-      steps,
-      saturation: {
-        highestSustainedRate: sustained.length > 0 ? Math.max(...sustained) : null,
-        firstUnsustainedRate: steps.find((step) => !step.keptUp)?.rate ?? null,
-      },
-      loadGeneratorCpuSeconds: loadCpu.reduce((sum, value) => sum + value, 0),
+    const warmUp = async () => {
+      const warmUpSeconds = Math.ceil(totalSenders / WARM_UP_RATE);
+      ctx.log(`${label}: warming up, ${WARM_UP_RATE} msg/s for ${warmUpSeconds} s`);
+      const warmup = await phase('warmup', WARM_UP_RATE, warmUpSeconds);
+      ctx.log(`${label}: warm-up ${describePhase(warmup)}`);
+      return warmup;
     };
-  } finally {
-    await stopSocketWorkers(workers);
+
+    // The step-up starts low and stops at the first rate not kept up: the one before is the saturation point.
+    const stepUp = async () => {
+      const steps = [];
+      for (const rate of options.stepRates) {
+        ctx.log(`${label}: step-up, ${rate} msg/s for ${options.stepSeconds} s`);
+        const step = await phase(`step${rate}`, rate, options.stepSeconds);
+        step.keptUp = keptUp(step, options.stepSeconds);
+        steps.push(step);
+        ctx.log(`${label}: ${describePhase(step)}${step.keptUp ? '' : ' (did not keep up)'}`);
+        if (!step.keptUp) break;
+      }
+      const sustained = steps.filter((step) => step.keptUp).map((step) => step.rate);
+      return {
+        steps,
+        saturation: {
+          highestSustainedRate: sustained.length > 0 ? Math.max(...sustained) : null,
+          firstUnsustainedRate: steps.find((step) => !step.keptUp)?.rate ?? null,
+        },
+      };
+    };
+
+    const loadCpu = async () =>
+      (await Promise.all(workers.map((worker) => worker.call({ cmd: 'cpu' })))).reduce((sum, value) => sum + value, 0);
+
+    return {
+      description: { sockets: online.size, connectSeconds, connectErrors, groupShare, groupSize: options.groupSize },
+      groupShare,
+      phase,
+      warmUp,
+      stepUp,
+      loadCpu,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
   }
 }
 
