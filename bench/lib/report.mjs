@@ -81,8 +81,6 @@ const count = (value) => String(value);
 /**
  * Every key of `results.summary` (bench/lib/summary.mjs), in order: a label, how its value is shown,
  * and the issue's target for it, when it has one (`met` gets the value and the whole summary).
- * The search target (p99 ≤ 50 ms under the read load) is not among them: the search scenario
- * measures searches alone and under their own load, never alongside the reads.
  */
 export const SUMMARY_FIELDS = [
   {
@@ -102,6 +100,12 @@ export const SUMMARY_FIELDS = [
     label: 'Cached latest page of messages, throughput over the floor',
     show: times,
     target: { text: '≥ 0.6×', met: (value) => value >= 0.6 },
+  },
+  {
+    key: 'searchP99UnderReadLoadMs',
+    label: 'Search p99 under the read load (every kind on 1 connection, 1000 cached list reads/s alongside)',
+    show: milliseconds,
+    target: { text: '≤ 50 ms', met: (value) => value <= 50 },
   },
   {
     key: 'maxKeptUpMsgPerSec',

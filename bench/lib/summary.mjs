@@ -43,6 +43,7 @@ export function summarize(results) {
       3,
     ),
     cachedListP99OverFloor: round(floor ? ratio(floor.app.latencyMs.p99, floor.floor.latencyMs.p99) : null, 3),
+    searchP99UnderReadLoadMs: search?.underReadLoad?.search.latencyMs.p99 ?? null,
     maxKeptUpMsgPerSec: maxKeptUp,
     floorMaxKeptUpMsgPerSec: floorMaxKeptUp,
     deliveryP99At500Ms: deliveryP99At500(messaging),

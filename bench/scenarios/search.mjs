@@ -1,4 +1,5 @@
-import { measureReads } from './reads.mjs';
+import { startWorker } from '../lib/processes.mjs';
+import { measureReads, readTargets } from './reads.mjs';
 
 const WARM_UP_SECONDS = 3;
 /** The run with one connection: what one search costs when it does not queue behind others. */
@@ -8,6 +9,11 @@ const PAGE = 20;
 const FETCH_CONCURRENCY = 8;
 /** Users whose first page of every kind is fetched once, to report how many hits a page holds. */
 const SAMPLED_USERS = 100;
+/**
+ * The read load searches run under: the cached conversation list at this rate over --connections
+ * connections (about a third of what one instance serves here), with one connection searching.
+ */
+const READ_LOAD_PER_SECOND = 1000;
 
 /**
  * The query kinds, each a measured run. The words are from the seed's vocabulary
@@ -149,5 +155,46 @@ export async function runSearch(ctx) {
       );
     }
   }
+  result.underReadLoad = await searchUnderReadLoad(ctx, instance, targets);
+  const underLoad = result.underReadLoad.search;
+  if (underLoad.non2xx + underLoad.errors + underLoad.timeouts > 0) {
+    failures.push(`under the read load: ${JSON.stringify(underLoad.statusCodes)}, ${underLoad.errors} errors`);
+  }
   return result;
+}
+
+/**
+ * Every kind of search in turn on one connection, while a second load generator keeps the cached
+ * conversation list at READ_LOAD_PER_SECOND on the same instance: the latency a user's search has
+ * while the instance serves other users' reads.
+ */
+async function searchUnderReadLoad(ctx, instance, targets) {
+  const mixed = Object.values(targets)[0].flatMap((_, index) =>
+    Object.values(targets).map((list) => list[index % list.length]),
+  );
+  const reader = startWorker('http-load.mjs');
+  try {
+    const { list } = readTargets(ctx.layout, ctx.tokens);
+    const load = { url: instance.url, connections: ctx.options.connections, targets: list, rate: READ_LOAD_PER_SECOND };
+    await reader.call({ cmd: 'run', ...load, seconds: WARM_UP_SECONDS });
+    ctx.log(
+      `search: every kind on 1 connection, under ${READ_LOAD_PER_SECOND} cached list reads a second, ${ctx.options.readSeconds} s`,
+    );
+    const [reads, search] = await Promise.all([
+      reader.call({ cmd: 'run', ...load, seconds: ctx.options.readSeconds }),
+      ctx.http.call({
+        cmd: 'run',
+        url: instance.url,
+        connections: 1,
+        seconds: ctx.options.readSeconds,
+        targets: mixed,
+      }),
+    ]);
+    ctx.log(
+      `search: under the read load p50 ${search.latencyMs.p50} ms, p99 ${search.latencyMs.p99} ms (${Math.round(search.perSecond)} req/s); reads ${Math.round(reads.perSecond)} req/s, p99 ${reads.latencyMs.p99} ms`,
+    );
+    return { readsPerSecondAsked: READ_LOAD_PER_SECOND, reads, search };
+  } finally {
+    await reader.stop();
+  }
 }

@@ -4,13 +4,15 @@ import autocannon from 'autocannon';
 import { ownCpuSeconds, serveCommands } from '../lib/processes.mjs';
 
 serveCommands({
-  async run({ url, connections, seconds, targets }) {
+  /** `rate`, when given, caps the requests a second over all connections (autocannon's overallRate). */
+  async run({ url, connections, seconds, targets, rate }) {
     let next = 0;
     const cpuBefore = ownCpuSeconds();
     const result = await autocannon({
       url,
       connections,
       duration: seconds,
+      ...(rate ? { overallRate: rate } : {}),
       requests: [
         {
           method: 'GET',
