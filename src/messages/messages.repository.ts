@@ -35,6 +35,15 @@ export interface StoredMessage {
 /** Leaves thread replies out (the pages read the (conversation_id, seq) index and skip them), unless they are wanted too. */
 const timelineOnly = (replies: boolean) => (replies ? Prisma.sql`TRUE` : Prisma.sql`m.thread_root_id IS NULL`);
 
+/** `send_message` (see `insertOnce`), run through `PrismaService.rows`. */
+const SEND_STATEMENT = `
+  SELECT ${MESSAGE_COLUMNS.text}
+  FROM send_message($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5::text, $6::uuid, $7::jsonb, $8::uuid, $9::text[], $10::boolean) m`;
+
+/** A message row as pg parses it: as Prisma does, but for `bigint`, which pg leaves as text. */
+type PgMessageRow = Omit<MessageRecord, 'version'> & { version: string };
+const fromPg = (row: PgMessageRow): MessageRecord => ({ ...row, version: BigInt(row.version) });
+
 const toChange = ({ lastSeq, ...message }: ChangeRow): MessageChange => ({ message, isLast: message.seq === lastSeq });
 
 /**
@@ -62,12 +71,20 @@ export class MessagesRepository {
    */
   async insertOnce(message: NewMessage): Promise<StoredMessage | 'rootDeleted' | null> {
     const id = randomUUID();
-    const rows = await this.prisma.$queryRaw<MessageRecord[]>`
-      SELECT ${MESSAGE_COLUMNS}
-      FROM send_message(${message.conversationId}::uuid, ${id}::uuid, ${message.senderId}::uuid,
-                        ${message.clientMessageId}::uuid, ${message.body}::text, ${message.replyToId}::uuid,
-                        ${JSON.stringify(message.attachments)}::jsonb, ${message.threadRootId}::uuid,
-                        ${message.mentionNames}::text[], ${message.mentionAll}::boolean) m`;
+    const rows = (
+      await this.prisma.rows<PgMessageRow>(SEND_STATEMENT, [
+        message.conversationId,
+        id,
+        message.senderId,
+        message.clientMessageId,
+        message.body,
+        message.replyToId,
+        JSON.stringify(message.attachments),
+        message.threadRootId,
+        message.mentionNames,
+        message.mentionAll,
+      ])
+    ).map(fromPg);
     const record = rows.find(
       (row) => row.clientMessageId === message.clientMessageId && row.senderId === message.senderId,
     );
