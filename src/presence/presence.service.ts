@@ -146,7 +146,7 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     if (userIds.length === 0) return new Set();
     let counts: number[];
     try {
-      counts = await this.store.socketCounts(userIds, await this.store.liveInstances(this.ttlMs));
+      counts = await this.store.socketCounts(userIds, this.ttlMs);
     } catch {
       counts = userIds.map((id) => this.local.get(id) ?? 0);
     }

@@ -24,15 +24,19 @@ return total
 `;
 
 /**
- * Each user's sockets on the live instances (ARGV), in KEYS' order: the socket counts of a message's
- * recipients in one command. Only where every key lives on one server.
+ * Each user's sockets on the live instances, in KEYS' order after the first: the instances' set
+ * (KEYS[1]) read for those with a heartbeat since ARGV[1], then the socket counts of a message's
+ * recipients, in one command. Only where every key lives on one server.
  */
 const COUNTS_SCRIPT = `
+local live = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf')
 local totals = {}
-for i, key in ipairs(KEYS) do
+for i = 2, #KEYS do
   local total = 0
-  for _, count in ipairs(redis.call('HMGET', key, unpack(ARGV))) do total = total + math.max(0, tonumber(count or '0')) end
-  totals[i] = total
+  if #live > 0 then
+    for _, count in ipairs(redis.call('HMGET', KEYS[i], unpack(live))) do total = total + math.max(0, tonumber(count or '0')) end
+  end
+  totals[i - 1] = total
 end
 return totals
 `;
@@ -43,7 +47,7 @@ const total = (counts: (string | null)[]) => counts.reduce((sum, count) => sum +
 type Commands = {
   presenceConnect(key: string, instanceId: string, max: number, ttl: number, ...live: string[]): Promise<number>;
   presenceDisconnect(key: string, instanceId: string, ...live: string[]): Promise<number>;
-  presenceCounts(keyCount: number, ...keysThenLive: string[]): Promise<number[]>;
+  presenceCounts(keyCount: number, ...keysThenSince: (string | number)[]): Promise<number[]>;
 };
 
 /**
@@ -148,13 +152,17 @@ export class PresenceStore {
     ]);
   }
 
-  /** Socket counts on live instances, per user. */
-  async socketCounts(userIds: string[], live: string[]): Promise<number[]> {
-    if (userIds.length === 0 || live.length === 0) return userIds.map(() => 0);
-    // On a Cluster the users' hashes sit in different slots: one HMGET each.
+  /** Socket counts on the instances with a heartbeat in the last `ttlMs`, per user. */
+  async socketCounts(userIds: string[], ttlMs: number): Promise<number[]> {
+    if (userIds.length === 0) return [];
+    const since = Date.now() - ttlMs;
+    // On a Cluster the set and the users' hashes sit in different slots: the set, then one HMGET each.
     if (!this.redis.isCluster) {
-      return this.commands.presenceCounts(userIds.length, ...userIds.map(RedisKeys.presenceUser), ...live);
+      const keys = [RedisKeys.presenceInstances(), ...userIds.map(RedisKeys.presenceUser)];
+      return this.commands.presenceCounts(keys.length, ...keys, since);
     }
+    const live = await this.liveInstances(ttlMs);
+    if (live.length === 0) return userIds.map(() => 0);
     const results = await together(userIds.map((userId) => this.redis.hmget(RedisKeys.presenceUser(userId), ...live)));
     return results.map(([error, counts]) => {
       if (error) throw error;

@@ -29,7 +29,7 @@ const subject = (
 /** The service over fakes: `subjects` is what Postgres answers, `sockets` the counts in Redis. */
 function presenceOver(subjects: Record<string, PresenceSubject>, sockets: Record<string, number>) {
   const socketCounts = jest.fn((userIds: string[]) => Promise.resolve(userIds.map((id) => sockets[id] ?? 0)));
-  const store = { socketCounts, liveInstances: () => Promise.resolve(['instance']) } as unknown as PresenceStore;
+  const store = { socketCounts } as unknown as PresenceStore;
   const users = {
     subjectsFor: (_viewerId: string, ids: string[]) =>
       Promise.resolve(new Map(ids.filter((id) => subjects[id]).map((id) => [id, subjects[id]]))),
@@ -54,7 +54,8 @@ describe('presence as a viewer sees it', () => {
       { userId: contact, online: true, status: 'online', statusText: null, lastSeenAt: seen.toISOString() },
       { userId: viewer, online: true, status: 'online', statusText: null, lastSeenAt: seen.toISOString() },
     ]);
-    expect(socketCounts).toHaveBeenCalledWith([contact, viewer], ['instance']);
+    // Counted on the instances seen within the presence TTL.
+    expect(socketCounts).toHaveBeenCalledWith([contact, viewer], 90_000);
   });
 
   it('asks Redis nothing when no one is visible', async () => {
