@@ -74,8 +74,11 @@ export class NotificationFanout implements OnModuleInit, OnApplicationShutdown {
   private async turn(): Promise<boolean> {
     const claimed = await this.outbox.claim(BATCH, this.leaseSeconds);
     const idle: OutboxEventRow[] = [];
-    for (const event of await this.withWebhookEvents(claimed)) {
-      const plan = await this.planned(event);
+    const events = await this.withWebhookEvents(claimed);
+    // Planning only reads: the events' reads go out together, a round trip for the batch rather than for each.
+    const plans = await Promise.all(events.map((event) => this.planned(event)));
+    for (const [index, event] of events.entries()) {
+      const plan = plans[index];
       if (!plan) continue;
       if (plan.notifications.length === 0 && plan.pushes.length === 0) idle.push(event);
       else await this.store(event, plan);
