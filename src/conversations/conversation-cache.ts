@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { PrefetchedEntry } from '#src/infra/cache/cache-prefetch.js';
 import { CacheService } from '#src/infra/cache/cache.service.js';
 import { configSlice } from '#src/infra/config/config-slice.js';
 import { RedisKeys } from '#src/infra/redis/redis-keys.js';
@@ -31,8 +32,19 @@ export class ConversationCache {
     profiles.add((userId) => this.profileChanged(userId));
   }
 
-  list<T>(userId: string, load: () => Promise<T>): Promise<{ value: T; hit: boolean }> {
-    return this.cache.getOrLoad('conversation-list', RedisKeys.conversationList(userId), this.listTtlSeconds, load);
+  /** The key of a user's cached list (its first page and more). */
+  static listKey(userId: string): string {
+    return RedisKeys.conversationList(userId);
+  }
+
+  list<T>(userId: string, load: () => Promise<T>, prefetched?: PrefetchedEntry): Promise<{ value: T; hit: boolean }> {
+    return this.cache.getOrLoad(
+      'conversation-list',
+      ConversationCache.listKey(userId),
+      this.listTtlSeconds,
+      load,
+      prefetched,
+    );
   }
 
   unread<T>(userId: string, load: () => Promise<T>): Promise<{ value: T; hit: boolean }> {

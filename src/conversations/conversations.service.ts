@@ -3,6 +3,7 @@ import { invalidField } from '#src/common/errors/common.errors.js';
 import { JsonText } from '#src/common/pagination/json-text.js';
 import { decodeCursor, encodeCursor, isCursorId, isCursorTime } from '#src/common/pagination/pagination.js';
 import { ChatEvents } from '#src/common/events/chat-events.js';
+import type { PrefetchedEntry } from '#src/infra/cache/cache-prefetch.js';
 import { ConversationAccess } from './conversation-access.service.js';
 import { conversationNotFound } from './conversations.errors.js';
 import { ConversationCache } from './conversation-cache.js';
@@ -51,12 +52,22 @@ export class ConversationsService {
     private readonly events: ChatEvents,
   ) {}
 
-  /** The caller's conversations, most recent first. The first page (any limit) comes from the per-user cache. */
-  async list(userId: string, limit: number, cursor?: string): Promise<{ value: JsonText; hit: boolean }> {
+  /**
+   * The caller's conversations, most recent first. The first page (any limit) comes from the
+   * per-user cache; `prefetched` is this request's read of it, if one was made ahead.
+   */
+  async list(
+    userId: string,
+    limit: number,
+    cursor?: string,
+    prefetched?: PrefetchedEntry,
+  ): Promise<{ value: JsonText; hit: boolean }> {
     const after = decodeCursor(cursor, isListPosition);
     if (after) return { value: pageOf(render(await this.views.list(userId, limit + 1, after)), limit), hit: false };
-    const { value: head, hit } = await this.cache.list(userId, async () =>
-      render(await this.views.list(userId, LIST_HEAD + 1)),
+    const { value: head, hit } = await this.cache.list(
+      userId,
+      async () => render(await this.views.list(userId, LIST_HEAD + 1)),
+      prefetched,
     );
     return { value: pageOf(head, limit), hit };
   }

@@ -6,6 +6,7 @@ import { configSlice } from '#src/infra/config/config-slice.js';
 import { CACHE_AREA_PATTERNS, RedisKeys, areaPatternOf } from '#src/infra/redis/redis-keys.js';
 import { dataNodes, together } from '#src/infra/redis/redis-nodes.js';
 import { REDIS } from '#src/infra/redis/redis.tokens.js';
+import type { PrefetchedEntry } from './cache-prefetch.js';
 import { CacheMetrics } from './cache.metrics.js';
 import { RebuildLock } from './rebuild-lock.js';
 import { SingleFlight } from './single-flight.js';
@@ -89,16 +90,32 @@ export class CacheService implements OnModuleDestroy {
     redis.on('ready', () => void this.retryPending());
   }
 
-  /** Cache-aside. `cache` names the cache in metrics (e.g. 'user-profile'); `key` comes from RedisKeys. */
+  /**
+   * Cache-aside. `cache` names the cache in metrics (e.g. 'user-profile'); `key` comes from RedisKeys.
+   * `prefetched`: this request's read of the key made ahead (`prefetch`), used instead of a new one.
+   */
   async getOrLoad<T>(
     cache: string,
     key: string,
     ttlSeconds: number,
     loader: () => Promise<T>,
+    prefetched?: PrefetchedEntry,
   ): Promise<{ value: T; hit: boolean }> {
-    const result = await this.lookUpOrLoad(cache, key, ttlSeconds, loader);
+    const result = await this.lookUpOrLoad(cache, key, ttlSeconds, loader, prefetched);
     this.metrics.lookedUp(cache, result.hit);
     return result;
+  }
+
+  /**
+   * Sends the read of `key` now, so that it shares a round trip with commands sent in the same
+   * tick (auto-pipelining); nothing when the key would not be served from Redis.
+   */
+  prefetch(key: string): PrefetchedEntry | undefined {
+    if (!this.serves(key)) return undefined;
+    const packed = this.redis.getBuffer(key);
+    // Unused when the caller is refused; a failure reaches whoever awaits it.
+    packed.catch(() => undefined);
+    return { key, packed };
   }
 
   /** Whether `key` may be served from Redis now: caching is on and no failed invalidation of it awaits its retry. */
@@ -139,10 +156,11 @@ export class CacheService implements OnModuleDestroy {
     key: string,
     ttlSeconds: number,
     loader: () => Promise<T>,
+    prefetched?: PrefetchedEntry,
   ): Promise<{ value: T; hit: boolean }> {
     // Off, or Redis may hold a value this process failed to invalidate: the source answers.
     if (!this.serves(key)) return { value: await this.load(cache, loader), hit: false };
-    const lookup = await this.read<T>(key);
+    const lookup = await this.read<T>(key, prefetched?.key === key ? prefetched.packed : undefined);
     if (lookup.state === 'hit') return { value: lookup.value, hit: true };
     // Redis unreachable: the source answers, one load per key at a time, stored nowhere.
     if (lookup.state === 'unavailable')
@@ -225,9 +243,9 @@ export class CacheService implements OnModuleDestroy {
     }
   }
 
-  private async read<T>(key: string): Promise<Lookup<T>> {
+  private async read<T>(key: string, prefetched?: Promise<Buffer | null>): Promise<Lookup<T>> {
     try {
-      const packed = await this.redis.getBuffer(key);
+      const packed = await (prefetched ?? this.redis.getBuffer(key));
       if (packed) return { state: 'hit', value: unpack(packed) as T };
       // Read after the miss and before any load: an invalidation after this point moves it.
       return { state: 'miss', fence: (await this.redis.get(RedisKeys.cacheFence(key))) ?? '' };
