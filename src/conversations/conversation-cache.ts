@@ -6,6 +6,7 @@ import { RedisKeys } from '#src/infra/redis/redis-keys.js';
 import { ProfileWatchers } from '#src/users/profile-watchers.js';
 import type { ConversationMeta } from './conversation-meta.js';
 import { MembersRepository } from './members.repository.js';
+import { PackedList, type RenderedList } from './packed-list.js';
 
 export class ConversationCacheSettings extends configSlice(
   'CONVERSATION_LIST_CACHE_TTL_SECONDS',
@@ -37,13 +38,18 @@ export class ConversationCache {
     return RedisKeys.conversationList(userId);
   }
 
-  list<T>(userId: string, load: () => Promise<T>, prefetched?: PrefetchedEntry): Promise<{ value: T; hit: boolean }> {
-    return this.cache.getOrLoad(
+  /** A user's list head: as loaded on a miss, read in place from its bytes on a hit. */
+  list(
+    userId: string,
+    load: () => Promise<RenderedList>,
+    prefetched?: PrefetchedEntry,
+  ): Promise<{ value: PackedList | RenderedList; hit: boolean }> {
+    return this.cache.getOrLoad<PackedList | RenderedList>(
       'conversation-list',
       ConversationCache.listKey(userId),
       this.listTtlSeconds,
       load,
-      prefetched,
+      { prefetched, decode: (bytes) => PackedList.decode(bytes) },
     );
   }
 
