@@ -15,24 +15,21 @@ export const pageOf = (list: RenderedList, limit: number): JsonText =>
 type Spans = number[];
 
 type Kind = 'map' | 'array' | 'str';
-/** msgpack's one-byte headers of each kind: `first | length` for lengths up to `mask`. */
-const FIXED: Record<Kind, { first: number; mask: number }> = {
-  map: { first: 0x80, mask: 0x0f },
-  array: { first: 0x90, mask: 0x0f },
-  str: { first: 0xa0, mask: 0x1f },
+/** msgpack's headers of each kind: one byte `first | length` for lengths up to `mask`, or a byte followed by a 1-, 2- or 4-byte length (-1: none). */
+const HEADERS: Record<Kind, { first: number; mask: number; sized: [number, number, number] }> = {
+  map: { first: 0x80, mask: 0x0f, sized: [-1, 0xde, 0xdf] },
+  array: { first: 0x90, mask: 0x0f, sized: [-1, 0xdc, 0xdd] },
+  str: { first: 0xa0, mask: 0x1f, sized: [0xd9, 0xda, 0xdb] },
 };
-/** The header bytes followed by a length of 1, 2 or 4 bytes (none is -1). */
-const SIZED: Record<Kind, number[]> = { map: [-1, 0xde, 0xdf], array: [-1, 0xdc, 0xdd], str: [0xd9, 0xda, 0xdb] };
-const WIDTHS = [1, 2, 4];
 
 /** The length of a msgpack map, array or string whose header starts at `at`, and where its content starts. */
 function header(bytes: Buffer, at: number, kind: Kind): [number, number] | undefined {
   if (at >= bytes.length) return undefined;
   const byte = bytes[at];
-  const { first, mask } = FIXED[kind];
-  if ((byte & ~mask) === first) return [byte & mask, at + 1];
-  const width = WIDTHS[SIZED[kind].indexOf(byte)];
-  if (width === undefined || at + 1 + width > bytes.length) return undefined;
+  const { first, mask, sized } = HEADERS[kind];
+  if (byte >= first && byte <= first + mask) return [byte - first, at + 1];
+  const width = byte === sized[0] ? 1 : byte === sized[1] ? 2 : byte === sized[2] ? 4 : 0;
+  if (width === 0 || at + 1 + width > bytes.length) return undefined;
   return [bytes.readUIntBE(at + 1, width), at + 1 + width];
 }
 
