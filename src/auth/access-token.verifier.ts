@@ -22,6 +22,15 @@ export class AccessTokenVerifier {
   }
 
   /**
+   * `verify` in its two steps: the token's claims, known at once (or 401), then its admission,
+   * whose Redis commands are sent before this returns.
+   */
+  verifyInSteps(token: string): { claims: AuthContext; admitted: Promise<AuthContext> } {
+    const claims = this.tokens.verifyAccess(token);
+    return { claims, admitted: this.admitted(claims) };
+  }
+
+  /**
    * A bot's key (already of the right shape) stands for its bot and the key's own session; the id
    * of the key plays the token id.
    */

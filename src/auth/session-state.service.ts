@@ -9,6 +9,7 @@ import { together } from '#src/infra/redis/redis-nodes.js';
 import { REDIS } from '#src/infra/redis/redis.tokens.js';
 import { SessionRepository } from './session.repository.js';
 import { TokensService } from './tokens.service.js';
+import { TouchSlots } from './touch-slots.js';
 
 /**
  * Revocations committed shortly before the last replay may not have been visible to it yet (their
@@ -64,6 +65,7 @@ export class SessionStateService implements OnModuleInit, OnModuleDestroy {
   private replaying?: Promise<void>;
   private replayTimer?: NodeJS.Timeout;
   private readonly touchMirror: TouchMirror;
+  private readonly touchSlots = new TouchSlots(TOUCH_INTERVAL_SECONDS * 1000);
   private heartbeat?: NodeJS.Timeout;
   private closed = false;
 
@@ -104,22 +106,28 @@ export class SessionStateService implements OnModuleInit, OnModuleDestroy {
 
   /**
    * False when the token, or its session, is revoked, expired or unknown. In the same round trip
-   * to Redis it claims the once-a-minute slot for recording the session's activity.
+   * to Redis it claims the once-a-minute slot for recording the session's activity, unless this
+   * instance holds it already.
    */
   async admit(auth: AuthContext): Promise<boolean> {
     try {
-      const [[tokenError, tokenRevoked], [sessionError, mirrored], [, touchSlot]] = await together([
+      const touching = !this.touchSlots.holds(auth.sessionId);
+      const [[tokenError, tokenRevoked], [sessionError, mirrored], touch] = await together([
         this.redis.exists(RedisKeys.revokedAccessToken(auth.jti)),
         this.redis.hmget(RedisKeys.session(auth.sessionId), 'revoked', 'userId'),
-        this.redis.set(RedisKeys.sessionTouched(auth.sessionId), '1', 'EX', TOUCH_INTERVAL_SECONDS, 'NX'),
+        ...(touching
+          ? [this.redis.set(RedisKeys.sessionTouched(auth.sessionId), '1', 'EX', TOUCH_INTERVAL_SECONDS, 'NX')]
+          : []),
       ]);
+      const claimedSlot = touch?.[1] === 'OK';
+      if (claimedSlot) this.touchSlots.claimed(auth.sessionId);
       const [revoked, owner] = (mirrored as (string | null)[] | undefined) ?? [];
       if (!tokenError && !sessionError) {
         // A token naming a session of someone else is refused, however it was signed.
         if (tokenRevoked === 1 || revoked === '1' || (owner && owner !== auth.userId)) return false;
         // While revocations made during an outage may be missing from Redis, its "active" is not trusted.
         if (revoked === '0' && !this.staleSince) {
-          if (touchSlot === 'OK') void this.recordActivity(auth.sessionId);
+          if (claimedSlot) void this.recordActivity(auth.sessionId);
           return true;
         }
       }

@@ -4,6 +4,7 @@ import { JwtService } from '@nestjs/jwt';
 import { unauthorized } from '#src/common/errors/common.errors.js';
 import type { AuthContext } from '#src/common/auth/auth-context.js';
 import { configSlice } from '#src/infra/config/config-slice.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 interface AccessClaims {
   sub: string;
@@ -30,6 +31,7 @@ export class TokenSettings extends configSlice('ACCESS_TOKEN_TTL_SECONDS', 'JWT_
 @Injectable()
 export class TokensService {
   private readonly refreshKey: Buffer;
+  private readonly verified = new VerifiedTokens();
   readonly accessTtlSeconds: number;
 
   constructor(
@@ -44,8 +46,13 @@ export class TokensService {
     return this.jwt.sign({ sub: userId, sid: sessionId }, { jwtid: randomUUID(), expiresIn: this.accessTtlSeconds });
   }
 
-  /** Checks signature (HS256 only: `alg: none` and others are refused), expiry and claims. */
+  /**
+   * Checks signature (HS256 only: `alg: none` and others are refused), expiry and claims; a token
+   * verified before is only checked for expiry.
+   */
   verifyAccess(token: string): AuthContext {
+    const known = this.verified.get(token);
+    if (known) return known;
     let claims: AccessClaims;
     try {
       claims = this.jwt.verify<AccessClaims>(token);
@@ -56,7 +63,9 @@ export class TokensService {
     if (![sub, sid, jti].every((value) => typeof value === 'string' && UUID.test(value)) || typeof exp !== 'number') {
       throw unauthorized();
     }
-    return { userId: sub, sessionId: sid, jti, expiresAt: exp * 1000 };
+    const auth = { userId: sub, sessionId: sid, jti, expiresAt: exp * 1000 };
+    this.verified.remember(token, auth);
+    return auth;
   }
 
   mintRefresh(sessionId: string, generation: number): string {

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import type { PrefetchedEntry } from '#src/infra/cache/cache-prefetch.js';
 import { CacheService } from '#src/infra/cache/cache.service.js';
 import { configSlice } from '#src/infra/config/config-slice.js';
 import { RedisKeys } from '#src/infra/redis/redis-keys.js';
 import { ProfileWatchers } from '#src/users/profile-watchers.js';
 import type { ConversationMeta } from './conversation-meta.js';
 import { MembersRepository } from './members.repository.js';
+import { PackedList, type RenderedList } from './packed-list.js';
 
 export class ConversationCacheSettings extends configSlice(
   'CONVERSATION_LIST_CACHE_TTL_SECONDS',
@@ -31,8 +33,24 @@ export class ConversationCache {
     profiles.add((userId) => this.profileChanged(userId));
   }
 
-  list<T>(userId: string, load: () => Promise<T>): Promise<{ value: T; hit: boolean }> {
-    return this.cache.getOrLoad('conversation-list', RedisKeys.conversationList(userId), this.listTtlSeconds, load);
+  /** The key of a user's cached list (its first page and more). */
+  static listKey(userId: string): string {
+    return RedisKeys.conversationList(userId);
+  }
+
+  /** A user's list head: as loaded on a miss, read in place from its bytes on a hit. */
+  list(
+    userId: string,
+    load: () => Promise<RenderedList>,
+    prefetched?: PrefetchedEntry,
+  ): Promise<{ value: PackedList | RenderedList; hit: boolean }> {
+    return this.cache.getOrLoad<PackedList | RenderedList>(
+      'conversation-list',
+      ConversationCache.listKey(userId),
+      this.listTtlSeconds,
+      load,
+      { prefetched, decode: (bytes) => PackedList.decode(bytes) },
+    );
   }
 
   unread<T>(userId: string, load: () => Promise<T>): Promise<{ value: T; hit: boolean }> {

@@ -15,8 +15,10 @@ import { API_PREFIX } from '#src/common/api.js';
 import { Caller, type AuthContext } from '#src/common/auth/auth-context.js';
 import { ListQueryDto } from '#src/common/pagination/pagination.js';
 import { uuidParam } from '#src/common/validation/uuid-param.pipe.js';
+import { PrefetchCache, Prefetched, type PrefetchedEntry } from '#src/infra/cache/cache-prefetch.js';
 import { RateLimit } from '#src/infra/rate-limit/rate-limit.decorator.js';
 import { WRITE_LIMITS } from '#src/infra/rate-limit/write-limits.js';
+import { ConversationCache } from './conversation-cache.js';
 import { ConversationStarter } from './conversation-starter.service.js';
 import { ConversationsService } from './conversations.service.js';
 import { ConversationCreateDto } from './dto/conversation-create.dto.js';
@@ -82,12 +84,19 @@ export class ConversationsController {
       'next message; declined requests stay out. ' +
       'The first page is cached per user (X-Cache).',
   })
+  // A page after a cursor is not cached: only the first page's read goes out ahead.
+  @PrefetchCache((request, auth) =>
+    (request.query as { cursor?: unknown } | undefined)?.cursor === undefined
+      ? ConversationCache.listKey(auth.userId)
+      : undefined,
+  )
   async list(
     @Caller() caller: AuthContext,
     @Query() query: ListQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @Prefetched() prefetched?: PrefetchedEntry,
   ) {
-    const { value, hit } = await this.conversations.list(caller.userId, query.limit, query.cursor);
+    const { value, hit } = await this.conversations.list(caller.userId, query.limit, query.cursor, prefetched);
     cacheHeader(reply, hit);
     return value.send(reply);
   }

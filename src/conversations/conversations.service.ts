@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { invalidField } from '#src/common/errors/common.errors.js';
-import { JsonText } from '#src/common/pagination/json-text.js';
+import type { JsonText } from '#src/common/pagination/json-text.js';
 import { decodeCursor, encodeCursor, isCursorId, isCursorTime } from '#src/common/pagination/pagination.js';
 import { ChatEvents } from '#src/common/events/chat-events.js';
+import type { PrefetchedEntry } from '#src/infra/cache/cache-prefetch.js';
 import { ConversationAccess } from './conversation-access.service.js';
 import { conversationNotFound } from './conversations.errors.js';
 import { ConversationCache } from './conversation-cache.js';
@@ -11,6 +12,7 @@ import { ConversationViews } from './conversation-views.js';
 import { ConversationsRepository, type GroupChanges, type ListPosition } from './conversations.repository.js';
 import type { ConversationUpdateDto } from './dto/conversation-update.dto.js';
 import { MembersRepository } from './members.repository.js';
+import { pageOf, pageOfHead, type RenderedList } from './packed-list.js';
 
 /** The cached head of a user's list: the most pages a client can ask for without a cursor, plus one. */
 const LIST_HEAD = 100;
@@ -25,20 +27,10 @@ const groupChangesOf = ({ title, slowModeSeconds, frozen }: ConversationUpdateDt
 const isListPosition = (value: unknown): value is ListPosition =>
   isCursorTime((value as ListPosition | null)?.lastActivityAt) && isCursorId((value as ListPosition).id);
 
-/** Conversations as JSON, each with the cursor of the page that would follow it: what the list cache holds. */
-interface RenderedList {
-  items: string[];
-  cursors: string[];
-}
-
 const render = (views: ConversationView[]): RenderedList => ({
   items: views.map((view) => JSON.stringify(view)),
   cursors: views.map((view) => encodeCursor({ lastActivityAt: view.lastActivityAt, id: view.id })),
 });
-
-/** `{ items, nextCursor }` from the first `limit + 1` (or more) conversations. */
-const pageOf = (list: RenderedList, limit: number): JsonText =>
-  JsonText.page(list.items.slice(0, limit), 'nextCursor', list.items.length > limit ? list.cursors[limit - 1] : null);
 
 @Injectable()
 export class ConversationsService {
@@ -51,14 +43,24 @@ export class ConversationsService {
     private readonly events: ChatEvents,
   ) {}
 
-  /** The caller's conversations, most recent first. The first page (any limit) comes from the per-user cache. */
-  async list(userId: string, limit: number, cursor?: string): Promise<{ value: JsonText; hit: boolean }> {
+  /**
+   * The caller's conversations, most recent first. The first page (any limit) comes from the
+   * per-user cache; `prefetched` is this request's read of it, if one was made ahead.
+   */
+  async list(
+    userId: string,
+    limit: number,
+    cursor?: string,
+    prefetched?: PrefetchedEntry,
+  ): Promise<{ value: JsonText; hit: boolean }> {
     const after = decodeCursor(cursor, isListPosition);
     if (after) return { value: pageOf(render(await this.views.list(userId, limit + 1, after)), limit), hit: false };
-    const { value: head, hit } = await this.cache.list(userId, async () =>
-      render(await this.views.list(userId, LIST_HEAD + 1)),
+    const { value: head, hit } = await this.cache.list(
+      userId,
+      async () => render(await this.views.list(userId, LIST_HEAD + 1)),
+      prefetched,
     );
-    return { value: pageOf(head, limit), hit };
+    return { value: pageOfHead(head, limit), hit };
   }
 
   async detail(userId: string, conversationId: string): Promise<ConversationView> {

@@ -1,4 +1,5 @@
-import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type Type, type ValidationError } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
 import type { ErrorDetail } from '#src/common/errors/app-error.js';
 import { invalidField, validationFailed } from '#src/common/errors/common.errors.js';
 
@@ -24,12 +25,28 @@ function fieldWithNul(value: unknown, metadata: ArgumentMetadata): string | unde
   return undefined;
 }
 
+const isEmptyQuery = (value: unknown, metadata: ArgumentMetadata) =>
+  metadata.type === 'query' && typeof value === 'object' && value !== null && Object.keys(value).length === 0;
+
 /** Refuses NUL characters in query strings and path parameters, naming the field, before validating. */
 class ApiValidationPipe extends ValidationPipe {
+  /**
+   * Query DTOs that an empty query string was found valid for. Their rules are pure functions of
+   * the values, so an empty query stays valid: later ones get the DTO's defaults without running
+   * the validators again (most list reads come without a query string).
+   */
+  private readonly validWhenEmpty = new WeakSet<Type>();
+
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const field = fieldWithNul(value, metadata);
     if (field !== undefined) throw invalidField(field, `${field} must not contain a NUL (U+0000) character`);
-    return super.transform(value, metadata);
+    const metatype = metadata.metatype;
+    const empty = metatype !== undefined && isEmptyQuery(value, metadata);
+    if (empty && this.validWhenEmpty.has(metatype)) return plainToInstance(metatype as Type<object>, {});
+    const result: unknown = await super.transform(value, metadata);
+    // A new instance: the DTO was built and validated (types that are not validated come back as they are).
+    if (empty && result !== value && result instanceof metatype) this.validWhenEmpty.add(metatype);
+    return result;
   }
 }
 

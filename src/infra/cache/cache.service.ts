@@ -6,6 +6,7 @@ import { configSlice } from '#src/infra/config/config-slice.js';
 import { CACHE_AREA_PATTERNS, RedisKeys, areaPatternOf } from '#src/infra/redis/redis-keys.js';
 import { dataNodes, together } from '#src/infra/redis/redis-nodes.js';
 import { REDIS } from '#src/infra/redis/redis.tokens.js';
+import type { PrefetchedEntry } from './cache-prefetch.js';
 import { CacheMetrics } from './cache.metrics.js';
 import { RebuildLock } from './rebuild-lock.js';
 import { SingleFlight } from './single-flight.js';
@@ -57,6 +58,17 @@ type Commands = {
   cacheStore(key: string, fence: string, seenFence: string, value: Buffer, ttl: number): Promise<number>;
 };
 
+export interface ReadOptions<T> {
+  prefetched?: PrefetchedEntry;
+  decode?: (packed: Buffer) => T;
+}
+
+/** How one lookup reads its key: the decoder, and the read already sent for it, if any. */
+interface Reading<T> {
+  decode: (packed: Buffer) => T;
+  prefetched?: Promise<Buffer | null>;
+}
+
 /** A miss carries the fence read with it: what the value must be stored under. */
 type Lookup<T> = { state: 'hit'; value: T } | { state: 'miss'; fence: string } | { state: 'unavailable' };
 
@@ -103,16 +115,35 @@ export class CacheService implements OnModuleDestroy {
     redis.on('ready', () => void this.retryPending());
   }
 
-  /** Cache-aside. `cache` names the cache in metrics (e.g. 'user-profile'); `key` comes from RedisKeys. */
+  /**
+   * Cache-aside. `cache` names the cache in metrics (e.g. 'user-profile'); `key` comes from RedisKeys.
+   * What the loader returns is stored in msgpack; a value read from Redis is `decode`d from its
+   * bytes (msgpack's `unpack` unless given). `prefetched`: this request's read of the key made
+   * ahead (`prefetch`), used instead of a new one.
+   */
   async getOrLoad<T>(
     cache: string,
     key: string,
     ttlSeconds: number,
     loader: () => Promise<T>,
+    { prefetched, decode = unpack as (packed: Buffer) => T }: ReadOptions<T> = {},
   ): Promise<{ value: T; hit: boolean }> {
-    const result = await this.lookUpOrLoad(cache, key, ttlSeconds, loader);
+    const reading: Reading<T> = { decode, prefetched: prefetched?.key === key ? prefetched.packed : undefined };
+    const result = await this.lookUpOrLoad(cache, key, ttlSeconds, loader, reading);
     this.metrics.lookedUp(cache, result.hit);
     return result;
+  }
+
+  /**
+   * Sends the read of `key` now, so that it shares a round trip with commands sent in the same
+   * tick (auto-pipelining); nothing when the key would not be served from Redis.
+   */
+  prefetch(key: string): PrefetchedEntry | undefined {
+    if (!this.serves(key)) return undefined;
+    const packed = this.redis.getBuffer(key);
+    // Unused when the caller is refused; a failure reaches whoever awaits it.
+    packed.catch(() => undefined);
+    return { key, packed };
   }
 
   /** Whether `key` may be served from Redis now: caching is on and no failed invalidation of it awaits its retry. */
@@ -153,22 +184,31 @@ export class CacheService implements OnModuleDestroy {
     key: string,
     ttlSeconds: number,
     loader: () => Promise<T>,
+    reading: Reading<T>,
   ): Promise<{ value: T; hit: boolean }> {
     // Off, or Redis may hold a value this process failed to invalidate: the source answers.
     if (!this.serves(key)) return { value: await this.load(cache, loader), hit: false };
-    const lookup = await this.read<T>(key);
+    const lookup = await this.read(key, reading);
     if (lookup.state === 'hit') return { value: lookup.value, hit: true };
     // Redis unreachable: the source answers, one load per key at a time, stored nowhere.
     if (lookup.state === 'unavailable')
       return { value: await this.inFlight.run(key, null, () => this.load(cache, loader)), hit: false };
     return {
-      value: await this.inFlight.run(key, lookup.fence, () => this.rebuild(cache, key, ttlSeconds, loader)),
+      value: await this.inFlight.run(key, lookup.fence, () =>
+        this.rebuild(cache, key, ttlSeconds, loader, reading.decode),
+      ),
       hit: false,
     };
   }
 
   /** One rebuild at a time per key across instances: the lock holder loads, the others wait for its value. */
-  private async rebuild<T>(cache: string, key: string, ttlSeconds: number, loader: () => Promise<T>): Promise<T> {
+  private async rebuild<T>(
+    cache: string,
+    key: string,
+    ttlSeconds: number,
+    loader: () => Promise<T>,
+    decode: (packed: Buffer) => T,
+  ): Promise<T> {
     let release: (() => Promise<void>) | undefined;
     try {
       release = await this.lock.tryAcquire(key);
@@ -177,14 +217,14 @@ export class CacheService implements OnModuleDestroy {
       return this.load(cache, loader);
     }
     if (!release) {
-      const stored = await this.waitForOtherRebuild<T>(key);
+      const stored = await this.waitForOtherRebuild(key, decode);
       if (stored.state === 'hit') return stored.value;
       if (stored.state === 'unavailable') return this.load(cache, loader);
       return this.loadAndStore(cache, key, ttlSeconds, loader, stored.fence);
     }
     try {
       // Another process may have stored the value between our read and taking the lock.
-      const lookup = await this.read<T>(key);
+      const lookup = await this.read(key, { decode });
       if (lookup.state === 'hit') return lookup.value;
       if (lookup.state === 'unavailable') return await this.load(cache, loader);
       return await this.loadAndStore(cache, key, ttlSeconds, loader, lookup.fence);
@@ -197,14 +237,14 @@ export class CacheService implements OnModuleDestroy {
    * Polls for the value the lock holder stores. A `miss` means the holder let go without storing
    * (its load failed, found nothing, or was fenced off) or took too long: the caller then loads by itself.
    */
-  private async waitForOtherRebuild<T>(key: string): Promise<Lookup<T>> {
+  private async waitForOtherRebuild<T>(key: string, decode: (packed: Buffer) => T): Promise<Lookup<T>> {
     const deadline = Date.now() + WAIT_MAX_MS;
     let lookup: Lookup<T> = { state: 'unavailable' };
     while (Date.now() < deadline) {
       await sleep(WAIT_POLL_MS);
       // Sent in this order on one connection: a lock seen released means its value, if any, is visible.
       const held = this.lock.isHeld(key).catch(() => false);
-      lookup = await this.read<T>(key);
+      lookup = await this.read(key, { decode });
       if (lookup.state !== 'miss' || !(await held)) return lookup;
     }
     return lookup;
@@ -239,10 +279,10 @@ export class CacheService implements OnModuleDestroy {
     }
   }
 
-  private async read<T>(key: string): Promise<Lookup<T>> {
+  private async read<T>(key: string, { decode, prefetched }: Reading<T>): Promise<Lookup<T>> {
     try {
-      const packed = await this.redis.getBuffer(key);
-      if (packed) return { state: 'hit', value: unpack(packed) as T };
+      const packed = await (prefetched ?? this.redis.getBuffer(key));
+      if (packed) return { state: 'hit', value: decode(packed) };
       // Read after the miss and before any load: an invalidation after this point moves it.
       return { state: 'miss', fence: (await this.redis.get(RedisKeys.cacheFence(key))) ?? '' };
     } catch (error) {
