@@ -47,6 +47,8 @@ export class SocketHandshake {
           return;
         }
         socket.data = data;
+        // Checked once (renewals come with the `auth` event): not kept for as long as the socket is open.
+        socket.handshake.auth = {};
         next();
       },
       (error: Error) => next(error),
