@@ -1,3 +1,4 @@
+import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { MessageMappingProperties } from '@nestjs/websockets';
@@ -49,6 +50,7 @@ export class RealtimeIoAdapter extends IoAdapter {
         : createAdapter(publisher, subscriber, { requestsTimeout: 3000 }),
     );
     server.of('/').adapter.on('error', onAdapterError);
+    server.engine.use(releaseUpgradeRequest);
     return server;
   }
 
@@ -90,6 +92,17 @@ export class RealtimeIoAdapter extends IoAdapter {
 }
 
 type AckFn = (response: unknown) => void;
+
+/**
+ * Engine.IO answers a WebSocket upgrade with a stand-in response that holds the upgrade request
+ * (headers, raw headers, stream state: about 2 KB) until the TCP connection closes. Nothing reads it
+ * through the response once the upgrade is under way: no other Engine.IO middleware sets headers.
+ * (SocketHandshake lets go of the socket's own references once it is admitted.)
+ */
+function releaseUpgradeRequest(_req: IncomingMessage, res: ServerResponse, next: () => void): void {
+  if (!(res instanceof ServerResponse)) (res as { req?: IncomingMessage }).req = undefined;
+  next();
+}
 
 /** What the adapter sends without awaiting, on each of its clients. */
 const PUBLISHES = ['publish', 'spublish'] as const;
