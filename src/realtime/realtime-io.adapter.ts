@@ -1,8 +1,11 @@
+import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
+import type { MessageMappingProperties } from '@nestjs/websockets';
 import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
-import type { Server, ServerOptions } from 'socket.io';
+import { defer, type Observable } from 'rxjs';
+import type { Server, ServerOptions, Socket } from 'socket.io';
 
 export interface RealtimeIoOptions {
   maxPayloadBytes: number;
@@ -47,8 +50,58 @@ export class RealtimeIoAdapter extends IoAdapter {
         : createAdapter(publisher, subscriber, { requestsTimeout: 3000 }),
     );
     server.of('/').adapter.on('error', onAdapterError);
+    server.engine.use(releaseUpgradeRequest);
     return server;
   }
+
+  /**
+   * Nest's own binding keeps an rxjs pipeline per event name on every open socket (about 25 KB a
+   * socket for our eight events, for as long as it stays open). One listener a socket, for all its
+   * events, does the same work for each event that arrives: the handler's result, unless empty, goes
+   * to the ack (or is emitted when it names an event), and a failure is logged without silencing
+   * that event.
+   */
+  override bindMessageHandlers(
+    socket: Socket,
+    handlers: MessageMappingProperties[],
+    transform: (data: unknown) => Observable<unknown>,
+  ): void {
+    if (handlers.length === 0) return;
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      const handler = handlers.find(({ message }) => message === event);
+      if (!handler) return;
+      const { callback, isAckHandledManually } = handler;
+      // What rxjs' fromEvent would hand Nest: the only argument, or all of them.
+      const { data, ack } = this.mapPayload(args.length > 1 ? args : args[0]) as { data: unknown; ack?: AckFn };
+      defer(() => transform(callback(data, ack))).subscribe({
+        next: (response) => {
+          if (response === null || response === undefined) return;
+          const { event: reply, data: replyData } = response as { event?: string; data?: unknown };
+          if (reply) socket.emit(reply, replyData);
+          else if (!isAckHandledManually && typeof ack === 'function') ack(response);
+        },
+        error: (error: unknown) => this.logger.error(error),
+      });
+    });
+  }
+
+  /** Without the extra closure Nest's adapter wraps around each gateway's callback, on every socket. */
+  override bindClientDisconnect(socket: Socket, callback: (reason: string) => void): void {
+    socket.once('disconnect', callback);
+  }
+}
+
+type AckFn = (response: unknown) => void;
+
+/**
+ * Engine.IO answers a WebSocket upgrade with a stand-in response that holds the upgrade request
+ * (headers, raw headers, stream state: about 2 KB) until the TCP connection closes. Nothing reads it
+ * through the response once the upgrade is under way: no other Engine.IO middleware sets headers.
+ * (SocketHandshake lets go of the socket's own references once it is admitted.)
+ */
+function releaseUpgradeRequest(_req: IncomingMessage, res: ServerResponse, next: () => void): void {
+  if (!(res instanceof ServerResponse)) (res as { req?: IncomingMessage }).req = undefined;
+  next();
 }
 
 /** What the adapter sends without awaiting, on each of its clients. */

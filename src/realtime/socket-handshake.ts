@@ -23,6 +23,18 @@ const closed = (socket: ChatSocket) => socket.conn.readyState !== 'open';
 const gone = () => new Error('the connection closed during the handshake');
 
 /**
+ * What an admitted socket no longer needs, which would otherwise stay for as long as it is open:
+ * the HTTP request that opened the connection, which Engine.IO keeps (its headers and stream
+ * state, about 2 KB), and the credential (renewals come with the `auth` event).
+ */
+function release(socket: ChatSocket): void {
+  (socket.conn as { request?: unknown }).request = undefined;
+  socket.handshake.headers = {};
+  socket.handshake.query = {};
+  socket.handshake.auth = {};
+}
+
+/**
  * Admits a socket: a valid access token or bot key whose session is not revoked (the same check as REST),
  * within the per-user connection rate and socket cap. Admitted sockets are counted in presence.
  */
@@ -47,6 +59,7 @@ export class SocketHandshake {
           return;
         }
         socket.data = data;
+        release(socket);
         next();
       },
       (error: Error) => next(error),

@@ -139,6 +139,25 @@ describe('socket lifecycle', () => {
     });
   });
 
+  describe('transports', () => {
+    // The upgrade request is let go once a socket is admitted; a client that starts on long-polling
+    // (behind a proxy that refuses WebSocket, say) or upgrades from it must not notice.
+    it.each([[['polling']], [['polling', 'websocket']]])(
+      'answers events on %j, and counts the socket',
+      async (transports) => {
+        const { ann, bob, id } = await pair();
+        const socket = track(
+          io(one.baseUrl, { transports, auth: { token: ann.accessToken }, reconnection: false, forceNew: true }),
+        );
+        await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('connect_error', reject));
+        while (socket.io.engine.transport.name !== transports.at(-1)) await sleep(20);
+        expect(await request(socket, 'typing.start', { conversationId: id })).toEqual({ ok: true, data: null });
+        expect((await request(socket, 'typing.start', { conversationId: 'nope' })).ok).toBe(false);
+        expect(await onlineAsSeenBy(bob, ann.user.id)).toBe(true);
+      },
+    );
+  });
+
   describe('access token expiry', () => {
     /** An access token of `who`'s session that expires in `seconds`, signed as the app signs them. */
     const shortToken = (who: SignedIn, seconds: number) =>
