@@ -41,6 +41,26 @@ end
 return totals
 `;
 
+/**
+ * One heartbeat's writes for a batch of this instance's users: its own heartbeat, each user's count
+ * here with the hash's expiry, and the users in the instance's set. KEYS: the instances' set, the
+ * instance's users, then one hash per user; ARGV: instance id, now (ms), TTL, then user id and count
+ * pairs in the hashes' order.
+ */
+const HEARTBEAT_SCRIPT = `
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+for i = 3, #KEYS do
+  local pair = 2 * (i - 2) + 2
+  redis.call('HSET', KEYS[i], ARGV[1], ARGV[pair + 1])
+  redis.call('EXPIRE', KEYS[i], ARGV[3])
+  redis.call('SADD', KEYS[2], ARGV[pair])
+end
+redis.call('EXPIRE', KEYS[2], ARGV[3] * 10)
+return #KEYS - 2
+`;
+/** Users per heartbeat script: each call holds Redis for well under a millisecond. */
+const HEARTBEAT_BATCH = 500;
+
 /** Sockets over the instances' counts in a user's hash (a missing field, or a negative one, counts 0). */
 const total = (counts: (string | null)[]) => counts.reduce((sum, count) => sum + Math.max(0, Number(count ?? 0)), 0);
 
@@ -48,6 +68,7 @@ type Commands = {
   presenceConnect(key: string, instanceId: string, max: number, ttl: number, ...live: string[]): Promise<number>;
   presenceDisconnect(key: string, instanceId: string, ...live: string[]): Promise<number>;
   presenceCounts(keyCount: number, ...keysThenSince: (string | number)[]): Promise<number[]>;
+  presenceHeartbeat(keyCount: number, ...keysThenArgs: (string | number)[]): Promise<number>;
 };
 
 /**
@@ -63,6 +84,7 @@ export class PresenceStore {
     redis.defineCommand('presenceConnect', { numberOfKeys: 1, lua: CONNECT_SCRIPT });
     redis.defineCommand('presenceDisconnect', { numberOfKeys: 1, lua: DISCONNECT_SCRIPT });
     redis.defineCommand('presenceCounts', { lua: COUNTS_SCRIPT });
+    redis.defineCommand('presenceHeartbeat', { lua: HEARTBEAT_SCRIPT });
     this.commands = redis as unknown as Commands;
   }
 
@@ -95,6 +117,8 @@ export class PresenceStore {
 
   /** Renews this instance and re-asserts its sockets (so presence heals after Redis lost its data). */
   async heartbeat(instanceId: string, local: Map<string, number>, ttlSeconds: number): Promise<void> {
+    // A few scripts for all of them on one server; a Cluster spreads the keys over slots.
+    if (!this.redis.isCluster) return this.heartbeatInScripts(instanceId, local, ttlSeconds);
     const writes: Promise<unknown>[] = [this.redis.zadd(RedisKeys.presenceInstances(), Date.now(), instanceId)];
     const users = RedisKeys.presenceInstanceUsers(instanceId);
     // Each key's write and expiry in one transaction: a key is never left without its TTL.
@@ -112,6 +136,23 @@ export class PresenceStore {
       );
     }
     await Promise.all(writes);
+  }
+
+  private async heartbeatInScripts(instanceId: string, local: Map<string, number>, ttlSeconds: number): Promise<void> {
+    const entries = [...local];
+    const scripts: Promise<number>[] = [];
+    // Even with no socket here, the instance's own heartbeat is written.
+    for (let start = 0; start === 0 || start < entries.length; start += HEARTBEAT_BATCH) {
+      const batch = entries.slice(start, start + HEARTBEAT_BATCH);
+      const keys = [
+        RedisKeys.presenceInstances(),
+        RedisKeys.presenceInstanceUsers(instanceId),
+        ...batch.map(([userId]) => RedisKeys.presenceUser(userId)),
+      ];
+      const pairs = batch.flatMap(([userId, count]) => [userId, count]);
+      scripts.push(this.commands.presenceHeartbeat(keys.length, ...keys, instanceId, Date.now(), ttlSeconds, ...pairs));
+    }
+    await Promise.all(scripts);
   }
 
   async addToInstance(instanceId: string, userId: string, ttlSeconds: number): Promise<void> {
