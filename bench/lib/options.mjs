@@ -12,7 +12,7 @@ const FLAGS = {
   rate: { default: 500, help: 'messages per second in the fixed-rate messaging run' },
   'rate-seconds': { default: 20, help: 'duration of the fixed-rate messaging run' },
   'step-rates': {
-    default: '100,200,300,400,500,600,800,1000,1200,1500,2000',
+    default: '100,200,300,400,500,600,800,1000,1200,1500,2000,2500,3000',
     help: 'rates of the step-up, msg/s (for the app and for the messaging floor)',
     type: 'string',
   },
