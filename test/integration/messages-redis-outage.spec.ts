@@ -49,12 +49,17 @@ describe('conversations and messages while Redis is down', () => {
 
   it('serves no entry made stale during the outage once Redis is back with its old data', async () => {
     await redis.start();
-    // Redis still holds the list, unread counts and latest page from before the outage.
-    const deadline = Date.now() + 5_000;
+    // Redis still holds the list, unread counts and latest page from before the outage. Redis is
+    // back for the service once both instances have reconnected: a page served from Redis (HIT) on
+    // each, which on instance one (whose invalidations failed) also means they went through. Until
+    // then an instance still cut off reads Postgres, and its writes miss Redis again.
+    const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
-      const served = bodies(expectStatus(await chat(two, bob).messages(id), 200));
+      const pages = await Promise.all([one, two].map((t) => chat(t, bob).messages(id)));
       const list = expectStatus(await chat(one, bob).list(), 200);
-      if (served.length === 2 && list.items[0].lastMessage.body === 'during') break;
+      const fresh = pages.every((page) => bodies(expectStatus(page, 200)).length === 2);
+      const cached = pages.every((page) => page.headers.get('x-cache') === 'HIT');
+      if (fresh && cached && list.items[0].lastMessage.body === 'during') break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     for (const t of [one, two]) {
