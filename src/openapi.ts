@@ -121,6 +121,15 @@ function addDocumentRoutes(document: OpenAPIObject): void {
       },
     },
   };
+  document.paths['/docs-yaml'] = {
+    get: {
+      tags: ['docs'],
+      summary: 'This OpenAPI 3 document, as YAML',
+      responses: {
+        '200': { description: 'The document, as YAML', content: { 'text/yaml': { schema: { type: 'string' } } } },
+      },
+    },
+  };
   document.paths['/docs'] = {
     get: {
       tags: ['docs'],
