@@ -1,4 +1,5 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import type { Page } from '#src/common/pagination/pagination.js';
 import type { PublicProfile } from '../user.presenter.js';
 
 /** The public profile's schema in the OpenAPI document. */
@@ -27,4 +28,13 @@ export class PublicProfileResponse implements PublicProfile {
 
   @ApiProperty({ description: 'A bot (created by an admin, calling the API with a key): clients may badge it' })
   bot!: boolean;
+}
+
+@ApiSchema({ name: 'PublicProfilePage' })
+export class PublicProfilePageResponse implements Page<PublicProfile> {
+  @ApiProperty({ type: [PublicProfileResponse], description: 'By username' })
+  items!: PublicProfileResponse[];
+
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as ?cursor= for the next page; null on the last' })
+  nextCursor!: string | null;
 }
