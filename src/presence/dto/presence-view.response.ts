@@ -23,3 +23,10 @@ export class PresenceViewResponse implements PresenceView {
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   lastSeenAt!: string | null;
 }
+
+/** `POST /users/presence` and the `presence.query` ack: unknown ids left out. */
+@ApiSchema({ name: 'PresenceList' })
+export class PresenceListResponse {
+  @ApiProperty({ type: [PresenceViewResponse], maxItems: 200 })
+  items!: PresenceViewResponse[];
+}
