@@ -12,7 +12,7 @@ import { SyncResponse } from '#src/messages/dto/sync.response.js';
 import { SEND_LIMIT } from '#src/messages/send-limit.js';
 import type { SyncView } from '#src/messages/sync.presenter.js';
 import { PresenceQueryDto } from '#src/presence/dto/presence-query.dto.js';
-import { PresenceListResponse } from '#src/presence/dto/presence-view.response.js';
+import { PresencesResponse } from '#src/presence/dto/presence-view.response.js';
 import type { PresenceView } from '#src/presence/presence.presenter.js';
 import {
   ConversationRefDto,
@@ -71,7 +71,7 @@ export const CLIENT_EVENTS = {
   'presence.query': {
     dto: PresenceQueryDto,
     limit: WRITE_LIMITS.presenceReads,
-    result: PresenceListResponse,
+    result: PresencesResponse,
     summary: 'Presence of up to 200 users (contacts only; anyone else looks offline)',
   },
   auth: {

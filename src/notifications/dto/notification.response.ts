@@ -39,3 +39,9 @@ export class NotificationPageResponse {
   @ApiProperty({ type: String, nullable: true })
   nextCursor!: string | null;
 }
+
+@ApiSchema({ name: 'NotificationCount' })
+export class NotificationCountResponse {
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Your unread notifications' })
+  count!: number;
+}

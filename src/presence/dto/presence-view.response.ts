@@ -24,9 +24,8 @@ export class PresenceViewResponse implements PresenceView {
   lastSeenAt!: string | null;
 }
 
-/** `POST /users/presence` and the `presence.query` ack: unknown ids left out. */
-@ApiSchema({ name: 'PresenceList' })
-export class PresenceListResponse {
-  @ApiProperty({ type: [PresenceViewResponse], maxItems: 200 })
+@ApiSchema({ name: 'Presences' })
+export class PresencesResponse {
+  @ApiProperty({ type: [PresenceViewResponse], maxItems: 200, description: 'Unknown ids are left out' })
   items!: PresenceViewResponse[];
 }
