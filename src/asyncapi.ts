@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { CLIENT_EVENTS, type ClientEventName } from '#src/realtime/client-events.js';
 import { ConnectRefusalResponse, HANDSHAKE_REFUSAL_CODES } from '#src/realtime/dto/socket-replies.response.js';
 import { SERVER_EVENTS, type ServerEventName } from '#src/realtime/server-events.js';
+import { CONNECTS_PER_MINUTE } from '#src/realtime/socket-handshake.js';
 import { ErrorBodySchema } from './openapi.js';
 
 /** Where the document is served, beside the OpenAPI one (`/docs`, `/docs-json`). */
@@ -17,7 +18,7 @@ const ref = ($ref: string) => ({ $ref });
 const schemaRef = (model: Type) => ref(getSchemaPath(model));
 
 /** Channel, message and operation ids allow letters, digits, `_` and `-`: `message.send` is `messageSend`. */
-export const eventId = (event: string) => event.replace(/[._](\w)/g, (_, letter: string) => letter.toUpperCase());
+const eventId = (event: string) => event.replace(/[._](\w)/g, (_, letter: string) => letter.toUpperCase());
 const capitalized = (text: string) => text[0].toUpperCase() + text.slice(1);
 
 /** Modules the throwaway OpenAPI document scans: none, it is only there for its schemas. */
@@ -51,13 +52,14 @@ function ackSchema(result: Type | null): Json {
 }
 
 const HANDSHAKE =
-  "Socket.IO 4 on the service's own port. Connect with `io(url, { auth: { token: accessToken }, transports: " +
-  "['websocket'] })` (the WebSocket transport needs no sticky sessions); a bot connects with `auth: { apiKey }` " +
-  'instead, one of the two and never both. The token gets the same check as on REST (signature, expiry, ' +
-  'revocation). A refused handshake gets `connect_error` with the code as its message: UNAUTHORIZED for a ' +
-  'missing, invalid, expired or revoked credential, RATE_LIMITED when the user already has the most sockets ' +
-  'allowed or opened more than 60 in a minute, SERVICE_UNAVAILABLE when tokens cannot be checked right now. ' +
-  'An admitted socket lives as long as its access token: renew it with the `auth` event.';
+  "Socket.IO 4 on the service's own port (wss behind TLS). Connect with `io(url, { auth: { token: accessToken }, " +
+  "transports: ['websocket'] })` (the WebSocket transport needs no sticky sessions); a bot connects with " +
+  '`auth: { apiKey }` instead, one of the two and never both. The token gets the same check as on REST ' +
+  '(signature, expiry, revocation). A refused handshake gets `connect_error` with the code as its message: ' +
+  'UNAUTHORIZED for a missing, invalid, expired or revoked credential, RATE_LIMITED when the user already has ' +
+  `SOCKETS_MAX_PER_USER sockets or opened more than ${CONNECTS_PER_MINUTE} in a minute, SERVICE_UNAVAILABLE ` +
+  'when tokens cannot be checked right now. An admitted socket lives as long as its access token: renew it ' +
+  'with the `auth` event.';
 
 const ABOUT =
   'The Socket.IO events of the chat service, as a client sees them: `send` operations are the events a client ' +
