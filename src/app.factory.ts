@@ -19,6 +19,7 @@ import { REDIS_PUBLISHER, REDIS_SUBSCRIBER } from '#src/infra/redis/redis.tokens
 import { RealtimeIoAdapter } from '#src/realtime/realtime-io.adapter.js';
 import { RealtimeMetrics } from '#src/realtime/realtime.metrics.js';
 import { createOpenApiDocument } from '#src/openapi.js';
+import { serveAsyncApiDocument } from '#src/asyncapi.js';
 
 /** Routes outside any known route share one label, so scanners cannot blow up metric cardinality. */
 const UNMATCHED_ROUTE = 'unmatched';
@@ -73,7 +74,7 @@ export async function createApp(
 /**
  * Sets up an application created from AppModule (by createApp, or by a test from a compiled
  * module with providers replaced) as production runs it: logger, body parsing, client address,
- * security headers, CORS, metrics, docs and the Socket.IO adapter; then initialises it.
+ * security headers, CORS, metrics, docs (OpenAPI and AsyncAPI) and the Socket.IO adapter; then initialises it.
  */
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<NestFastifyApplication> {
   app.useLogger(app.get(Logger));
@@ -105,6 +106,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   });
 
   SwaggerModule.setup('docs', app, () => createOpenApiDocument(app));
+  serveAsyncApiDocument(app);
 
   app.useWebSocketAdapter(
     new RealtimeIoAdapter(app, {

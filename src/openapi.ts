@@ -22,7 +22,7 @@ class ErrorDetailSchema implements ErrorDetail {
 }
 
 @ApiSchema({ name: 'ErrorBody', description: 'The one error body, on REST and in Socket.IO acks' })
-class ErrorBodySchema implements ErrorBody {
+export class ErrorBodySchema implements ErrorBody {
   @ApiProperty({ example: 404 })
   statusCode!: number;
 

@@ -1,5 +1,21 @@
 import type { ErrorBody } from '#src/common/errors/error-body.js';
 import type { ChatEventMap, ChatEventName } from '#src/common/events/chat-events.js';
+import type { AllSame, Same, SchemaClassOf } from '#src/common/schema-match.js';
+import { PresenceViewResponse } from '#src/presence/dto/presence-view.response.js';
+import {
+  ConversationEventPayload,
+  ConversationRefPayload,
+  MarkEventPayload,
+  MemberEventPayload,
+  MemberUpdatedPayload,
+  MessageDeletedPayload,
+  MessageEventPayload,
+  NotificationEventPayload,
+  ReactionEventPayload,
+  SessionEventPayload,
+  ThreadEventPayload,
+  TypingPayload,
+} from './dto/server-events.dto.js';
 
 /** A conversation event as its members receive it: the in-process event without its audience. */
 type ToMembers<K extends ChatEventName> = (payload: Omit<ChatEventMap[K], 'memberIds'>) => void;
@@ -33,6 +49,64 @@ export interface ServerEvents {
   /** The socket's access token expired without a renewal (`auth`); the server disconnects right after. */
   'token.expired': (payload: { sessionId: string }) => void;
 }
+
+export type ServerEventName = keyof ServerEvents;
+export type ServerEventPayload<E extends ServerEventName> = Parameters<ServerEvents[E]>[0];
+
+/**
+ * The server events at run time, for the AsyncAPI document: each one's payload as a schema class and
+ * a one-line summary. The compiler refuses a `ServerEvents` event left out here, and a class that is
+ * not exactly its event's payload (ServerEventSchemasMatch).
+ */
+export const SERVER_EVENTS = {
+  'message.created': { payload: MessageEventPayload, summary: 'A message was stored in one of your conversations' },
+  'message.updated': { payload: MessageEventPayload, summary: 'A message was edited' },
+  'message.deleted': { payload: MessageDeletedPayload, summary: 'A message was deleted (it stays as a tombstone)' },
+  'reaction.updated': { payload: ReactionEventPayload, summary: "A message's reaction counts changed" },
+  'thread.updated': {
+    payload: ThreadEventPayload,
+    summary: "A reply moved its root's thread summary (the reply itself is a message.created)",
+  },
+  'pins.updated': {
+    payload: ConversationRefPayload,
+    summary: 'The pins changed (a pin, an unpin, or a pinned message deleted): fetch GET /conversations/:id/pins',
+  },
+  'conversation.created': {
+    payload: ConversationEventPayload,
+    summary: 'You are in a new conversation; GET /conversations/:id gives your own view',
+  },
+  'conversation.updated': {
+    payload: ConversationEventPayload,
+    summary: "A conversation's fields that are the same for every member changed",
+  },
+  'member.added': { payload: MemberEventPayload, summary: 'A member joined (one event per member added)' },
+  'member.removed': { payload: MemberEventPayload, summary: 'A member left or was removed' },
+  'member.updated': {
+    payload: MemberUpdatedPayload,
+    summary: 'The owner or an admin muted ({ until }) or unmuted (null) a member',
+  },
+  typing: { payload: TypingPayload, summary: 'Another member started or stopped typing (expires by itself after 5 s)' },
+  read: { payload: MarkEventPayload, summary: "A member's read mark moved (once per move)" },
+  delivered: { payload: MarkEventPayload, summary: "A member's delivery mark moved (once per move)" },
+  presence: {
+    payload: PresenceViewResponse,
+    summary: "A contact's first socket opened, last one closed, or status changed",
+  },
+  notification: { payload: NotificationEventPayload, summary: 'A notification was stored for you' },
+  'session.revoked': {
+    payload: SessionEventPayload,
+    summary: "This connection's session was revoked or ended; the server disconnects right after",
+  },
+  'token.expired': {
+    payload: SessionEventPayload,
+    summary: 'The access token expired without an auth renewal; the server disconnects right after',
+  },
+} satisfies { [E in ServerEventName]: { payload: SchemaClassOf<ServerEventPayload<E>>; summary: string } };
+
+/** Compile-time: each payload class has exactly the fields of its event's payload, typed alike. */
+export type ServerEventSchemasMatch = AllSame<{
+  [E in ServerEventName]: Same<InstanceType<(typeof SERVER_EVENTS)[E]['payload']>, ServerEventPayload<E>>;
+}>;
 
 /** The answer to every client event's ack callback. */
 export type AckReply<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };

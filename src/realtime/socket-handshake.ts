@@ -11,7 +11,7 @@ import type { SocketData } from './server-events.js';
 import type { ChatSocket } from './socket-types.js';
 
 /** New connections per user per minute, over all instances (reconnect storms included). */
-const CONNECTS_PER_MINUTE = 60;
+export const CONNECTS_PER_MINUTE = 60;
 
 /** A refused handshake: the client's `connect_error` carries `message` (the code) and `data`. */
 function refusal({ code, message }: AppError): Error {

@@ -3,6 +3,8 @@ import { Type } from 'class-transformer';
 import { IsEmail, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 import { Public } from '#src/common/decorators/public.decorator.js';
 import { AppError } from '#src/common/errors/app-error.js';
+import { CLIENT_EVENTS } from '#src/realtime/client-events.js';
+import { SERVER_EVENTS } from '#src/realtime/server-events.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 class DeviceDto {
@@ -178,5 +180,20 @@ describe('one error body for every error', () => {
       expect.arrayContaining(['/health/liveness', '/health/readiness', '/health', '/health/metrics']),
     );
     expect((await t.request('GET', '/docs')).status).toBe(200);
+  });
+
+  it('serves the AsyncAPI document of the socket events beside it', async () => {
+    const response = await t.request('GET', '/docs/asyncapi.json');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    const document = response.json<{
+      asyncapi: string;
+      channels: Record<string, { address: string }>;
+      operations: Record<string, { action: string }>;
+    }>();
+    expect(document.asyncapi).toBe('3.0.0');
+    const addresses = Object.values(document.channels).map((channel) => channel.address);
+    expect(addresses).toEqual(expect.arrayContaining([...Object.keys(CLIENT_EVENTS), ...Object.keys(SERVER_EVENTS)]));
+    expect((await t.request('GET', '/docs/asyncapi.json')).text).toBe(response.text);
   });
 });

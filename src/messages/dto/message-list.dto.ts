@@ -47,7 +47,7 @@ export class MessageListDto extends SeqPageDto {
 
 /** `GET …/sync`. */
 export class SyncQueryDto {
-  @ApiPropertyOptional({ minimum: 0, default: 0, description: 'The last seq the client has' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0, description: 'The last seq the client has' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -55,7 +55,7 @@ export class SyncQueryDto {
   @Max(MAX_SEQ)
   since = 0;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 500 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 500 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
