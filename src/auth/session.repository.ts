@@ -98,6 +98,11 @@ export class SessionRepository {
     return ids.filter((id) => !stillActive.has(id));
   }
 
+  /** Sessions neither revoked nor expired, of every user (reads the `revoked_at` index's null entries). */
+  countActive(): Promise<number> {
+    return this.prisma.session.count({ where: { revokedAt: null, expiresAt: { gt: new Date() } } });
+  }
+
   /** Ids of sessions revoked at or after `since`. */
   async revokedSince(since: Date): Promise<string[]> {
     const rows = await this.prisma.session.findMany({ where: { revokedAt: { gte: since } }, select: { id: true } });

@@ -127,6 +127,11 @@ export class SessionsService {
     return ids.length === 0 ? Promise.resolve([]) : this.sessions.endedAmong(ids);
   }
 
+  /** How many sessions are active, of all users (for operators). */
+  countActive(): Promise<number> {
+    return this.sessions.countActive();
+  }
+
   /** Revokes sessions of `userId` (all of them without `ids`), in Postgres first, then in Redis. */
   async revoke(userId: string, ids?: string[], caller?: AuthContext): Promise<string[]> {
     const revoked = await this.sessions.revoke(userId, ids);

@@ -4,12 +4,14 @@ import { Counter } from 'prom-client';
 import { configSlice } from '#src/infra/config/config-slice.js';
 import { MetricsService } from '#src/infra/metrics/metrics.service.js';
 import { PrismaService } from '#src/infra/prisma/prisma.service.js';
-import { REDIS } from '#src/infra/redis/redis.tokens.js';
+import { REDIS, REDIS_SUBSCRIBER } from '#src/infra/redis/redis.tokens.js';
 import { probe, type ProbeResult } from './dependency-probe.js';
+import { PubSubProbe } from './pubsub-probe.js';
 
-export type Dependency = 'postgres' | 'redis';
+/** `pubsub`: a publish → subscribe round trip through the Socket.IO adapter's clients (PubSubProbe). */
+export type Dependency = 'postgres' | 'redis' | 'pubsub';
 
-export const DEPENDENCIES: Dependency[] = ['postgres', 'redis'];
+export const DEPENDENCIES: Dependency[] = ['postgres', 'redis', 'pubsub'];
 
 /**
  * A probe's result answers every health call of the next second: anonymous callers flooding
@@ -43,13 +45,15 @@ export class DependencyChecks {
   constructor(
     private readonly prisma: PrismaService,
     @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS_SUBSCRIBER) subscriber: Redis,
+    private readonly pubsub: PubSubProbe,
     metrics: MetricsService,
     settings: HealthCheckSettings,
   ) {
     this.timeoutMs = settings.HEALTH_CHECK_TIMEOUT_MS;
     this.probes = new Counter({
       name: 'dependency_probes_total',
-      help: 'Probes (PING, SELECT 1) sent to each dependency by the health endpoints and metrics',
+      help: 'Probes (SELECT 1, PING, a pub/sub round trip) sent to each dependency by the health endpoints and metrics',
       labelNames: ['dependency'] as const,
       registers: [metrics.registry],
     });
@@ -59,6 +63,8 @@ export class DependencyChecks {
     redis.on('error', () => this.forgetUnless('redis', false));
     redis.on('close', () => this.forgetUnless('redis', false));
     redis.on('ready', () => this.forgetUnless('redis', true));
+    subscriber.on('close', () => this.forgetUnless('pubsub', false));
+    subscriber.on('ready', () => this.forgetUnless('pubsub', true));
   }
 
   check(dependency: Dependency): Promise<ProbeResult> {
@@ -78,7 +84,11 @@ export class DependencyChecks {
 
   private async probe(dependency: Dependency): Promise<ProbeResult> {
     this.probes.inc({ dependency });
-    const roundTrip = dependency === 'postgres' ? () => this.prisma.ping() : () => this.redis.ping();
+    const roundTrip = {
+      postgres: () => this.prisma.ping(),
+      redis: () => this.redis.ping(),
+      pubsub: () => this.pubsub.roundTrip(this.timeoutMs),
+    }[dependency];
     const result = await probe(roundTrip, this.timeoutMs);
     const previous = this.logged.get(dependency);
     if (result.cause && result.cause !== previous) {

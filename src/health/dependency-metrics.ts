@@ -32,7 +32,7 @@ export class DependencyMetrics implements OnModuleInit {
     );
     gauge(
       'dependency_latency_seconds',
-      'Round-trip time of the latest probe (PING, SELECT 1)',
+      'Round-trip time of the latest probe (SELECT 1, PING, a publish-subscribe round trip)',
       (r) => r.latencyMs / 1000,
     );
   }

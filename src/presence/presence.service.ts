@@ -55,6 +55,11 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     this.timer = setInterval(() => void this.beat(), this.heartbeatMs).unref();
   }
 
+  /** Users with a socket on any live instance. */
+  async onlineUsers(): Promise<number> {
+    return this.store.usersOn(await this.liveIds());
+  }
+
   /** Users with a socket on this instance. */
   get localUsers(): number {
     return this.local.size;

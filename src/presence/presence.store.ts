@@ -98,6 +98,15 @@ export class PresenceStore {
     return this.commands.presenceDisconnect(RedisKeys.presenceUser(userId), instanceId, ...live);
   }
 
+  /**
+   * Users with a socket on any of these instances. Each instance's set is read on its own server
+   * (they may sit in different Cluster slots) and the union is made here.
+   */
+  async usersOn(instanceIds: string[]): Promise<number> {
+    const sets = await Promise.all(instanceIds.map((id) => this.redis.smembers(RedisKeys.presenceInstanceUsers(id))));
+    return new Set(sets.flat()).size;
+  }
+
   async liveInstances(ttlMs: number): Promise<string[]> {
     return this.redis.zrangebyscore(RedisKeys.presenceInstances(), Date.now() - ttlMs, '+inf');
   }

@@ -34,9 +34,10 @@ export class RealtimeBroadcaster implements OnModuleInit {
 
   onModuleInit(): void {
     const { events } = this;
-    events.on('message.created', ({ memberIds, conversationId, message }) =>
-      this.toUsers(memberIds, 'message.created', { conversationId, message }),
-    );
+    events.on('message.created', ({ memberIds, conversationId, message }) => {
+      this.toUsers(memberIds, 'message.created', { conversationId, message });
+      this.metrics.emittedMessage(message.createdAt);
+    });
     events.on('message.updated', ({ memberIds, conversationId, message }) =>
       this.toUsers(memberIds, 'message.updated', { conversationId, message }),
     );

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Gauge } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import { MetricsService } from '#src/infra/metrics/metrics.service.js';
 import { PresenceService } from '#src/presence/presence.service.js';
 
@@ -11,6 +11,7 @@ export class RealtimeMetrics {
   private readonly eventsOut: Counter<'event'>;
   readonly adapterErrors: Counter;
   readonly refusedConnections: Counter<'reason'>;
+  private readonly deliveryLag: Histogram;
 
   constructor(metrics: MetricsService, presence: PresenceService) {
     const registers = [metrics.registry];
@@ -50,6 +51,12 @@ export class RealtimeMetrics {
       labelNames: ['reason'] as const,
       registers,
     });
+    this.deliveryLag = new Histogram({
+      name: 'ws_delivery_lag_seconds',
+      help: "From a new message's createdAt (the database's clock) to its emit to the members, on the instance that stored it",
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
   }
 
   received(event: string, result: 'ok' | 'error' | 'rate_limited'): void {
@@ -58,5 +65,10 @@ export class RealtimeMetrics {
 
   sent(event: string): void {
     this.eventsOut.inc({ event });
+  }
+
+  /** A new message reached its emit; `createdAt` as stored. Clock skew below zero counts as none. */
+  emittedMessage(createdAt: string): void {
+    this.deliveryLag.observe(Math.max(0, Date.now() - Date.parse(createdAt)) / 1000);
   }
 }

@@ -4,6 +4,7 @@ import { bearer, login, register, type SignedIn } from '../support/auth-client.j
 import { chat, expectStatus } from '../support/chat-client.js';
 import { redisProcess, type RedisProcess } from '../support/redis-process.js';
 import { collect, connectSocket, request, type ClientSocket } from '../support/socket-client.js';
+import { eventually } from '../support/eventually.js';
 import { startTwoTestApps, type TestApp } from '../support/test-app.js';
 
 const closed = (socket: ClientSocket) => new Promise<string>((resolve) => socket.on('disconnect', resolve));
@@ -128,5 +129,16 @@ describe('real time through revocations and a Redis outage', () => {
     expect(metrics).toMatch(/^presence_local_online_users [1-9]/m);
     expect(metrics).toMatch(/^# TYPE ws_connections_refused_total counter/m);
     expect(metrics).toMatch(/^# TYPE ws_adapter_errors_total counter/m);
+  });
+
+  it('times each new message from its storing to its emit', async () => {
+    const { ann, id } = await group();
+    const count = async () => {
+      const metrics = (await one.request('GET', '/health/metrics')).text;
+      return Number(/^ws_delivery_lag_seconds_count (\d+)/m.exec(metrics)?.[1] ?? 0);
+    };
+    const before = await count();
+    expectStatus(await chat(one, ann).send(id, 'timed'), 201);
+    expect(await eventually(count, (now) => now > before)).toBe(before + 1);
   });
 });

@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { MetricsService } from '#src/infra/metrics/metrics.service.js';
+import { HitCounts, type CacheHitCounts } from './hit-counts.js';
 
 /** Per named cache: hits and misses, how long each load from the source took, and the hit ratio. */
 @Injectable()
 export class CacheMetrics {
   private readonly requests: Counter<'cache' | 'result'>;
   private readonly loadDuration: Histogram<'cache'>;
+  private readonly counts = new HitCounts();
 
   constructor(metrics: MetricsService) {
     this.requests = new Counter({
@@ -45,6 +47,12 @@ export class CacheMetrics {
 
   lookedUp(cache: string, hit: boolean): void {
     this.requests.inc({ cache, result: hit ? 'hit' : 'miss' });
+    this.counts.record(cache, hit);
+  }
+
+  /** Hits and misses per cache, since start and over the last minute. */
+  hitCounts(): Record<string, CacheHitCounts> {
+    return this.counts.snapshot();
   }
 
   /** Starts timing one load; call the returned function when it ends, whether it succeeded or not. */

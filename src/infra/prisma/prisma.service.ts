@@ -49,6 +49,11 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     }
   }
 
+  /** The pool's connections now: open, idle, and requests waiting for one (all busy when it is full). */
+  poolStats(): { total: number; idle: number; waiting: number } {
+    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
+  }
+
   /** Round-trips `SELECT 1`; rejects when Postgres does not answer. */
   async ping(): Promise<void> {
     await this.$queryRaw`SELECT 1`;

@@ -94,19 +94,23 @@ export const RedisKeys = {
   cacheLock: (key: string) => redisKey('cache', 'lock', digest(key)),
   /** The hits within the sliding window of one limit, for one subject (hashed: addresses stay out of keys). */
   rateLimitHits: (limit: string, subject: string) => redisKey('ratelimit', limit, digest(subject), 'window'),
+  /** The pub/sub channel an instance's `/health/pubsub` probe publishes to and listens on (a channel, not a key). */
+  pubsubProbe: (instanceId: string) => redisKey('health', 'pubsub', instanceId),
 };
 
-/** Every cache area: what a Redis failover may have left stale. */
-export const CACHE_AREA_PATTERNS = [
-  redisKeyPattern('auth', 'bot-key'),
-  redisKeyPattern('user', 'profile'),
-  redisKeyPattern('user', 'me'),
-  redisKeyPattern('conv', 'list-json'),
-  redisKeyPattern('conv', 'unread'),
-  redisKeyPattern('conv', 'meta'),
-  redisKeyPattern('conv', 'timeline'),
-  redisKeyPattern('notif', 'unread'),
-];
+/** Every cache area, by the cache name its metrics carry: what a Redis failover may have left stale. */
+export const CACHE_AREAS = [
+  { cache: 'bot-key', pattern: redisKeyPattern('auth', 'bot-key') },
+  { cache: 'user-profile', pattern: redisKeyPattern('user', 'profile') },
+  { cache: 'user-me', pattern: redisKeyPattern('user', 'me') },
+  { cache: 'conversation-list', pattern: redisKeyPattern('conv', 'list-json') },
+  { cache: 'conversation-unread', pattern: redisKeyPattern('conv', 'unread') },
+  { cache: 'conversation-meta', pattern: redisKeyPattern('conv', 'meta') },
+  { cache: 'latest-messages', pattern: redisKeyPattern('conv', 'timeline') },
+  { cache: 'notification-unread', pattern: redisKeyPattern('notif', 'unread') },
+] as const;
+
+export const CACHE_AREA_PATTERNS: string[] = CACHE_AREAS.map((area) => area.pattern);
 
 /** The SCAN pattern of the area a cached key belongs to (`user:profile:*` for `user:profile:<id>`). */
 export function areaPatternOf(key: string): string {
