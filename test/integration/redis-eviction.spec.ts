@@ -48,10 +48,11 @@ describe('Redis under allkeys-lru eviction', () => {
   const evictedKeys = async () => Number(/evicted_keys:(\d+)/.exec(await admin.info('stats'))![1]);
   const exists = async (pattern: string) => (await admin.scan('0', 'MATCH', pattern, 'COUNT', 100000))[1].length > 0;
   /** Fills until no key matches `pattern`: LRU eviction reaches any key once enough newer ones arrive. */
-  const fillUntilGone = async (pattern: string) => {
-    expect(await exists(pattern)).toBe(true);
-    for (let round = 0; round < 100 && (await exists(pattern)); round += 1) await fill(100);
-    expect(await exists(pattern)).toBe(false);
+  const fillUntilGone = async (...patterns: string[]) => {
+    const anyLeft = async () => (await Promise.all(patterns.map(exists))).some(Boolean);
+    for (const pattern of patterns) expect(await exists(pattern)).toBe(true);
+    for (let round = 0; round < 100 && (await anyLeft()); round += 1) await fill(100);
+    expect(await anyLeft()).toBe(false);
   };
 
   beforeAll(async () => {
@@ -192,8 +193,7 @@ describe('Redis under allkeys-lru eviction', () => {
     const carol = await register(one);
     expectStatus(await call(one, carol, 'POST', '/api/v1/auth/logout'), 204);
     expect((await call(two, carol, 'GET', '/api/v1/users/me')).status).toBe(401);
-    await fillUntilGone(RedisKeys.session(carol.sessionId));
-    await fillUntilGone('auth:revoked-jti:*');
+    await fillUntilGone(RedisKeys.session(carol.sessionId), 'auth:revoked-jti:*');
     for (const app of [one, two]) expect((await call(app, carol, 'GET', '/api/v1/users/me')).status).toBe(401);
   }, 60_000);
 
@@ -207,4 +207,83 @@ describe('Redis under allkeys-lru eviction', () => {
     await fillUntilGone(RedisKeys.presenceUser(eve.user.id));
     expect(await eventually(online, (value) => value === true, HEARTBEAT_SECONDS * 3000)).toBe(true);
   }, 60_000);
+});
+
+describe('Redis full under noeviction', () => {
+  let redis: RedisProcess;
+  let admin: Redis;
+  let one: TestApp;
+  let two: TestApp;
+  let truth: TestApp;
+  const { track } = socketsClosedAfterEach();
+  const statuses: number[] = [];
+
+  const call = async (app: TestApp, who: SignedIn, method: string, path: string, body?: unknown) => {
+    const response = await app.request(method, path, { headers: bearer(who.accessToken), body });
+    statuses.push(response.status);
+    return response;
+  };
+  const ok = (response: HttpResponse) => expectStatus(response, 200);
+
+  beforeAll(async () => {
+    redis = await redisProcess(['--maxmemory', '3mb', '--maxmemory-policy', 'noeviction']);
+    admin = new Redis(redis.url);
+    const settings = { REDIS_URL: redis.url, PRESENCE_HEARTBEAT_SECONDS: HEARTBEAT_SECONDS };
+    [[one, two], truth] = await Promise.all([
+      startTwoTestApps(settings),
+      startTestApp({ ...settings, CACHE_ENABLED: false }),
+    ]);
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all([one?.close(), two?.close(), truth?.close()]);
+    admin?.disconnect();
+    await redis?.dispose();
+  });
+
+  it('keeps serving when Redis refuses writes: sign-up, sends, correct reads, revocation and delivery', async () => {
+    const [ann, bob] = [await register(one), await register(one)];
+    const id = expectStatus<{ id: string }>(await chat(one, ann).openDirect(bob), 201).id;
+    expectStatus(await chat(one, bob).call('POST', `/${id}/accept`), 200);
+    expectStatus(await chat(one, ann).send(id, 'before Redis is full'), 201);
+    for (const app of [one, two])
+      for (const who of [ann, bob]) ok(await call(app, who, 'GET', '/api/v1/conversations'));
+
+    // Fill it until Redis refuses a write.
+    let refused: Error | undefined;
+    for (let i = 0; !refused && i < 10_000; i += 1) {
+      await admin.set(`filler:${i}`, FILLER).catch((error: Error) => (refused = error));
+    }
+    expect(refused?.message).toMatch(/^OOM /);
+
+    const carol = await register(two);
+    const bobSocket = collect(track(await connectSocket(two.baseUrl, bob.accessToken)), 'message.created');
+    const sent = [];
+    for (let k = 0; k < 4; k += 1) {
+      const response = await chat(k % 2 ? two : one, ann).send(id, `while Redis is full #${k}`);
+      statuses.push(response.status);
+      sent.push(expectStatus<{ id: string; seq: number }>(response, 201));
+    }
+    expect(sent.map((message) => message.seq)).toEqual([2, 3, 4, 5]);
+    await bobSocket.until((items) => sent.every((message) => items.some((item) => item.message.id === message.id)));
+
+    for (const who of [ann, bob]) {
+      const expected = {
+        list: ok(await call(truth, who, 'GET', '/api/v1/conversations')),
+        unread: ok(await call(truth, who, 'GET', '/api/v1/conversations/unread')),
+        latest: ok(await call(truth, who, 'GET', `/api/v1/conversations/${id}/messages`)),
+      };
+      expect(expected.latest.items.map((message: { seq: number }) => message.seq)).toEqual([1, 2, 3, 4, 5]);
+      for (const app of [one, two]) {
+        expect(ok(await call(app, who, 'GET', '/api/v1/conversations'))).toEqual(expected.list);
+        expect(ok(await call(app, who, 'GET', '/api/v1/conversations/unread'))).toEqual(expected.unread);
+        expect(ok(await call(app, who, 'GET', `/api/v1/conversations/${id}/messages`))).toEqual(expected.latest);
+      }
+    }
+
+    expectStatus(await call(one, carol, 'POST', '/api/v1/auth/logout'), 204);
+    for (const app of [one, two]) expect((await call(app, carol, 'GET', '/api/v1/users/me')).status).toBe(401);
+    expect(statuses.filter((status) => status >= 500)).toEqual([]);
+    // Still full: what passed, passed with Redis refusing writes.
+    await expect(admin.set('filler:last', FILLER)).rejects.toThrow(/^OOM /);
+  }, 120_000);
 });
