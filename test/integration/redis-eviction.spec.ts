@@ -257,7 +257,7 @@ describe('Redis full under noeviction', () => {
 
     const carol = await register(two);
     const bobSocket = collect(track(await connectSocket(two.baseUrl, bob.accessToken)), 'message.created');
-    const sent = [];
+    const sent: { id: string; seq: number }[] = [];
     for (let k = 0; k < 4; k += 1) {
       const response = await chat(k % 2 ? two : one, ann).send(id, `while Redis is full #${k}`);
       statuses.push(response.status);
