@@ -12,6 +12,7 @@ import { seed } from './lib/seed.mjs';
 import { prepareServers } from './lib/servers.mjs';
 import { summarize } from './lib/summary.mjs';
 import { accessToken } from './lib/tokens.mjs';
+import { runCompression } from './scenarios/compression.mjs';
 import { runConnections } from './scenarios/connections.mjs';
 import { runFloor } from './scenarios/floor.mjs';
 import { runMessaging, runMessagingFloor } from './scenarios/messaging.mjs';
@@ -94,6 +95,8 @@ try {
   await Promise.all([a.stop(), b.stop()]);
   // The messaging floor's step-up, with no app instance running (A and B are stopped).
   if (options.scenarios.has('messaging')) results.scenarios.messaging.floor = await runMessagingFloor(ctx);
+  // Its own pairs of instances, with compression off and on, while A and B are stopped.
+  if (options.scenarios.has('compression')) results.scenarios.compression = await runCompression(ctx);
   if (options.scenarios.has('connections')) results.scenarios.connections = await runConnections(ctx);
   results.httpLoadGeneratorCpuSeconds = httpCpuSeconds;
   results.durationSeconds = (performance.now() - started) / 1000;

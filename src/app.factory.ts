@@ -111,6 +111,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   app.useWebSocketAdapter(
     new RealtimeIoAdapter(app, {
       maxPayloadBytes: config.SOCKET_MAX_PAYLOAD_BYTES,
+      perMessageDeflate: config.SOCKET_PER_MESSAGE_DEFLATE,
       corsOrigins: allowedOrigins(config.CORS_ORIGINS),
       publisher: app.get(REDIS_PUBLISHER),
       subscriber: app.get(REDIS_SUBSCRIBER),

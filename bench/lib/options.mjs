@@ -9,8 +9,8 @@ const FLAGS = {
   'read-seconds': { default: 10, help: 'duration of each REST read run' },
   connections: { default: 50, help: 'HTTP connections autocannon keeps open' },
   sockets: { default: 1000, help: 'sockets in the messaging scenario (one per user, over both instances)' },
-  rate: { default: 500, help: 'messages per second in the fixed-rate messaging run' },
-  'rate-seconds': { default: 20, help: 'duration of the fixed-rate messaging run' },
+  rate: { default: 500, help: 'messages per second in the fixed-rate messaging run and each compression run' },
+  'rate-seconds': { default: 20, help: 'duration of the fixed-rate messaging run and each compression run' },
   'step-rates': {
     default: '100,200,300,400,500,600,800,1000,1200,1500,2000,2500,3000',
     help: 'rates of the step-up, msg/s (for the app and for the messaging floor)',
@@ -21,7 +21,7 @@ const FLAGS = {
   'socket-workers': { default: 2, help: 'socket.io-client processes for the messaging scenario' },
   scenarios: {
     default: 'reads,floor,search,messaging,connections',
-    help: 'which scenarios run (reads, floor, search, messaging, connections)',
+    help: 'which scenarios run (reads, floor, search, messaging, connections; compression only when named)',
     type: 'string',
   },
   database: {
@@ -83,7 +83,7 @@ export function readOptions(argv = process.argv.slice(2)) {
     fail('--step-rates must be a comma-separated list of positive whole numbers');
   }
   for (const scenario of options.scenarios) {
-    if (!['reads', 'floor', 'search', 'messaging', 'connections'].includes(scenario))
+    if (!['reads', 'floor', 'search', 'messaging', 'connections', 'compression'].includes(scenario))
       fail(`unknown scenario ${scenario}`);
   }
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(options.database)) {

@@ -205,7 +205,7 @@ function markdown(results) {
     '| --- | --- | --- |',
     ...targets(results).map((row) => `| ${row.target} | ${row.measured} | ${row.met ? 'yes' : 'no'} |`),
   ];
-  const { reads, floor, search, messaging, connections } = results.scenarios;
+  const { reads, floor, search, messaging, connections, compression } = results.scenarios;
   lines.push('');
   if (reads) {
     lines.push(
@@ -249,6 +249,7 @@ function markdown(results) {
     );
     lines.push(...stepTable(bare.steps, 'floor servers'));
   }
+  if (compression) lines.push(...compressionTable(compression));
   if (connections) {
     lines.push(
       `- Connections: ${connections.connected} of ${connections.requested} idle sockets on one instance, opened in ${fixed(connections.connectSeconds, 1)} s; RSS ${fixed(connections.before.rssBytes / KB ** 2)} → ${fixed(connections.after.rssBytes / KB ** 2)} MiB, heap ${fixed(connections.before.heapUsedBytes / KB ** 2)} → ${fixed(connections.after.heapUsedBytes / KB ** 2)} MiB.`,
@@ -270,6 +271,26 @@ function keptUpText({ saturation }) {
       ? ' (every step kept up)'
       : `; at ${saturation.firstUnsustainedRate} msg/s it fell behind`;
   return kept + fell;
+}
+
+/** Compression off and on, per message size: instance CPU and bytes on the wire per message. */
+function compressionTable({ rate, seconds, modes }) {
+  const lines = [
+    `- Compression (\`SOCKET_PER_MESSAGE_DEFLATE\`): the messaging traffic at ${rate} msg/s for ${seconds} s per size, through a fresh pair of instances with it off, then on (${modes.off?.sockets ?? 'n/a'} / ${modes.on?.sockets ?? 'n/a'} sockets). Bytes are what the clients' TCP connections read (from the instances, pings and acks included) per delivered message, and wrote per send.`,
+    '',
+    '| compression | message | instance CPU ms / message | instance CPU ms / delivery | bytes read / delivery | bytes written / send | ack p99 ms | delivery p99 ms | lost |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const [mode, run] of Object.entries(modes)) {
+    for (const [size, cost] of Object.entries(run.sizes)) {
+      const label = cost.bodyChars > 0 ? `${size} (${cost.bodyChars} characters)` : `${size} (about 90 characters)`;
+      lines.push(
+        `| ${mode} | ${label} | ${fixed(cost.instanceCpuMsPerMessage, 3)} | ${fixed(cost.instanceCpuMsPerDelivery, 3)} | ${fixed(cost.wireBytesReadPerDelivery)} | ${fixed(cost.wireBytesWrittenPerMessage)} | ${ms(cost.ackP99Ms)} | ${ms(cost.deliveryP99Ms)} | ${cost.lost} |`,
+      );
+    }
+  }
+  lines.push('');
+  return lines;
 }
 
 /** The step-up as a table, with the CPU seconds each step cost the two servers, PostgreSQL and Redis. */

@@ -69,7 +69,7 @@ export async function runMessagingFloor(ctx) {
  * and odd ones on B, each user's sender set to their home conversation; `phase` sends at a rate and
  * counts what arrived.
  */
-async function openSession(ctx, label, pair) {
+export async function openSession(ctx, label, pair) {
   const { options, layout, tokens } = ctx;
   const progress = new Map();
   const workers = Array.from({ length: options.socketWorkers }, (_, index) =>
@@ -117,7 +117,16 @@ async function openSession(ctx, label, pair) {
     const totalSenders = senders.reduce((sum, list) => sum + list.length, 0);
     const groupShare = senders.flat().filter((sender) => sender.size > 2).length / totalSenders;
 
-    const phase = async (name, rate, seconds) => {
+    const wire = async () => {
+      const counts = await Promise.all(workers.map((worker) => worker.call({ cmd: 'wire' })));
+      return {
+        read: counts.reduce((sum, { read }) => sum + read, 0),
+        written: counts.reduce((sum, { written }) => sum + written, 0),
+      };
+    };
+
+    const phase = async (name, rate, seconds, { bodyChars = 0 } = {}) => {
+      const wireBefore = await wire();
       const cpu = cpuOf([pair.A.pid, pair.B.pid]);
       progress.clear();
       const ticker = setInterval(() => ctx.log(`${label}: ${name} ${describeProgress([...progress.values()])}`), 5000);
@@ -129,14 +138,21 @@ async function openSession(ctx, label, pair) {
             rate: (rate * senders[index].length) / totalSenders,
             seconds,
             senders: senders[index],
+            bodyChars,
           }),
         ),
       ).finally(() => clearInterval(ticker));
       const acked = sent.flatMap((result) => result.acked);
       const expected = acked.reduce((sum, [, conversationId]) => sum + expectedPer.get(conversationId), 0);
       await drain(workers, name, expected);
+      const instanceCpu = cpu();
+      const wireAfter = await wire();
       const received = await Promise.all(workers.map((worker) => worker.call({ cmd: 'deliveries', phase: name })));
-      return summarizePhase({ name, rate, seconds, sent, received, acked, expectedPer, instanceCpu: cpu() });
+      return {
+        ...summarizePhase({ name, rate, seconds, sent, received, acked, expectedPer, instanceCpu }),
+        // What the clients' TCP connections carried during the phase: read = from the instances.
+        wireBytes: { read: wireAfter.read - wireBefore.read, written: wireAfter.written - wireBefore.written },
+      };
     };
 
     // Every sender once, slowly: caches (conversation metadata, latest messages) and the JIT warm up.

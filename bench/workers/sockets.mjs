@@ -2,12 +2,20 @@
 // `message.send` at a fixed rate (open loop: a slow answer never delays the next send), and times
 // every `message.created` it receives against the send time written in the message body.
 import { io } from 'socket.io-client';
+import { messageBodies } from '../lib/bodies.mjs';
 import { encode, newHistogram, recordMs } from '../lib/histogram.mjs';
 import { ownCpuSeconds, serveCommands } from '../lib/processes.mjs';
 
 const ACK_TIMEOUT_MS = 15_000;
 const TICK_MS = 10;
 const now = () => performance.timeOrigin + performance.now();
+/** Chat lines that lengthen a body to a size asked for, a different stretch of them for each message. */
+const FILLER = messageBodies(400).join(' ');
+const filler = (sent, chars) => {
+  if (chars <= 0) return '';
+  const start = (sent * 97) % (FILLER.length - chars);
+  return ` ${FILLER.slice(start, start + chars - 1)}`;
+};
 
 /** @type {{ socket: import('socket.io-client').Socket, instance: string, seen: Set<string> }[]} */
 const sockets = [];
@@ -72,8 +80,11 @@ serveCommands({
     return { connectedUsers: sockets.map((holder) => holder.user), errors };
   },
 
-  /** Sends `rate` messages a second for `seconds`, each from the next of `senders` ({ socket, conversationId }). */
-  async send({ phase, rate, seconds, senders }) {
+  /**
+   * Sends `rate` messages a second for `seconds`, each from the next of `senders` ({ socket, conversationId });
+   * with `bodyChars`, each body is lengthened with chat text to about that many characters.
+   */
+  async send({ phase, rate, seconds, senders, bodyChars = 0 }) {
     const acks = newHistogram();
     const acked = [];
     const failures = {};
@@ -88,7 +99,8 @@ serveCommands({
         const { socket: slot, conversationId } = senders[sent % senders.length];
         const sentAt = now();
         sent += 1;
-        const body = `bench ${phase} ${sentAt.toFixed(3)} ${sockets[slot].instance} sent at a fixed rate by the load generator`;
+        const line = `bench ${phase} ${sentAt.toFixed(3)} ${sockets[slot].instance} sent at a fixed rate by the load generator`;
+        const body = line + filler(sent, bodyChars - line.length);
         sockets[slot].socket
           .timeout(ACK_TIMEOUT_MS)
           .emit('message.send', { conversationId, clientMessageId: crypto.randomUUID(), body }, (error, reply) => {
@@ -144,6 +156,18 @@ serveCommands({
   },
 
   cpu: () => ownCpuSeconds(),
+
+  /** Bytes read and written so far by this process's sockets' TCP connections (WebSocket frames, as on the wire). */
+  wire() {
+    let read = 0;
+    let written = 0;
+    for (const { socket } of sockets) {
+      const tcp = socket.io.engine?.transport?.ws?._socket;
+      read += tcp?.bytesRead ?? 0;
+      written += tcp?.bytesWritten ?? 0;
+    }
+    return { read, written };
+  },
 
   async close() {
     for (const { socket } of sockets.splice(0)) socket.close();

@@ -173,7 +173,10 @@ export class SessionStateService implements OnModuleInit, OnModuleDestroy {
       writes.push(this.redis.set(RedisKeys.revokedAccessToken(accessToken.jti), '1', 'PX', remainingMs));
     }
     const results = await together(writes);
-    if (results.some(([error]) => error)) this.markStale(new Date());
+    if (results.some(([error]) => error)) {
+      await this.forgetMirrors(sessionIds);
+      this.markStale(new Date());
+    }
   }
 
   /** Writes the last-activity time; `admit` lets this happen at most once a minute per session. */
@@ -197,6 +200,16 @@ export class SessionStateService implements OnModuleInit, OnModuleDestroy {
         .expire(RedisKeys.session(id), this.tokens.accessTtlSeconds)
         .exec(),
     );
+  }
+
+  /**
+   * Deletes the mirrors of sessions whose revocation Redis did not take. Only this instance knows it
+   * failed: the others would go on reading "active" from the mirror. A Redis that refuses writes
+   * (full under `noeviction`) still takes deletions; without the mirror, every instance asks
+   * Postgres. When Redis is down this fails too, and every instance goes to Postgres anyway.
+   */
+  private async forgetMirrors(sessionIds: string[]): Promise<void> {
+    await together(sessionIds.map((id) => this.redis.unlink(RedisKeys.session(id))));
   }
 
   private markStale(at: Date): void {
@@ -232,7 +245,10 @@ export class SessionStateService implements OnModuleInit, OnModuleDestroy {
     }
     const results = await together(this.revokedMarkers(ids));
     // Redis may now lack some of them: its "active" is not trusted until a replay goes through.
-    if (results.some(([error]) => error)) return this.markStale(from);
+    if (results.some(([error]) => error)) {
+      await this.forgetMirrors(ids.filter((_, index) => results[index][0]));
+      return this.markStale(from);
+    }
     this.replayedUpTo = startedAt;
     if (staleSince) {
       if (this.staleSince === staleSince) this.staleSince = undefined;

@@ -17,7 +17,8 @@ export interface RedisProcess {
   dispose(): Promise<void>;
 }
 
-export async function redisProcess(): Promise<RedisProcess> {
+/** `args`: more `redis-server` options (`['--maxmemory', '4mb']`). */
+export async function redisProcess(args: string[] = []): Promise<RedisProcess> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'chat-redis-'));
   const url = `redis://127.0.0.1:${port}`;
@@ -43,7 +44,7 @@ export async function redisProcess(): Promise<RedisProcess> {
     async start() {
       child = spawn(
         'redis-server',
-        ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''],
+        ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', ...args],
         {
           stdio: 'ignore',
         },

@@ -212,6 +212,14 @@ export class EnvSchema {
   @IntegerSetting(1024, 10485760, 'bytes')
   SOCKET_MAX_PAYLOAD_BYTES = 65536;
 
+  /**
+   * WebSocket compression (permessage-deflate) of frames over 1 KB. Off by default: it costs CPU and
+   * memory per socket for a gain only on large messages (docs/benchmark.md).
+   */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be true or false' })
+  SOCKET_PER_MESSAGE_DEFLATE = false;
+
   /** Open sockets per user across all instances; one more is refused with `RATE_LIMITED`. */
   @IntegerSetting(1, 1000, 'count')
   SOCKETS_MAX_PER_USER = 10;
