@@ -8,6 +8,6 @@ import { RebuildLock } from './rebuild-lock.js';
 @Global()
 @Module({
   providers: [CacheService, CacheSettings, CacheMetrics, RebuildLock, CachedResponseInterceptor, CacheFailoverWatch],
-  exports: [CacheService, CacheMetrics, CachedResponseInterceptor],
+  exports: [CacheService, CacheMetrics, CachedResponseInterceptor, RebuildLock],
 })
 export class CacheModule {}
