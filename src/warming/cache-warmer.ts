@@ -10,7 +10,7 @@ import { WarmQueue } from './warm-queue.js';
  * Loads on connect, per instance: a few at once, a short line, and nothing that waited over 2 s
  * (the client has asked by then, and its read loads the entry itself).
  */
-const CONNECT_LIMITS = { concurrency: 4, capacity: 64, maxWaitMs: 2000 };
+const CONNECT_LIMITS = { concurrency: 4, capacity: 16, maxWaitMs: 2000 };
 
 /** Runs the load at once. */
 const now = async (load: () => Promise<void>) => {

@@ -1,0 +1,205 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { RedisKeys } from '#src/infra/redis/redis-keys.js';
+import { register, type SignedIn } from '../support/auth-client.js';
+import { chat, expectStatus } from '../support/chat-client.js';
+import { eventually } from '../support/eventually.js';
+import { redisProcess, type RedisProcess } from '../support/redis-process.js';
+import { connectSocket, type ClientSocket } from '../support/socket-client.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { testDatabaseUrl, testRedisUrl } from '../support/test-config.js';
+
+/** The sum of a metric's samples whose labels include `labels`, at /health/metrics. */
+async function metric(t: TestApp, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const text = (await t.request('GET', '/health/metrics')).text;
+  let sum = 0;
+  for (const [, sampleLabels = '', value] of text.matchAll(new RegExp(`^${name}(?:\\{([^}]*)\\})? (\\S+)$`, 'gm'))) {
+    if (Object.entries(labels).every(([key, wanted]) => sampleLabels.includes(`${key}="${wanted}"`)))
+      sum += Number(value);
+  }
+  return sum;
+}
+
+const warmed = (t: TestApp, cache: string, result: string) => metric(t, 'cache_warm_total', { cache, result });
+const listLoads = (t: TestApp) => metric(t, 'cache_load_duration_seconds_count', { cache: 'conversation-list' });
+
+describe('cache warming', () => {
+  const sockets: ClientSocket[] = [];
+  const connect = async (t: TestApp, who: SignedIn) => {
+    const socket = await connectSocket(t.baseUrl, who.accessToken);
+    sockets.push(socket);
+    return socket;
+  };
+
+  afterEach(() => {
+    for (const socket of sockets.splice(0)) socket.close();
+  });
+
+  describe('on connect', () => {
+    let app: TestApp;
+    let off: TestApp;
+    let redis: Redis;
+
+    beforeAll(async () => {
+      [app, off] = await Promise.all([startTestApp(), startTestApp({ CACHE_ENABLED: false })]);
+      redis = new Redis(testRedisUrl());
+    });
+
+    afterAll(async () => {
+      redis.disconnect();
+      await Promise.all([app.close(), off.close()]);
+    });
+
+    it('loads the list of a connecting user, so their first list read is a HIT with the body of a cold read', async () => {
+      const [ann, bob] = [await register(app), await register(app)];
+      const id = expectStatus<{ id: string }>(await chat(app, ann).createGroup('warm', [bob]), 201).id;
+      expectStatus(await chat(app, ann).send(id, 'hello'), 201);
+      expect(await redis.exists(RedisKeys.conversationList(bob.user.id))).toBe(0);
+      const [loadsBefore, warmedBefore] = [await listLoads(app), await warmed(app, 'conversation-list', 'warmed')];
+
+      await connect(app, bob);
+      await eventually(
+        () => warmed(app, 'conversation-list', 'warmed'),
+        (count) => count > warmedBefore,
+      );
+      const first = await chat(app, bob).list();
+      expect(first.headers.get('x-cache')).toBe('HIT');
+      // What a read from PostgreSQL answers (caching off): the same text.
+      const cold = await chat(off, bob).list();
+      expect(cold.headers.get('x-cache')).toBe('MISS');
+      expect(first.text).toBe(cold.text);
+      expect(expectStatus<{ items: { id: string }[] }>(first, 200).items.map((item) => item.id)).toEqual([id]);
+      expect((await listLoads(app)) - loadsBefore).toBe(1);
+
+      // Warm already: a reconnect costs one EXISTS, no load and no lookup.
+      const lookupsBefore = await metric(app, 'cache_requests_total', { cache: 'conversation-list' });
+      const cachedBefore = await warmed(app, 'conversation-list', 'cached');
+      const loadsWarm = await listLoads(app);
+      await connect(app, bob);
+      await eventually(
+        () => warmed(app, 'conversation-list', 'cached'),
+        (count) => count > cachedBefore,
+      );
+      expect(await listLoads(app)).toBe(loadsWarm);
+      expect(await metric(app, 'cache_requests_total', { cache: 'conversation-list' })).toBe(lookupsBefore);
+    });
+
+    it('does nothing while caching is off', async () => {
+      const cat = await register(off);
+      const loadsBefore = await listLoads(off);
+      await connect(off, cat);
+      await sleep(500);
+      expect(await redis.exists(RedisKeys.conversationList(cat.user.id))).toBe(0);
+      expect(await metric(off, 'cache_warm_total')).toBe(0);
+      expect(await listLoads(off)).toBe(loadsBefore);
+    });
+
+    it('runs a few loads at once in a reconnect storm and drops what it cannot do soon', async () => {
+      const users = await Promise.all(Array.from({ length: 40 }, () => register(app)));
+      const counts = async () => ({
+        warmed: await warmed(app, 'conversation-list', 'warmed'),
+        dropped: await warmed(app, 'conversation-list', 'dropped'),
+        loads: await listLoads(app),
+      });
+      const before = await counts();
+      // Every list load waits behind this lock until the test lets go: the storm's loads pile up.
+      const blocker = new pg.Client({ connectionString: testDatabaseUrl() });
+      await blocker.connect();
+      try {
+        await blocker.query('BEGIN');
+        await blocker.query('LOCK TABLE conversations IN ACCESS EXCLUSIVE MODE');
+        await Promise.all(users.map((who) => connect(app, who)));
+        const waitingLoads = async () =>
+          Number(
+            (
+              await blocker.query<{ count: string }>(
+                `SELECT count(*) FROM pg_stat_activity
+                 WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%conversation_members m JOIN conversations c%'`,
+              )
+            ).rows[0].count,
+          );
+        // Four loads at once, however many sockets connected.
+        expect(await eventually(waitingLoads, (count) => count >= 4, 3000)).toBe(4);
+        await sleep(200);
+        expect(await waitingLoads()).toBe(4);
+      } finally {
+        await blocker.query('COMMIT');
+        await blocker.end();
+      }
+      const after = await eventually(
+        counts,
+        (now) => now.warmed + now.dropped - before.warmed - before.dropped === users.length,
+      );
+      const dropped = after.dropped - before.dropped;
+      // Four running and a line of sixteen: the other twenty were dropped at once.
+      expect(dropped).toBeGreaterThanOrEqual(20);
+      expect(after.loads - before.loads).toBeLessThanOrEqual(20);
+      expect(after.warmed - before.warmed).toBe(users.length - dropped);
+    }, 30_000);
+  });
+
+  describe('after a Redis outage', () => {
+    let redis: RedisProcess;
+    let app: TestApp;
+    let client: Redis;
+
+    beforeAll(async () => {
+      redis = await redisProcess();
+      app = await startTestApp({ REDIS_URL: redis.url, CACHE_WARM_PER_SECOND: 5 });
+    });
+
+    afterAll(async () => {
+      client?.disconnect();
+      await app.close();
+      await redis.dispose();
+    });
+
+    it("rebuilds its connected users' lists and its busy conversations' windows, at the configured rate", async () => {
+      const users = await Promise.all(Array.from({ length: 12 }, () => register(app)));
+      const ids: string[] = [];
+      for (let i = 0; i < 8; i += 1) {
+        const [owner, other] = [users[i], users[i + 1]];
+        const id = expectStatus<{ id: string }>(await chat(app, owner).createGroup(`g${i}`, [other]), 201).id;
+        expectStatus(await chat(app, owner).send(id, `hello ${i}`), 201);
+        ids.push(id);
+      }
+      await Promise.all(users.map((who) => connect(app, who)));
+      // Their lists were loaded on connect; Redis then loses them all.
+      await eventually(
+        () => warmed(app, 'conversation-list', 'warmed'),
+        (count) => count === users.length,
+      );
+      const keys = [
+        ...users.map((who) => RedisKeys.conversationList(who.user.id)),
+        ...ids.map((id) => RedisKeys.latestMessages(id)),
+      ];
+
+      await redis.stop();
+      await sleep(500);
+      await redis.start({ empty: true });
+      const back = Date.now();
+      client = new Redis(redis.url);
+      expect(await client.exists(...keys)).toBe(0);
+
+      const present = await eventually(
+        () => client.exists(...keys),
+        (count) => count === keys.length,
+        20_000,
+      );
+      const took = Date.now() - back;
+      expect(present).toBe(keys.length);
+      // 20 rebuilds at 5 a second: 19 intervals of 200 ms at least, and no stampede before.
+      expect(took).toBeGreaterThanOrEqual(3000);
+      expect(took).toBeLessThan(15_000);
+
+      // Every one is served from Redis, with no request having loaded it.
+      for (const who of users) expect((await chat(app, who).list()).headers.get('x-cache')).toBe('HIT');
+      for (const [i, id] of ids.entries()) {
+        expect((await chat(app, users[i]).messages(id)).headers.get('x-cache')).toBe('HIT');
+      }
+      expect(await warmed(app, 'conversation-list', 'warmed')).toBeGreaterThanOrEqual(users.length * 2);
+      expect(await warmed(app, 'latest-messages', 'warmed')).toBe(ids.length);
+    }, 40_000);
+  });
+});
