@@ -7,10 +7,11 @@ import { MessagesService } from '#src/messages/messages.service.js';
 import { WarmQueue } from './warm-queue.js';
 
 /**
- * Loads on connect, per instance: a few at once, a short line, and nothing that waited over 2 s
- * (the client has asked by then, and its read loads the entry itself).
+ * Loads on connect, per instance: 4 at once (of DATABASE_POOL_MAX's 10 connections by default),
+ * and nothing that waited over 2 s for its turn (the client has asked by then, and its read loads
+ * the entry itself). The line's length only caps the memory a storm of connects can take.
  */
-const CONNECT_LIMITS = { concurrency: 4, capacity: 16, maxWaitMs: 2000 };
+const CONNECT_LIMITS = { concurrency: 4, capacity: 256, maxWaitMs: 2000 };
 
 /** Runs the load at once. */
 const now = async (load: () => Promise<void>) => {
