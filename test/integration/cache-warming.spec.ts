@@ -201,4 +201,62 @@ describe('cache warming', () => {
       expect(await warmed(app, 'latest-messages', 'warmed')).toBe(ids.length);
     }, 40_000);
   });
+
+  describe('after a Redis outage, on two instances', () => {
+    let redis: RedisProcess;
+    let apps: TestApp[];
+    let client: Redis;
+
+    beforeAll(async () => {
+      redis = await redisProcess();
+      apps = await Promise.all([0, 1].map(() => startTestApp({ REDIS_URL: redis.url, CACHE_WARM_PER_SECOND: 20 })));
+    });
+
+    afterAll(async () => {
+      client?.disconnect();
+      await Promise.all(apps.map((t) => t.close()));
+      await redis.dispose();
+    });
+
+    it('loads each key once, whichever instance rebuilds it', async () => {
+      const [one, two] = apps;
+      const users = await Promise.all(Array.from({ length: 10 }, () => register(one)));
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i += 1) {
+        const id = expectStatus<{ id: string }>(await chat(one, users[i]).createGroup(`g${i}`, [users[i + 5]]), 201).id;
+        // Sent through both: each instance counts it among its busy conversations.
+        for (const t of apps) expectStatus(await chat(t, users[i]).send(id, 'hi'), 201);
+        ids.push(id);
+      }
+      // Every user on both instances, in the same order: both rebuild the same keys in the same order.
+      for (const who of users) await connect(one, who);
+      for (const who of users) await connect(two, who);
+      const loads = async (cache: string) => {
+        const [a, b] = await Promise.all(apps.map((t) => metric(t, 'cache_load_duration_seconds_count', { cache })));
+        return a + b;
+      };
+      await eventually(
+        () => loads('conversation-list'),
+        (count) => count === users.length,
+      );
+      const [listsBefore, windowsBefore] = [await loads('conversation-list'), await loads('latest-messages')];
+
+      await redis.stop();
+      await redis.start({ empty: true });
+      client = new Redis(redis.url);
+      const keys = [
+        ...users.map((who) => RedisKeys.conversationList(who.user.id)),
+        ...ids.map((id) => RedisKeys.latestMessages(id)),
+      ];
+      await eventually(
+        () => client.exists(...keys),
+        (count) => count === keys.length,
+        20_000,
+      );
+      // Let both runs end, then count: one load per key over the two instances.
+      await sleep(1500);
+      expect((await loads('conversation-list')) - listsBefore).toBe(users.length);
+      expect((await loads('latest-messages')) - windowsBefore).toBe(ids.length);
+    }, 40_000);
+  });
 });
