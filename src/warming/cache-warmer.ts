@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { ConversationsService } from '#src/conversations/conversations.service.js';
 import { CacheMetrics, type WarmResult } from '#src/infra/cache/cache.metrics.js';
 import { CacheService } from '#src/infra/cache/cache.service.js';
@@ -28,7 +28,7 @@ const errorMessage = (error: unknown) => (error instanceof Error ? error.message
  * already, and nothing at all while caching is off.
  */
 @Injectable()
-export class CacheWarmer implements OnApplicationShutdown {
+export class CacheWarmer implements OnModuleDestroy {
   private readonly logger = new Logger(CacheWarmer.name);
   private readonly connectQueue = new WarmQueue(CONNECT_LIMITS);
   /** Keys being warmed here: a user's second socket, opened meanwhile, adds nothing. */
@@ -71,7 +71,8 @@ export class CacheWarmer implements OnApplicationShutdown {
     }
   }
 
-  onApplicationShutdown(): void {
+  /** At shutdown, before the database closes: what waits is dropped, nothing more is taken. */
+  onModuleDestroy(): void {
     this.connectQueue.close();
   }
 

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { CacheService } from '#src/infra/cache/cache.service.js';
 import type { WarmTarget } from '#src/infra/cache/warm-target.js';
@@ -29,7 +29,7 @@ export class WarmingSettings extends configSlice('CACHE_WARM_PER_SECOND') {}
  * several instances is loaded once (the rebuild lock). A new outage or the shutdown ends the run.
  */
 @Injectable()
-export class OutageRewarmWatch implements OnModuleInit, OnApplicationShutdown {
+export class OutageRewarmWatch implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(OutageRewarmWatch.name);
   private readonly intervalMs: number;
   private lost = false;
@@ -59,7 +59,8 @@ export class OutageRewarmWatch implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
-  onApplicationShutdown(): void {
+  /** At shutdown, before the database closes: the run ends. */
+  onModuleDestroy(): void {
     this.stopped = true;
     this.run?.abort();
   }
