@@ -161,6 +161,11 @@ export const SUMMARY_FIELDS = [
   { key: 'floorLost', label: 'Deliveries lost, messaging floor', show: count },
   { key: 'floorDuplicated', label: 'Deliveries duplicated, messaging floor', show: count },
   { key: 'searchLoadedP99Ms', label: 'Search p99, loaded, slowest kind (no reads alongside)', show: milliseconds },
+  {
+    key: 'firstListAfterConnectHitRatio',
+    label: 'First conversation list after connecting, served from the cache (warmed on connect)',
+    show: (value) => `${fixed(value * 100, 1)}%`,
+  },
 ];
 
 /** The summary's fields with a value: label, the value shown, and the target and whether it was met. */
@@ -254,6 +259,13 @@ function markdown(results) {
     lines.push(
       `- Connections: ${connections.connected} of ${connections.requested} idle sockets on one instance, opened in ${fixed(connections.connectSeconds, 1)} s; RSS ${fixed(connections.before.rssBytes / KB ** 2)} → ${fixed(connections.after.rssBytes / KB ** 2)} MiB, heap ${fixed(connections.before.heapUsedBytes / KB ** 2)} → ${fixed(connections.after.heapUsedBytes / KB ** 2)} MiB.`,
     );
+    const warming = connections.warming;
+    if (warming) {
+      const { firstLists, results: warm } = warming;
+      lines.push(
+        `- Warming on connect: every cached list dropped before the connects; the first \`GET /api/v1/conversations\` of each of the ${firstLists.users} connected users was a HIT for ${fixed(firstLists.hitRatio === null ? null : firstLists.hitRatio * 100, 1)}% (${firstLists.miss} MISS, ${firstLists.failed} failed). Lists warmed ${warm.warmed}, found cached ${warm.cached}, dropped ${warm.dropped}; ${warming.listLoads} list loads from PostgreSQL.`,
+      );
+    }
   }
   lines.push(
     `- Load generators' CPU: HTTP ${fixed(results.httpLoadGeneratorCpuSeconds, 1)} s${messaging ? `, sockets (messaging) ${fixed(messaging.loadGeneratorCpuSeconds, 1)} s` : ''}${messaging?.floor ? `, sockets (messaging floor) ${fixed(messaging.floor.loadGeneratorCpuSeconds, 1)} s` : ''}${connections ? `, sockets (connections) ${fixed(connections.loadGeneratorCpuSeconds, 1)} s` : ''}; the whole run took ${fixed(results.durationSeconds)} s.`,

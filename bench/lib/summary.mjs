@@ -60,5 +60,7 @@ export function summarize(results) {
     floorDuplicated: sum(messagingFloor, 'duplicates'),
     /** The highest loaded p99 over the search kinds (searches only, --connections of them, no reads alongside). */
     searchLoadedP99Ms: searchP99s.length > 0 ? Math.max(...searchP99s) : null,
+    /** Of the connected users' first list reads after their sockets connected (lists cold before), the share that were HITs. */
+    firstListAfterConnectHitRatio: round(connections?.warming?.firstLists.hitRatio ?? null, 3),
   };
 }

@@ -8,6 +8,9 @@ import type { ConversationMeta } from './conversation-meta.js';
 import { MembersRepository } from './members.repository.js';
 import { PackedList, type RenderedList } from './packed-list.js';
 
+/** The list's name in the cache metrics. */
+export const LIST_CACHE = 'conversation-list';
+
 export class ConversationCacheSettings extends configSlice(
   'CONVERSATION_LIST_CACHE_TTL_SECONDS',
   'CONVERSATION_CACHE_TTL_SECONDS',
@@ -45,11 +48,22 @@ export class ConversationCache {
     prefetched?: PrefetchedEntry,
   ): Promise<{ value: PackedList | RenderedList; hit: boolean }> {
     return this.cache.getOrLoad<PackedList | RenderedList>(
-      'conversation-list',
+      LIST_CACHE,
       ConversationCache.listKey(userId),
       this.listTtlSeconds,
       load,
       { prefetched, decode: (bytes) => PackedList.decode(bytes) },
+    );
+  }
+
+  /** Loads a user's list head ahead of their first read, the way `list` would on a miss. */
+  warmList(userId: string, load: () => Promise<RenderedList>): Promise<boolean> {
+    return this.cache.warm<PackedList | RenderedList>(
+      LIST_CACHE,
+      ConversationCache.listKey(userId),
+      this.listTtlSeconds,
+      load,
+      { decode: (bytes) => PackedList.decode(bytes) },
     );
   }
 

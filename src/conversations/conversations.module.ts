@@ -39,6 +39,6 @@ import { SlowModeGate } from './slow-mode.gate.js';
     MutesService,
     SlowModeGate,
   ],
-  exports: [ConversationAccess, ConversationCache, ReadMarksService, ReceiptsService],
+  exports: [ConversationAccess, ConversationCache, ConversationsService, ReadMarksService, ReceiptsService],
 })
 export class ConversationsModule {}

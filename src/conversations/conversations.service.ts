@@ -4,9 +4,10 @@ import type { JsonText } from '#src/common/pagination/json-text.js';
 import { decodeCursor, encodeCursor, isCursorId, isCursorTime } from '#src/common/pagination/pagination.js';
 import { ChatEvents } from '#src/common/events/chat-events.js';
 import type { PrefetchedEntry } from '#src/infra/cache/cache-prefetch.js';
+import type { WarmTarget } from '#src/infra/cache/warm-target.js';
 import { ConversationAccess } from './conversation-access.service.js';
 import { conversationNotFound } from './conversations.errors.js';
-import { ConversationCache } from './conversation-cache.js';
+import { ConversationCache, LIST_CACHE } from './conversation-cache.js';
 import { toSummary, type ConversationView } from './conversation.presenter.js';
 import { ConversationViews } from './conversation-views.js';
 import { ConversationsRepository, type GroupChanges, type ListPosition } from './conversations.repository.js';
@@ -55,12 +56,21 @@ export class ConversationsService {
   ): Promise<{ value: JsonText; hit: boolean }> {
     const after = decodeCursor(cursor, isListPosition);
     if (after) return { value: pageOf(render(await this.views.list(userId, limit + 1, after)), limit), hit: false };
-    const { value: head, hit } = await this.cache.list(
-      userId,
-      async () => render(await this.views.list(userId, LIST_HEAD + 1)),
-      prefetched,
-    );
+    const { value: head, hit } = await this.cache.list(userId, () => this.loadHead(userId), prefetched);
     return { value: pageOfHead(head, limit), hit };
+  }
+
+  /** The user's cached list head, to load before they ask for it (they just connected). */
+  listWarming(userId: string): WarmTarget {
+    return {
+      cache: LIST_CACHE,
+      key: ConversationCache.listKey(userId),
+      warm: () => this.cache.warmList(userId, () => this.loadHead(userId)),
+    };
+  }
+
+  private async loadHead(userId: string): Promise<RenderedList> {
+    return render(await this.views.list(userId, LIST_HEAD + 1));
   }
 
   async detail(userId: string, conversationId: string): Promise<ConversationView> {

@@ -5,6 +5,8 @@ import { JsonText } from '#src/common/pagination/json-text.js';
 import { toMessageView } from '#src/conversations/message.presenter.js';
 import { CacheMetrics } from '#src/infra/cache/cache.metrics.js';
 import { CacheService, FENCE_TTL_MS } from '#src/infra/cache/cache.service.js';
+import { RebuildLock } from '#src/infra/cache/rebuild-lock.js';
+import type { WarmTarget } from '#src/infra/cache/warm-target.js';
 import { configSlice } from '#src/infra/config/config-slice.js';
 import { RedisKeys } from '#src/infra/redis/redis-keys.js';
 import { REDIS } from '#src/infra/redis/redis.tokens.js';
@@ -193,6 +195,7 @@ export class LatestMessagesCache {
     @Inject(REDIS) private readonly redis: Redis,
     private readonly cache: CacheService,
     private readonly metrics: CacheMetrics,
+    private readonly lock: RebuildLock,
     settings: LatestMessagesSettings,
   ) {
     redis.defineCommand('latestBegin', { numberOfKeys: 1, lua: BEGIN_SCRIPT });
@@ -221,6 +224,33 @@ export class LatestMessagesCache {
     const window = await load(KEPT).finally(done);
     if (cached.fence !== undefined) await this.fill(conversationId, cached.fence, window);
     return { value: loadedPage(window, floor, limit), hit: false };
+  }
+
+  /**
+   * The window to fill ahead of its reads, as `page` fills it on a miss (`load` as there), under the
+   * window's rebuild lock: one instance at a time loads it, and one that finds the lock taken
+   * leaves it to the holder.
+   */
+  warming(conversationId: string, load: (count: number) => Promise<MessageRecord[]>): WarmTarget {
+    return { cache: CACHE, key: keysOf(conversationId).set, warm: () => this.warm(conversationId, load) };
+  }
+
+  private async warm(conversationId: string, load: (count: number) => Promise<MessageRecord[]>): Promise<boolean> {
+    const keys = keysOf(conversationId);
+    if (!this.cache.serves(keys.set)) return false;
+    const release = await this.lock.tryAcquire(keys.set).catch(() => undefined);
+    if (!release) return false;
+    try {
+      const cached = await this.read(conversationId, 0, 1);
+      // Already there, or a change under way (its write fills it): nothing to do.
+      if (!('fence' in cached) || cached.fence === undefined) return false;
+      const done = this.metrics.startLoad(CACHE);
+      const window = await load(KEPT).finally(done);
+      await this.fill(conversationId, cached.fence, window);
+      return true;
+    } finally {
+      await release();
+    }
   }
 
   /**

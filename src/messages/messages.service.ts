@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { invalidField } from '#src/common/errors/common.errors.js';
 import { JsonText } from '#src/common/pagination/json-text.js';
 import { ChatEvents } from '#src/common/events/chat-events.js';
+import type { WarmTarget } from '#src/infra/cache/warm-target.js';
 import { ConversationAccess } from '#src/conversations/conversation-access.service.js';
 import { memberOf } from '#src/conversations/conversation-meta.js';
 import { conversationNotFound } from '#src/conversations/conversations.errors.js';
@@ -143,6 +144,11 @@ export class MessagesService {
       return { value: pageOf(rows.slice(0, query.limit).reverse(), rows.length > query.limit), hit: false };
     }
     return this.latest.page(conversationId, floor, query.limit, (count) => this.messages.latest(conversationId, count));
+  }
+
+  /** The conversation's latest window, to fill before its members read it. */
+  windowWarming(conversationId: string): WarmTarget {
+    return this.latest.warming(conversationId, (count) => this.messages.latest(conversationId, count));
   }
 
   /** One message, as the member sees it (404 when it is hidden from them). */

@@ -65,6 +65,11 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     return this.local.size;
   }
 
+  /** The users with a socket on this instance. */
+  localUserIds(): string[] {
+    return [...this.local.keys()];
+  }
+
   /**
    * Counts a new socket of the user. False when the user already has SOCKETS_MAX_PER_USER. Without
    * Redis the cap cannot be checked and the socket is let in.

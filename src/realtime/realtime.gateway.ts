@@ -6,6 +6,7 @@ import {
 } from '@nestjs/websockets';
 import type { OnModuleDestroy } from '@nestjs/common';
 import { PresenceService } from '#src/presence/presence.service.js';
+import { CacheWarmer } from '#src/warming/cache-warmer.js';
 import { RealtimeBroadcaster } from './realtime.broadcaster.js';
 import { RealtimeMetrics } from './realtime.metrics.js';
 import { SessionWatch } from './session-watch.js';
@@ -32,6 +33,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     private readonly sessionWatch: SessionWatch,
     private readonly typing: TypingService,
     private readonly tokens: SocketTokens,
+    private readonly warmer: CacheWarmer,
   ) {}
 
   afterInit(server: ChatServer): void {
@@ -50,6 +52,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   async handleConnection(socket: ChatSocket): Promise<void> {
     this.metrics.sockets.inc();
     this.tokens.watch(socket);
+    // The client's next request is its conversation list: loaded now, in the background, if cold.
+    this.warmer.userConnected(socket.data.userId);
     await socket.join([userRoom(socket.data.userId), sessionRoom(socket.data.sessionId)]);
   }
 

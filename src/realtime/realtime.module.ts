@@ -4,6 +4,7 @@ import { ConversationsModule } from '#src/conversations/conversations.module.js'
 import { MessagesModule } from '#src/messages/messages.module.js';
 import { PresenceModule } from '#src/presence/presence.module.js';
 import { UsersModule } from '#src/users/users.module.js';
+import { WarmingModule } from '#src/warming/warming.module.js';
 import { ClientEventsGateway } from './client-events.gateway.js';
 import { RealtimeBroadcaster } from './realtime.broadcaster.js';
 import { RealtimeGateway } from './realtime.gateway.js';
@@ -16,7 +17,7 @@ import { SocketTokens } from './socket-tokens.js';
 import { TypingService } from './typing.service.js';
 
 @Module({
-  imports: [AuthModule, ConversationsModule, MessagesModule, PresenceModule, UsersModule],
+  imports: [AuthModule, ConversationsModule, MessagesModule, PresenceModule, UsersModule, WarmingModule],
   providers: [
     RealtimeGateway,
     ClientEventsGateway,

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -11,7 +11,8 @@ import { freePort } from '#src/infra/embedded/free-port.js';
  */
 export interface RedisProcess {
   url: string;
-  start(): Promise<void>;
+  /** `empty`: without the data it kept, as a Redis without persistence comes back. */
+  start(options?: { empty?: boolean }): Promise<void>;
   stop(): Promise<void>;
   /** Stops it for good and removes its files. */
   dispose(): Promise<void>;
@@ -41,7 +42,11 @@ export async function redisProcess(args: string[] = []): Promise<RedisProcess> {
 
   const handle: RedisProcess = {
     url,
-    async start() {
+    async start({ empty = false } = {}) {
+      if (empty) {
+        rmSync(dir, { recursive: true, force: true });
+        mkdirSync(dir);
+      }
       child = spawn(
         'redis-server',
         ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', ...args],

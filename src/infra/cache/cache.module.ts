@@ -17,6 +17,6 @@ import { RebuildLock } from './rebuild-lock.js';
     CachedResponseInterceptor,
     CacheFailoverWatch,
   ],
-  exports: [CacheService, CacheMetrics, CacheUsage, CachedResponseInterceptor],
+  exports: [CacheService, CacheMetrics, CacheUsage, CachedResponseInterceptor, RebuildLock],
 })
 export class CacheModule {}

@@ -72,6 +72,9 @@ interface Reading<T> {
 /** A miss carries the fence read with it: what the value must be stored under. */
 type Lookup<T> = { state: 'hit'; value: T } | { state: 'miss'; fence: string } | { state: 'unavailable' };
 
+/** Whether an entry is worth warming: `missing` is; `bypassed` (off, or awaiting its invalidation) and `unreachable` are not now. */
+export type EntryState = 'cached' | 'missing' | 'bypassed' | 'unreachable';
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -149,6 +152,36 @@ export class CacheService implements OnModuleDestroy {
   /** Whether `key` may be served from Redis now: caching is on and no failed invalidation of it awaits its retry. */
   serves(key: string): boolean {
     return this.enabled && !this.isPending(key);
+  }
+
+  /** Where `key` stands, for warming: one EXISTS when it may be served from Redis. */
+  async entryState(key: string): Promise<EntryState> {
+    if (!this.serves(key)) return 'bypassed';
+    return this.redis.exists(key).then(
+      (count) => (count === 1 ? 'cached' : 'missing'),
+      () => 'unreachable' as const,
+    );
+  }
+
+  /**
+   * Loads `key` ahead of its reads, through `getOrLoad`'s own path (fence, single flight, rebuild
+   * lock) but counted as no lookup: no request asked. True when it loaded from the source here.
+   */
+  async warm<T>(
+    cache: string,
+    key: string,
+    ttlSeconds: number,
+    loader: () => Promise<T>,
+    { decode = unpack as (packed: Buffer) => T }: Pick<ReadOptions<T>, 'decode'> = {},
+  ): Promise<boolean> {
+    if (!this.serves(key)) return false;
+    let loaded = false;
+    const loadHere = () => {
+      loaded = true;
+      return loader();
+    };
+    await this.lookUpOrLoad(cache, key, ttlSeconds, loadHere, { decode });
+    return loaded;
   }
 
   /** For caches kept outside `getOrLoad` (sorted sets): a failed update leaves `key` to be invalidated. */

@@ -208,6 +208,14 @@ export class EnvSchema {
   @IntegerSetting(1, 86400, 'seconds')
   BOT_KEY_CACHE_TTL_SECONDS = 600;
 
+  /**
+   * Cache entries one instance rebuilds per second after Redis comes back (its connected users'
+   * lists, its busiest conversations' latest messages), so a Redis that lost its data is refilled
+   * without a stampede on PostgreSQL.
+   */
+  @IntegerSetting(1, 10000, 'count')
+  CACHE_WARM_PER_SECOND = 50;
+
   /** Largest Socket.IO message a client may send; a larger one closes its connection. */
   @IntegerSetting(1024, 10485760, 'bytes')
   SOCKET_MAX_PAYLOAD_BYTES = 65536;
