@@ -45,8 +45,8 @@ export class HealthComponentsController {
 
   @Get('pubsub')
   @ApiOperation({
-    summary: "Cross-instance events: a publish → subscribe round trip through the Socket.IO adapter's Redis clients",
-    description: NOT_READINESS,
+    summary: "A publish → subscribe round trip through the Socket.IO adapter's Redis clients",
+    description: `${NOT_READINESS} Down while either client is cut off: events would not cross instances.`,
   })
   @ApiOkResponse({ type: ComponentReportResponse })
   @ApiServiceUnavailableResponse({ type: ComponentReportResponse })
@@ -56,7 +56,7 @@ export class HealthComponentsController {
 
   @Get('cache')
   @ApiOperation({
-    summary: 'Caches: hit ratio per cache since start and over the last minute, keys per cache, Redis memory',
+    summary: 'Hit ratio per cache (since start, last minute), keys per cache, Redis memory',
     description: `${NOT_READINESS} Down when Redis does not answer; the hit counts of this instance are there either way.`,
   })
   @ApiOkResponse({ type: CacheReportResponse })

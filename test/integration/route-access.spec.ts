@@ -16,6 +16,12 @@ const PUBLIC = new Set([
   'GET /health/liveness',
   'GET /health/readiness',
   'GET /health/metrics',
+  // The component reports, for operators (the bundled nginx refuses them from outside, as it does metrics).
+  'GET /health/postgres',
+  'GET /health/redis',
+  'GET /health/pubsub',
+  'GET /health/cache',
+  'GET /health/sessions',
   'GET /docs',
   'GET /docs-json',
   'GET /docs-yaml',
