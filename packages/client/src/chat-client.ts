@@ -84,10 +84,12 @@ export class ChatClient {
   readonly realtime: Realtime;
   private readonly seen = new SeqTracker();
   private readonly baseUrl: string;
+  private readonly fetch: (request: Request) => Promise<Response>;
 
   constructor(options: ChatClientOptions) {
     this.baseUrl = options.baseUrl;
     const fetch = options.fetch ?? ((request: Request) => globalThis.fetch(request));
+    this.fetch = fetch;
     this.session = new TokenSession({
       baseUrl: options.baseUrl,
       store: options.tokenStore ?? new MemoryTokenStore(),
@@ -241,11 +243,13 @@ export class ChatClient {
       this.api.POST('/api/v1/uploads', { body: { name, mimeType: file.type, size: file.size } }),
     );
     // The local storage driver's links are relative to the service; S3's are absolute.
-    const put = await globalThis.fetch(new URL(declared.uploadUrl, this.baseUrl), {
-      method: declared.method,
-      headers: declared.headers,
-      body: file,
-    });
+    const put = await this.fetch(
+      new Request(new URL(declared.uploadUrl, this.baseUrl), {
+        method: declared.method,
+        headers: declared.headers,
+        body: file,
+      }),
+    );
     if (!put.ok) throw errorOf(put.status, await put.json().catch(() => null));
     return answer(this.api.POST('/api/v1/uploads/{id}/complete', { params: { path: { id: declared.id } } }));
   }

@@ -61,6 +61,8 @@ export class Realtime {
     const socket: Socket<ServerEvents, ClientEvents> = io(this.baseUrl, {
       path: '/socket.io',
       transports: ['websocket'],
+      // A connection of its own: clients of other users in one process must not share one.
+      forceNew: true,
       autoConnect: false,
       reconnectionDelay: this.options.reconnectDelayMs,
       reconnectionDelayMax: this.options.reconnectDelayMaxMs,

@@ -27,8 +27,6 @@ export class TokenSession {
   private signedIn: boolean;
   private readonly signedOutListeners = new Set<() => void>();
   private readonly rest;
-  /** Refreshes done by this client (not those adopted from the store): what tests and metrics count. */
-  refreshCount = 0;
 
   constructor(private readonly options: TokenSessionOptions) {
     this.rest = createClient<paths>({ baseUrl: options.baseUrl, fetch: options.fetch });
@@ -80,7 +78,6 @@ export class TokenSession {
   }
 
   private async refresh(tokens: Tokens): Promise<Tokens> {
-    this.refreshCount += 1;
     // A network failure or an unavailable service is not a refusal: the session may still be good.
     const { data, error, response } = await this.rest.POST('/api/v1/auth/refresh', {
       body: { refreshToken: tokens.refreshToken },
