@@ -1534,6 +1534,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/health/cache": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Hit ratio per cache (since start, last minute), keys per cache, Redis memory
+         * @description Not part of readiness. 200 with `status: "up"`, or 503 with the same body and `status: "down"`. Down when Redis does not answer; the hit counts of this instance are there either way.
+         */
+        get: operations["HealthComponentsController_cache"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/liveness": {
         parameters: {
             query?: never;
@@ -1574,6 +1594,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/health/postgres": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * PostgreSQL: a SELECT 1 round trip, and the connection pool
+         * @description Not part of readiness. 200 with `status: "up"`, or 503 with the same body and `status: "down"`.
+         */
+        get: operations["HealthComponentsController_postgres"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/pubsub": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A publish → subscribe round trip through the Socket.IO adapter's Redis clients
+         * @description Not part of readiness. 200 with `status: "up"`, or 503 with the same body and `status: "down"`. Down while either client is cut off: events would not cross instances.
+         */
+        get: operations["HealthComponentsController_pubsub"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/readiness": {
         parameters: {
             query?: never;
@@ -1586,6 +1646,46 @@ export interface paths {
          * @description Started, not shutting down, Postgres reachable. A Redis outage does not fail it. Dependency probes are shared by the calls of about a second on each instance. A failed component says only `error: "timeout"` or `error: "unavailable"`; the driver's own message goes to the logs.
          */
         get: operations["HealthController_readiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/redis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Redis: a PING round trip on the command client
+         * @description Not part of readiness. 200 with `status: "up"`, or 503 with the same body and `status: "down"`.
+         */
+        get: operations["HealthComponentsController_redis"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Active sessions (PostgreSQL) and users online on any instance (Redis)
+         * @description Not part of readiness. 200 with `status: "up"`, or 503 with the same body and `status: "down"`. Down when either source does not answer; what could be read is there.
+         */
+        get: operations["HealthComponentsController_sessions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1819,6 +1919,51 @@ export interface components {
              */
             username: string;
         };
+        CacheHitCounts: {
+            /** @description Over the last 50 to 60 seconds */
+            lastMinute: components["schemas"]["HitCountResponse"];
+            /** @description Since this instance started */
+            sinceStart: components["schemas"]["HitCountResponse"];
+        };
+        CacheKeyCountsResponse: {
+            /**
+             * @description Keys per cache name, counted or estimated from their share of the sample
+             * @example {
+             *       "conversation-list": 120,
+             *       "latest-messages": 340
+             *     }
+             */
+            byCache: {
+                [key: string]: number;
+            };
+            /** @description SCAN saw every key: the counts are exact, not estimates from the sample */
+            complete: boolean;
+            /** @description Keys of no cache: sessions, revoked tokens, limits, presence... */
+            other: number;
+            /** @description Keys a bounded SCAN looked at (at most 2,000 per server) */
+            sampledKeys: number;
+            /** @description Keys in the Redis database (DBSIZE; summed over a Cluster) */
+            totalKeys: number;
+        };
+        CacheReport: {
+            /** @description This instance's lookups per cache name */
+            caches: {
+                [key: string]: components["schemas"]["CacheHitCounts"];
+            };
+            /**
+             * @description Why it is down
+             * @enum {string}
+             */
+            error?: "timeout" | "unavailable";
+            /** @description null when Redis does not answer */
+            keys: components["schemas"]["CacheKeyCountsResponse"] | null;
+            /** @description Round trip of the check, in milliseconds (at most HEALTH_CHECK_TIMEOUT_MS) */
+            latencyMs: number;
+            /** @description null when Redis does not answer */
+            memory: components["schemas"]["RedisMemoryResponse"] | null;
+            /** @enum {string} */
+            status: "up" | "down";
+        };
         ComponentHealth: {
             /**
              * @description A failed probe
@@ -1834,6 +1979,18 @@ export interface components {
             phase?: string;
             /** @enum {string} */
             status: "up" | "degraded" | "down";
+        };
+        /** @description One component of /health/*: 200 when up, 503 when down */
+        ComponentReport: {
+            /**
+             * @description Why it is down
+             * @enum {string}
+             */
+            error?: "timeout" | "unavailable";
+            /** @description Round trip of the check, in milliseconds (at most HEALTH_CHECK_TIMEOUT_MS) */
+            latencyMs: number;
+            /** @enum {string} */
+            status: "up" | "down";
         };
         /** @description A conversation as the caller sees it: their status, marks and counts */
         Conversation: {
@@ -2015,6 +2172,12 @@ export interface components {
              */
             status: "ok" | "degraded" | "down";
             uptimeSeconds: number;
+        };
+        HitCountResponse: {
+            /** @description hits / (hits + misses); null before any lookup */
+            hitRatio: number | null;
+            hits: number;
+            misses: number;
         };
         /** @description An external attachment: the metadata its sender gave */
         LinkAttachment: {
@@ -2212,6 +2375,26 @@ export interface components {
             /** @description Newest pin first */
             items: components["schemas"]["Pin"][];
         };
+        PoolStatsResponse: {
+            /** @description Open connections not in use */
+            idle: number;
+            /** @description Open connections */
+            total: number;
+            /** @description Queries waiting for a connection (the pool is full) */
+            waiting: number;
+        };
+        PostgresReport: {
+            /**
+             * @description Why it is down
+             * @enum {string}
+             */
+            error?: "timeout" | "unavailable";
+            /** @description Round trip of the check, in milliseconds (at most HEALTH_CHECK_TIMEOUT_MS) */
+            latencyMs: number;
+            pool: components["schemas"]["PoolStatsResponse"];
+            /** @enum {string} */
+            status: "up" | "down";
+        };
         Presence: {
             /** Format: date-time */
             lastSeenAt: string | null;
@@ -2340,6 +2523,19 @@ export interface components {
         Receipts: {
             items: components["schemas"]["Receipt"][];
         };
+        RedisMemoryResponse: {
+            /** @description evicted_keys since Redis started */
+            evictedKeys: number;
+            /** @description maxmemory; 0 when Redis has no limit */
+            maxBytes: number;
+            /**
+             * @description maxmemory-policy
+             * @example noeviction
+             */
+            policy: string;
+            /** @description used_memory, summed over a Cluster */
+            usedBytes: number;
+        };
         /** @description A report, as its reporter sees it */
         Report: {
             /**
@@ -2424,6 +2620,21 @@ export interface components {
         };
         Sessions: {
             items: components["schemas"]["Session"][];
+        };
+        SessionsReport: {
+            /** @description Sessions neither revoked nor expired; null when PostgreSQL does not answer */
+            activeSessions: number | null;
+            /**
+             * @description Why it is down
+             * @enum {string}
+             */
+            error?: "timeout" | "unavailable";
+            /** @description Round trip of the check, in milliseconds (at most HEALTH_CHECK_TIMEOUT_MS) */
+            latencyMs: number;
+            /** @description Users with a socket on any live instance; null when Redis does not answer */
+            onlineUsers: number | null;
+            /** @enum {string} */
+            status: "up" | "down";
         };
         SignedIn: {
             /** @description A JWT for Authorization: Bearer …, short-lived */
@@ -7327,9 +7538,9 @@ export interface operations {
             query?: {
                 /** @description The `nextCursor` of the previous answer, when `hasMore` was true */
                 cursor?: string;
-                limit?: components["schemas"]["Object"];
+                limit?: number;
                 /** @description The last seq the client has */
-                since?: components["schemas"]["Object"];
+                since?: number;
             };
             header?: never;
             path: {
@@ -10057,6 +10268,34 @@ export interface operations {
             };
         };
     };
+    HealthComponentsController_cache: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CacheReport"];
+                };
+            };
+            /** @description ; While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CacheReport"];
+                };
+            };
+        };
+    };
     HealthController_liveness: {
         parameters: {
             query?: never;
@@ -10114,6 +10353,62 @@ export interface operations {
             };
         };
     };
+    HealthComponentsController_postgres: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostgresReport"];
+                };
+            };
+            /** @description ; While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostgresReport"];
+                };
+            };
+        };
+    };
+    HealthComponentsController_pubsub: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComponentReport"];
+                };
+            };
+            /** @description ; While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComponentReport"];
+                };
+            };
+        };
+    };
     HealthController_readiness: {
         parameters: {
             query?: never;
@@ -10141,6 +10436,62 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    HealthComponentsController_redis: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComponentReport"];
+                };
+            };
+            /** @description ; While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComponentReport"];
+                };
+            };
+        };
+    };
+    HealthComponentsController_sessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionsReport"];
+                };
+            };
+            /** @description ; While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionsReport"];
                 };
             };
         };
