@@ -1,6 +1,6 @@
 // `npm run bench:readme [-- results.json]`: rewrites README.md's benchmark table (between
 // `<!-- bench:start -->` and `<!-- bench:end -->`) from a results file's summary and the targets,
-// by default from the newest bench/results/*.json. Results written before `summary` existed get
+// by default from the newest bench/results/*.json of a run with the scenarios it shows. Results written before `summary` existed get
 // one computed from their scenarios.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
@@ -14,12 +14,19 @@ const RESULTS = join(ROOT, 'bench', 'results');
 const START = '<!-- bench:start -->';
 const END = '<!-- bench:end -->';
 
-/** The newest results file: their names are their dates (`2026-12-02-01-57-42.json`). */
+/** The scenarios the table's rows come from: a run of only some others (`--scenarios compression`) has none of them. */
+const TABLE_SCENARIOS = ['reads', 'floor', 'messaging'];
+
+/** The newest results file of a run with the table's scenarios: their names are their dates (`2026-12-02-01-57-42.json`). */
 function newestResults() {
   const names = readdirSync(RESULTS)
     .filter((name) => /^\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}\.json$/.test(name))
-    .sort();
-  if (names.length === 0) throw new Error(`no results in ${RESULTS}: run npm run bench first`);
+    .sort()
+    .filter((name) => {
+      const { scenarios } = JSON.parse(readFileSync(join(RESULTS, name), 'utf8')).options;
+      return TABLE_SCENARIOS.every((scenario) => scenarios.includes(scenario));
+    });
+  if (names.length === 0) throw new Error(`no results of a full run in ${RESULTS}: run npm run bench first`);
   return join(RESULTS, names[names.length - 1]);
 }
 
