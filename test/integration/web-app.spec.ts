@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { securityHeaders } from '#src/infra/http/security-headers.js';
+import { instanceEnv, spawnReadyApp, untilOutput, type AppProcess } from '../support/app-process.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { fakeWebAppDist, type FakeWebAppDist } from '../support/web-app-dist.js';
 
@@ -165,5 +166,28 @@ describe('the web app at /app, with uploads in S3', () => {
     expect(response.headers.get('content-security-policy')).toBe(
       PAGE_POLICY(new URL(t.baseUrl).host, ' https://chat-uploads.objects.example.com:9000'),
     );
+  });
+});
+
+describe('the start log', () => {
+  let dist: FakeWebAppDist;
+  const started: AppProcess[] = [];
+  beforeAll(async () => {
+    dist = await fakeWebAppDist();
+  });
+  afterAll(async () => {
+    for (const app of started) app.kill();
+    await dist.remove();
+  });
+
+  it("names the app's address once listening, or says it is not built", async () => {
+    const [built, unbuilt] = await Promise.all([
+      spawnReadyApp(instanceEnv({ LOG_LEVEL: 'info', WEB_APP_DIR: dist.dir }), started),
+      spawnReadyApp(instanceEnv({ LOG_LEVEL: 'info', WEB_APP_DIR: join(dist.dir, 'assets') }), started),
+    ]);
+    await untilOutput(built, `"msg":"App: ${built.baseUrl}/app"`);
+    expect((await built.request('GET', '/app')).text).toBe(dist.files['index.html']);
+    await untilOutput(unbuilt, `The web app is not built (no ${join(dist.dir, 'assets')}/index.html)`);
+    expect(unbuilt.stdout()).not.toContain('App: ');
   });
 });
