@@ -112,6 +112,7 @@ describeInBrowser('the web app in Chromium, two people on two instances', () => 
       expect(bodies(first)).toEqual([expect.stringContaining('Hello Bob, from instance one')]);
 
       await bob.send('Hi Alice, from instance two', 'button');
+      await alice.messagesOnceShown(showsAll(['Hello Bob', 'Hi Alice']));
       await alice.send('Nice to see you');
       const expected = ['Hello Bob, from instance one', 'Hi Alice, from instance two', 'Nice to see you'];
       for (const person of [alice, bob]) {
@@ -144,7 +145,7 @@ describeInBrowser('the web app in Chromium, two people on two instances', () => 
   it(
     'bob gets unread counts on a conversation he has not open, reset once he opens it',
     async () => {
-      // A third person, through the API, on the other instance than bob's.
+      // A third person, through the API, on the other instance than bob's, in a group with him.
       const carol: SignedIn = await register(api(one), newAccount('carol'));
       const bobUser = expectStatus<{ items: { id: string; username: string }[] }>(
         await api(one).request('GET', `/api/v1/users?search=${bobAccount.username}`, {
@@ -153,49 +154,47 @@ describeInBrowser('the web app in Chromium, two people on two instances', () => 
         200,
       ).items.find((user) => user.username === bobAccount.username)!;
       const carolChat = chat(api(one), carol);
-      const opened = expectStatus<{ id: string }>(
-        await carolChat.call('POST', '', { type: 'direct', userId: bobUser.id }),
+      const group = expectStatus<{ id: string }>(
+        await carolChat.call('POST', '', { type: 'group', title: 'Weekend', memberIds: [bobUser.id] }),
         201,
       );
-      expectStatus(await carolChat.send(opened.id, 'Hey Bob, Carol here'), 201);
-      expectStatus(await carolChat.send(opened.id, 'Are you there?'), 201);
+      await bob.conversation(group.id).waitFor();
+      expect(await bob.unread(group.id)).toEqual({ text: '0', hidden: true });
 
-      await bob.conversation(opened.id).waitFor();
+      expectStatus(await carolChat.send(group.id, 'Hey Bob, Carol here'), 201);
+      expectStatus(await carolChat.send(group.id, 'Are you there?'), 201);
       const counted = await eventually(
-        () => bob.unread(opened.id),
+        () => bob.unread(group.id),
         (unread) => unread.text === '2',
         UI_TIMEOUT_MS,
       );
       expect(counted).toEqual({ text: '2', hidden: false });
       // The open conversation counts nothing: bob is reading it.
       expect(await bob.unread(conversationId)).toEqual({ text: '0', hidden: true });
-
-      await bob.open(opened.id);
-      await bob.messagesOnceShown(showsAll(['Hey Bob, Carol here', 'Are you there?']));
-      const reset = await eventually(
-        () => bob.unread(opened.id),
-        (unread) => unread.hidden,
-        UI_TIMEOUT_MS,
-      );
-      expect(reset).toEqual({ text: '0', hidden: true });
-      // And the read mark reached the server: bob, signed in anew, has nothing unread there either.
-      const bobAgain = expectStatus<SignedIn>(
+      // Bob's count on the server, as another of his devices would read it.
+      const bobElsewhere = expectStatus<SignedIn>(
         await api(two).request('POST', '/api/v1/auth/login', {
           body: { login: bobAccount.username, password: bobAccount.password },
         }),
         200,
       );
-      const unreadOnServer = await eventually(
-        async () =>
-          expectStatus<{ items: { conversationId: string; unreadCount: number }[] }>(
-            await chat(api(two), bobAgain).unread(),
-            200,
-          ).items.find((item) => item.conversationId === opened.id)?.unreadCount,
-        (count) => count === 0,
+      const unreadOnServer = async () =>
+        expectStatus<{ items: { conversationId: string; unreadCount: number }[] }>(
+          await chat(api(two), bobElsewhere).unread(),
+          200,
+        ).items.find((item) => item.conversationId === group.id)?.unreadCount ?? 0;
+      expect(await unreadOnServer()).toBe(2);
+
+      await bob.open(group.id);
+      await bob.messagesOnceShown(showsAll(['Hey Bob, Carol here', 'Are you there?']));
+      const reset = await eventually(
+        () => bob.unread(group.id),
+        (unread) => unread.hidden,
         UI_TIMEOUT_MS,
       );
-      expect(unreadOnServer).toBe(0);
-      await bob.open(conversationId);
+      expect(reset).toEqual({ text: '0', hidden: true });
+      // Opening it moved his read mark: nothing is unread there on the server either.
+      expect(await eventually(unreadOnServer, (count) => count === 0, UI_TIMEOUT_MS)).toBe(0);
     },
     STEP_TIMEOUT_MS,
   );
@@ -203,6 +202,7 @@ describeInBrowser('the web app in Chromium, two people on two instances', () => 
   it(
     'alice uploads an image, and bob sees it load',
     async () => {
+      await bob.open(conversationId);
       const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 30, g: 120, b: 200 } } })
         .png()
         .toBuffer();
@@ -227,21 +227,29 @@ describeInBrowser('the web app in Chromium, two people on two instances', () => 
   );
 
   it(
-    'each sees the other online, in the list and in the conversation header',
+    'each sees the other online, in the list and in the header, and alice sees bob leave live',
     async () => {
-      for (const person of [alice, bob]) {
-        const online = await eventually(
-          async () => [
-            await person.listPresence(conversationId).getAttribute('data-online'),
-            await person.headerPresence().getAttribute('data-online'),
-          ],
-          (dots) => dots.every((dot) => dot === 'true'),
-          UI_TIMEOUT_MS,
-        );
-        expect(online).toEqual(['true', 'true']);
-      }
+      const dots = (person: WebApp) => async () => [
+        await person.listPresence(conversationId).getAttribute('data-online'),
+        await person.headerPresence().getAttribute('data-online'),
+      ];
+      const shown = (person: WebApp, online: string) =>
+        eventually(dots(person), (both) => both.every((dot) => dot === online), UI_TIMEOUT_MS);
+
+      // Bob comes back (a reload: still signed in from localStorage) and finds alice online; she
+      // sees him come online from the presence events his new socket causes.
+      await bob.page.reload();
+      await bob.byTestId('new-conversation').waitFor();
+      await bob.open(conversationId);
+      await alice.open(conversationId);
+      expect(await shown(bob, 'true')).toEqual(['true', 'true']);
+      expect(await shown(alice, 'true')).toEqual(['true', 'true']);
+
       const screenshot = process.env.WEB_APP_SCREENSHOT;
       if (screenshot) await alice.page.screenshot({ path: screenshot });
+
+      await bob.page.close();
+      expect(await shown(alice, 'false')).toEqual(['false', 'false']);
     },
     STEP_TIMEOUT_MS,
   );
