@@ -6,6 +6,7 @@ import {
   DocumentBuilder,
   SwaggerModule,
   type OpenAPIObject,
+  type OperationObject,
 } from '@nestjs/swagger';
 import { NOT_FOR_BOTS_EXTENSION } from '#src/common/decorators/not-for-bots.decorator.js';
 import type { ErrorCode, ErrorDetail } from '#src/common/errors/app-error.js';
@@ -66,6 +67,74 @@ function offerBotScheme(document: OpenAPIObject): void {
   }
 }
 
+const errorAnswer = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } },
+});
+
+/** Fastify's own answer once the server is closing (return503OnClosing), after readiness went 503. */
+const CLOSING =
+  'While this instance closes (after readiness turned 503) Fastify itself answers ' +
+  '{ "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again';
+
+/** Adds an error answer to an operation, or its meaning to the one the route declared for the status. */
+function addError(operation: OperationObject, status: string, description: string): void {
+  const declared = operation.responses[status] as { description?: string } | undefined;
+  if (!declared) operation.responses[status] = errorAnswer(description);
+  else if (!declared.description?.includes(description))
+    declared.description = `${declared.description}; ${description}`;
+}
+
+/**
+ * Fastify answers these before any route code runs: they belong to the HTTP layer, so they are
+ * added here rather than repeated on each route.
+ */
+function addHttpLayerErrors(document: OpenAPIObject): void {
+  for (const path of Object.values(document.paths)) {
+    for (const method of METHODS) {
+      const operation = path[method];
+      if (!operation) continue;
+      const body = (operation.requestBody as { content?: Record<string, unknown> } | undefined)?.content;
+      if (body?.['application/json']) {
+        addError(operation, '413', 'PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES');
+        addError(operation, '415', 'UNSUPPORTED_MEDIA_TYPE: a body that is not application/json');
+      }
+      if (operation.parameters?.some((parameter) => 'in' in parameter && parameter.in === 'path')) {
+        addError(operation, '414', 'URI_TOO_LONG: a path parameter over 100 characters');
+      }
+      addError(operation, '503', CLOSING);
+    }
+  }
+}
+
+/** The document's own routes, which SwaggerModule serves outside any controller. */
+function addDocumentRoutes(document: OpenAPIObject): void {
+  document.paths['/docs-json'] = {
+    get: {
+      tags: ['docs'],
+      summary: 'This OpenAPI 3 document',
+      responses: {
+        '200': {
+          description: 'The document, as JSON',
+          content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } },
+        },
+      },
+    },
+  };
+  document.paths['/docs'] = {
+    get: {
+      tags: ['docs'],
+      summary: 'The OpenAPI UI',
+      responses: {
+        '200': {
+          description: 'An HTML page that reads /docs-json',
+          content: { 'text/html': { schema: { type: 'string' } } },
+        },
+      },
+    },
+  };
+}
+
 /** The OpenAPI document served at /docs and /docs-json: the routes of `app`, and the error body. */
 export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -86,5 +155,7 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
     .build();
   const document = SwaggerModule.createDocument(app, config, { extraModels: [ErrorBodySchema] });
   offerBotScheme(document);
+  addDocumentRoutes(document);
+  addHttpLayerErrors(document);
   return document;
 }

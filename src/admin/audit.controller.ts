@@ -15,9 +15,9 @@ export class AuditController {
 
   @Get()
   @ApiOperation({
-    summary: 'Every admin and security action, newest first: { items: [AuditEntry], nextCursor }',
+    summary: 'The audit log',
     description:
-      'Each row is written in the same transaction as its action: an action that failed left none. ' +
+      'Every admin and security action, newest first. Each row is written in the same transaction as its action: an action that failed left none. ' +
       'Actions: user.suspended, user.unsuspended, report.resolved, message.deleted, admin.granted, admin.revoked, ' +
       'and those of other features (bans, webhooks, bots).',
   })

@@ -1,17 +1,9 @@
 import { Body, Controller, Delete, HttpCode, Req } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiNoContentResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { API_PREFIX, ERROR_BODY } from '#src/common/api.js';
+import { API_PREFIX } from '#src/common/api.js';
 import { Caller, type AuthContext } from '#src/common/auth/auth-context.js';
+import { ApiErrors, ApiSignedIn } from '#src/common/decorators/api-errors.decorator.js';
 import { NotForBots } from '#src/common/decorators/not-for-bots.decorator.js';
 import { RateLimit } from '#src/infra/rate-limit/rate-limit.decorator.js';
 import { WRITE_LIMITS } from '#src/infra/rate-limit/write-limits.js';
@@ -23,7 +15,7 @@ import { AccountDeleteDto } from './dto/account-delete.dto.js';
  * deleted by an admin (`DELETE /admin/bots/:id`), never by its own key.
  */
 @ApiTags('users')
-@ApiBearerAuth()
+@ApiSignedIn()
 @NotForBots()
 @Controller(`${API_PREFIX}/users`)
 export class AccountController {
@@ -33,9 +25,9 @@ export class AccountController {
   @RateLimit(WRITE_LIMITS.accountChanges)
   @HttpCode(204)
   @ApiOperation({
-    summary: 'Delete the account, its password given again { password, eraseMessages? }.',
+    summary: 'Delete your account',
     description:
-      'Every session is revoked (sockets closed on every instance) and the profile anonymised (GET /users/:id ' +
+      'The password given again: { password, eraseMessages? }. Every session is revoked (sockets closed on every instance) and the profile anonymised (GET /users/:id ' +
       'answers { deleted: true }; the email and username are free again). Without eraseMessages the messages ' +
       'remain, from a deleted user. With eraseMessages: true every message the account sent is tombstoned as a ' +
       'deletion by its author leaves it (body and attachments gone, seq kept, reactions and pins dropped) and ' +
@@ -47,16 +39,12 @@ export class AccountController {
       'with the other account changes (ACCOUNT_CHANGES_PER_MINUTE_PER_USER).',
   })
   @ApiNoContentResponse({ description: 'Deleted (and, with eraseMessages, the erasure recorded)' })
-  @ApiForbiddenResponse({ description: 'FORBIDDEN: called with a bot key (Authorization: Bot …)', ...ERROR_BODY })
-  @ApiBadRequestResponse({
-    description: 'VALIDATION_FAILED: password not a string or over 128 characters, eraseMessages not a boolean',
-    ...ERROR_BODY,
+  @ApiErrors({
+    400: 'VALIDATION_FAILED: password not a string or over 128 characters, eraseMessages not a boolean',
+    401: 'INVALID_CREDENTIALS: the password is missing or wrong; UNAUTHORIZED: no valid access token',
+    403: 'FORBIDDEN: called with a bot key (Authorization: Bot …)',
+    429: 'RATE_LIMITED: past 5 failed password attempts a minute from one address',
   })
-  @ApiUnauthorizedResponse({
-    description: 'INVALID_CREDENTIALS: the password is missing or wrong; UNAUTHORIZED: no valid access token',
-    ...ERROR_BODY,
-  })
-  @ApiTooManyRequestsResponse({ description: 'RATE_LIMITED, with Retry-After', ...ERROR_BODY })
   delete(@Caller() caller: AuthContext, @Body() dto: AccountDeleteDto, @Req() request: FastifyRequest) {
     return this.auth.deleteAccount(caller, dto, { ip: request.clientAddress });
   }

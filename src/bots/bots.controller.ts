@@ -1,20 +1,16 @@
 import { Body, Controller, Delete, HttpCode, Param, Post, Req } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-  getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AdminOnly } from '#src/admin/admin-access.js';
-import { API_PREFIX } from '#src/common/api.js';
+import { ApiAdminRoutes } from '#src/admin/admin-docs.js';
+import { API_PREFIX, ERROR_BODY } from '#src/common/api.js';
 import { Caller, type AuthContext } from '#src/common/auth/auth-context.js';
 import { uuidParam } from '#src/common/validation/uuid-param.pipe.js';
 import { RateLimit } from '#src/infra/rate-limit/rate-limit.decorator.js';
@@ -23,13 +19,8 @@ import { BotsService } from './bots.service.js';
 import { BotCreateDto } from './dto/bot-create.dto.js';
 import { BotCreatedResponse } from './dto/bot-created.response.js';
 
-const ERROR_BODY = { schema: { $ref: getSchemaPath('ErrorBody') } };
-
-@ApiTags('admin')
-@ApiBearerAuth()
+@ApiAdminRoutes()
 @AdminOnly()
-@ApiUnauthorizedResponse({ ...ERROR_BODY, description: 'UNAUTHORIZED: no valid access token' })
-@ApiForbiddenResponse({ ...ERROR_BODY, description: 'FORBIDDEN: the caller is not a system admin (a bot never is)' })
 @Controller(`${API_PREFIX}/admin/bots`)
 export class BotsController {
   constructor(private readonly bots: BotsService) {}
@@ -37,9 +28,9 @@ export class BotsController {
   @Post()
   @RateLimit(WRITE_LIMITS.botChanges)
   @ApiOperation({
-    summary: 'Create a bot: 201 { user, apiKey }, the key shown this once (audited as bot.created).',
+    summary: 'Create a bot',
     description:
-      'The bot is an account with role bot and no password: it never signs in or refreshes; it calls the API ' +
+      'Answers { user, apiKey }, the key shown this once (audited as bot.created). The bot is an account with role bot and no password: it never signs in or refreshes; it calls the API ' +
       'with Authorization: Bot <apiKey> (sockets: auth { apiKey }), can be added to conversations like a user, ' +
       'and is rate limited like one. Limited to BOT_CHANGES_PER_MINUTE_PER_USER per admin.',
   })
@@ -54,9 +45,9 @@ export class BotsController {
   @RateLimit(WRITE_LIMITS.botChanges)
   @HttpCode(204)
   @ApiOperation({
-    summary: 'Delete a bot and revoke its key (audited as bot.deleted).',
+    summary: 'Delete a bot and revoke its key',
     description:
-      'From the answer on its key is refused (401) on every instance and its open sockets get session.revoked ' +
+      'Audited as bot.deleted. From the answer on its key is refused (401) on every instance and its open sockets get session.revoked ' +
       'and are closed. Its messages remain, from a deleted account (deleted: true, bot: true).',
   })
   @ApiNoContentResponse({ description: 'Deleted' })

@@ -1,18 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  getSchemaPath,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { API_PREFIX } from '#src/common/api.js';
 import { Caller, type AuthContext } from '#src/common/auth/auth-context.js';
+import { ApiErrors, ApiSignedIn } from '#src/common/decorators/api-errors.decorator.js';
 import { ListQueryDto } from '#src/common/pagination/pagination.js';
 import { uuidParam } from '#src/common/validation/uuid-param.pipe.js';
 import { PrefetchCache, Prefetched, type PrefetchedEntry } from '#src/infra/cache/cache-prefetch.js';
@@ -22,6 +13,12 @@ import { ConversationCache } from './conversation-cache.js';
 import { ConversationStarter } from './conversation-starter.service.js';
 import { ConversationsService } from './conversations.service.js';
 import { ConversationCreateDto } from './dto/conversation-create.dto.js';
+import {
+  ConversationPageResponse,
+  ConversationResponse,
+  ReadMarkResponse,
+  UnreadResponse,
+} from './dto/conversation.response.js';
 import { ConversationUpdateDto } from './dto/conversation-update.dto.js';
 import { MemberRoleDto } from './dto/member-role.dto.js';
 import { MembersAddDto } from './dto/members-add.dto.js';
@@ -32,7 +29,7 @@ import { MembersService } from './members.service.js';
 import { ReadMarksService } from './read-marks.service.js';
 import { ReceiptsService } from './receipts.service.js';
 
-const ERROR_BODY = { schema: { $ref: getSchemaPath('ErrorBody') } };
+const NOT_MEMBER = { 404: 'CONVERSATION_NOT_FOUND: you are not a member' } as const;
 
 /** Whose marks others see, in one place for the receipt routes' documentation. */
 const SHARING =
@@ -44,7 +41,7 @@ const SHARING =
 const cacheHeader = (reply: FastifyReply, hit: boolean) => void reply.header('x-cache', hit ? 'HIT' : 'MISS');
 
 @ApiTags('conversations')
-@ApiBearerAuth()
+@ApiSignedIn()
 @Controller(`${API_PREFIX}/conversations`)
 export class ConversationsController {
   constructor(
@@ -58,11 +55,19 @@ export class ConversationsController {
   @Post()
   @RateLimit(WRITE_LIMITS.conversationCreates)
   @ApiOperation({
-    summary:
+    summary: 'Open a direct conversation or create a group',
+    description:
       'Open the direct conversation with userId (201 when created, 200 with the existing one; a message request ' +
       'for a user who shares no conversation with you; 403 BLOCKED across a block), or create a group ' +
       '({ type: "group", title, memberIds }: 2–500 members with you as owner; 400 naming unknown users; ' +
       '403 BLOCKED when two of them, you included, have a block between them).',
+  })
+  @ApiCreatedResponse({ type: ConversationResponse, description: 'Created' })
+  @ApiOkResponse({ type: ConversationResponse, description: 'The direct conversation you already have with userId' })
+  @ApiErrors({
+    400: 'VALIDATION_FAILED: a bad body, your own userId, no other member, or memberIds naming unknown users',
+    403: 'BLOCKED: a block between you and userId, or between two of the members',
+    404: 'USER_NOT_FOUND: no active user has userId',
   })
   async create(
     @Caller() caller: AuthContext,
@@ -76,14 +81,17 @@ export class ConversationsController {
 
   @Get()
   @ApiOperation({
-    summary:
-      'Your conversations, most recent activity first: { items, nextCursor }. Each has status (pending for a ' +
+    summary: 'Your conversations',
+    description:
+      'Most recent activity first, paged by cursor. Each has status (pending for a ' +
       'request to you), role, muted, memberCount, members (first 5), lastSeq, lastReadSeq, unreadCount (timeline ' +
       'messages only: thread replies count in their threads), unreadMentionCount (of those, the ones mentioning you) ' +
       'and lastMessage (the latest message, a thread reply included). Hidden conversations come back with their ' +
       'next message; declined requests stay out. ' +
       'The first page is cached per user (X-Cache).',
   })
+  @ApiOkResponse({ type: ConversationPageResponse })
+  @ApiErrors(400)
   // A page after a cursor is not cached: only the first page's read goes out ahead.
   @PrefetchCache((request, auth) =>
     (request.query as { cursor?: unknown } | undefined)?.cursor === undefined
@@ -103,11 +111,13 @@ export class ConversationsController {
 
   @Get('unread')
   @ApiOperation({
-    summary:
+    summary: 'Your unread counts',
+    description:
       'Unread messages: { total, items: [{ conversationId, unreadCount, unreadMentionCount }] } over accepted ' +
       'conversations with any; thread replies are not counted (total sums unreadCount). Your own messages count as ' +
       'read. Cached per user (X-Cache).',
   })
+  @ApiOkResponse({ type: UnreadResponse })
   async unread(@Caller() caller: AuthContext, @Res({ passthrough: true }) reply: FastifyReply) {
     const { value, hit } = await this.readMarks.unread(caller.userId);
     cacheHeader(reply, hit);
@@ -115,7 +125,9 @@ export class ConversationsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One of your conversations, with every member and role. 404 when you are not a member.' })
+  @ApiOperation({ summary: 'One of your conversations', description: 'With every member and role.' })
+  @ApiOkResponse({ type: ConversationResponse })
+  @ApiErrors(400, NOT_MEMBER)
   detail(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string) {
     return this.conversations.detail(caller.userId, id);
   }
@@ -123,10 +135,16 @@ export class ConversationsController {
   @Patch(':id')
   @RateLimit(WRITE_LIMITS.conversationChanges)
   @ApiOperation({
-    summary:
+    summary: 'Change a conversation',
+    description:
       '{ title, slowModeSeconds (0–3600, 0 off), frozen } (group owner/admin, else 403 NOT_GROUP_ADMIN; 400 NOT_A_GROUP ' +
       'in a direct conversation) and/or { muted } (your own notification setting). Returns the conversation; a group change ' +
       'sends conversation.updated to every member and applies on every instance at once (docs/moderation.md).',
+  })
+  @ApiOkResponse({ type: ConversationResponse })
+  @ApiErrors(NOT_MEMBER, {
+    400: 'VALIDATION_FAILED (nothing to change among the fields included); NOT_A_GROUP for a group field in a direct conversation',
+    403: 'NOT_GROUP_ADMIN: a group field from a plain member',
   })
   update(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string, @Body() dto: ConversationUpdateDto) {
     return this.conversations.update(caller.userId, id, dto);
@@ -136,11 +154,13 @@ export class ConversationsController {
   @RateLimit(WRITE_LIMITS.conversationChanges)
   @HttpCode(204)
   @ApiOperation({
-    summary:
+    summary: 'Hide a conversation for yourself',
+    description:
       'Hide for me: the conversation leaves your list and the messages sent so far stay hidden from you; ' +
       'it comes back when a new message arrives. Other members are not affected.',
   })
-  @ApiNoContentResponse()
+  @ApiNoContentResponse({ description: 'Hidden' })
+  @ApiErrors(400, NOT_MEMBER)
   hide(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string) {
     return this.conversations.hide(caller.userId, id);
   }
@@ -149,10 +169,18 @@ export class ConversationsController {
   @RateLimit(WRITE_LIMITS.conversationChanges)
   @HttpCode(200)
   @ApiOperation({
-    summary:
+    summary: 'Add members to a group',
+    description:
       'Add { userIds } (1–100) to a group (owner/admin). Members already in it are skipped. 409 GROUP_FULL past ' +
       '500 members, 404 USER_NOT_FOUND for unknown users, 403 BLOCKED when a block (either way) stands between ' +
       'one of them and a member or another of them, 403 BANNED (nobody added) when one of them is banned from the group.',
+  })
+  @ApiOkResponse({ type: ConversationResponse, description: 'The group, with its members' })
+  @ApiErrors({
+    400: 'VALIDATION_FAILED; NOT_A_GROUP',
+    403: 'NOT_GROUP_ADMIN; BLOCKED; BANNED (nobody added)',
+    404: 'CONVERSATION_NOT_FOUND: you are not a member; USER_NOT_FOUND (details name them)',
+    409: 'GROUP_FULL: past 500 members',
   })
   addMembers(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string, @Body() dto: MembersAddDto) {
     return this.members.add(caller.userId, id, dto.userIds);
@@ -160,7 +188,14 @@ export class ConversationsController {
 
   @Patch(':id/members/:userId')
   @RateLimit(WRITE_LIMITS.conversationChanges)
-  @ApiOperation({ summary: "Set a member's role to admin or member (group owner only)." })
+  @ApiOperation({ summary: "Set a member's role", description: 'admin or member; the group owner only.' })
+  @ApiOkResponse({ type: ConversationResponse, description: 'The group, with its members' })
+  @ApiErrors({
+    400: 'VALIDATION_FAILED; NOT_A_GROUP',
+    403: 'NOT_GROUP_OWNER',
+    404: 'CONVERSATION_NOT_FOUND: you are not a member; MEMBER_NOT_FOUND',
+    409: "OWNER_ROLE_FIXED: the owner's role does not change",
+  })
   setRole(
     @Caller() caller: AuthContext,
     @Param('id', uuidParam('id')) id: string,
@@ -174,11 +209,17 @@ export class ConversationsController {
   @RateLimit(WRITE_LIMITS.conversationChanges)
   @HttpCode(204)
   @ApiOperation({
-    summary:
+    summary: 'Leave a group, or remove a member',
+    description:
       'Leave a group (your own id), or remove a member: the owner removes anyone, an admin plain members. ' +
       'When the owner leaves, the longest-standing admin (else member) becomes owner.',
   })
-  @ApiNoContentResponse()
+  @ApiNoContentResponse({ description: 'Removed' })
+  @ApiErrors({
+    400: 'VALIDATION_FAILED; NOT_A_GROUP',
+    403: 'NOT_GROUP_ADMIN: a plain member removing someone else, or an admin removing an admin or the owner',
+    404: 'CONVERSATION_NOT_FOUND: you are not a member; MEMBER_NOT_FOUND',
+  })
   removeMember(
     @Caller() caller: AuthContext,
     @Param('id', uuidParam('id')) id: string,
@@ -190,7 +231,9 @@ export class ConversationsController {
   @Post(':id/accept')
   @RateLimit(WRITE_LIMITS.conversationChanges)
   @HttpCode(200)
-  @ApiOperation({ summary: 'Accept a message request; returns the conversation (no change when already accepted).' })
+  @ApiOperation({ summary: 'Accept a message request', description: 'No change when already accepted.' })
+  @ApiOkResponse({ type: ConversationResponse })
+  @ApiErrors(400, NOT_MEMBER)
   accept(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string) {
     return this.members.accept(caller.userId, id);
   }
@@ -199,11 +242,13 @@ export class ConversationsController {
   @RateLimit(WRITE_LIMITS.conversationChanges)
   @HttpCode(204)
   @ApiOperation({
-    summary:
+    summary: 'Decline a message request',
+    description:
       'Decline a message request: it leaves your list and the sender gets 403 REQUEST_DECLINED on send. ' +
       '409 NOT_A_REQUEST when the conversation is not a request to you. Accepting later reopens it.',
   })
-  @ApiNoContentResponse()
+  @ApiNoContentResponse({ description: 'Declined' })
+  @ApiErrors(400, NOT_MEMBER, { 409: 'NOT_A_REQUEST: you accepted this conversation already' })
   decline(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string) {
     return this.members.decline(caller.userId, id);
   }
@@ -212,10 +257,11 @@ export class ConversationsController {
   @RateLimit(WRITE_LIMITS.readMarks)
   @HttpCode(200)
   @ApiOperation({
-    summary:
-      'Move your read mark forward to { seq } (never back; 400 past the last message): ' +
-      '{ conversationId, lastReadSeq, unreadCount, unreadMentionCount }.',
+    summary: 'Move your read mark forward',
+    description: 'To { seq }, never back; 400 past the last message.',
   })
+  @ApiOkResponse({ type: ReadMarkResponse })
+  @ApiErrors(NOT_MEMBER, { 400: 'VALIDATION_FAILED: seq not an integer ≥ 0, or past the last message' })
   markRead(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string, @Body() dto: ReadMarkDto) {
     return this.readMarks.markRead(caller.userId, id, dto.seq);
   }
@@ -224,7 +270,7 @@ export class ConversationsController {
   @RateLimit(WRITE_LIMITS.deliveryMarks)
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Move your delivery mark forward to { seq }: { conversationId, lastDeliveredSeq }',
+    summary: 'Move your delivery mark forward',
     description:
       'Say that messages up to seq reached one of your devices. The mark never moves back (a lower seq answers the mark as it is) ' +
       "and never past the conversation's last message (400 VALIDATION_FAILED on seq). Reading implies delivery: lastDeliveredSeq is " +
@@ -235,27 +281,21 @@ export class ConversationsController {
       '404 CONVERSATION_NOT_FOUND when you are not a member.',
   })
   @ApiOkResponse({ type: DeliveryMarkResponse })
-  @ApiBadRequestResponse({
-    ...ERROR_BODY,
-    description: 'VALIDATION_FAILED: seq not an integer ≥ 0, or past the last message',
-  })
-  @ApiNotFoundResponse({ ...ERROR_BODY, description: 'CONVERSATION_NOT_FOUND: not a member' })
-  @ApiTooManyRequestsResponse({ ...ERROR_BODY, description: 'RATE_LIMITED, with Retry-After' })
+  @ApiErrors(NOT_MEMBER, { 400: 'VALIDATION_FAILED: seq not an integer ≥ 0, or past the last message' })
   markDelivered(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string, @Body() dto: DeliveryMarkDto) {
     return this.receipts.markDelivered(caller.userId, id, dto.seq);
   }
 
   @Get(':id/reads')
   @ApiOperation({
-    summary:
-      'Read and delivery marks of the members who share them: { items: [{ userId, lastReadSeq, lastDeliveredSeq }] }',
+    summary: 'Read and delivery marks of the members who share them',
     description:
       'Every member who shares their marks, in the order they joined, the caller included when they share theirs; not paginated: ' +
       `a group has at most 500 members, so the list is bounded by that cap. lastDeliveredSeq is never below lastReadSeq. ${SHARING} ` +
       'Any member who can see the conversation may ask; 404 CONVERSATION_NOT_FOUND for anyone else. Not cached: marks move all the time.',
   })
   @ApiOkResponse({ type: ReceiptsResponse })
-  @ApiNotFoundResponse({ ...ERROR_BODY, description: 'CONVERSATION_NOT_FOUND: not a member' })
+  @ApiErrors(400, NOT_MEMBER)
   reads(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string) {
     return this.receipts.reads(caller.userId, id);
   }

@@ -1,7 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiForbiddenResponse,
   ApiNoContentResponse,
@@ -9,11 +8,11 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { API_PREFIX } from '#src/common/api.js';
+import { API_PREFIX, ERROR_BODY } from '#src/common/api.js';
 import { Caller, type AuthContext } from '#src/common/auth/auth-context.js';
+import { ApiSignedIn } from '#src/common/decorators/api-errors.decorator.js';
 import { ListQueryDto } from '#src/common/pagination/pagination.js';
 import { uuidParam } from '#src/common/validation/uuid-param.pipe.js';
 import { RateLimit } from '#src/infra/rate-limit/rate-limit.decorator.js';
@@ -22,8 +21,6 @@ import { BansService } from './bans.service.js';
 import { BanCreateDto, MemberMuteDto } from './dto/moderation.dto.js';
 import { BanPageResponse, BanResponse, MemberMuteResponse } from './dto/moderation.response.js';
 import { MutesService } from './mutes.service.js';
-
-const ERROR_BODY = { schema: { $ref: getSchemaPath('ErrorBody') } };
 
 const NOT_FOUND = {
   ...ERROR_BODY,
@@ -40,7 +37,7 @@ const BAD_INPUT = {
 
 /** Group moderation (docs/moderation.md): bans and mutes, by the group's owner and admins. */
 @ApiTags('moderation')
-@ApiBearerAuth()
+@ApiSignedIn()
 @Controller(`${API_PREFIX}/conversations/:id`)
 export class ModerationController {
   constructor(
@@ -51,9 +48,9 @@ export class ModerationController {
   @Post('bans')
   @RateLimit(WRITE_LIMITS.moderation)
   @ApiOperation({
-    summary: 'Ban a user from the group: { userId, until?, reason? } → 201 the ban',
+    summary: 'Ban a user from the group',
     description:
-      'A member is removed as by DELETE /members/:userId (member.removed to everyone who was in the group, the banned ' +
+      '{ userId, until?, reason? } → 201 the ban. A member is removed as by DELETE /members/:userId (member.removed to everyone who was in the group, the banned ' +
       'member included; their sockets get no more of its events), and nobody can add them back while the ban lasts ' +
       '(403 BANNED). A user who is not a member can be banned ahead. The owner bans anyone but themself, an admin plain ' +
       'members and non-members. until (ISO-8601, in the future) ends the ban by itself; without it the ban lasts until ' +
@@ -76,8 +73,10 @@ export class ModerationController {
   @RateLimit(WRITE_LIMITS.moderation)
   @HttpCode(204)
   @ApiOperation({
-    summary: "Lift a user's ban (owner/admin); 204 also when there was none. Audited (member.unbanned).",
-    description: 'The user is not added back: an owner or admin can add them again.',
+    summary: "Lift a user's ban",
+    description:
+      'Owner/admin; 204 also when there was none. Audited (member.unbanned). The user is not added back: an owner ' +
+      'or admin can add them again.',
   })
   @ApiNoContentResponse({ description: 'The ban, if any, is lifted' })
   @ApiBadRequestResponse(BAD_INPUT)
@@ -94,8 +93,9 @@ export class ModerationController {
 
   @Get('bans')
   @ApiOperation({
-    summary: 'The bans in force (owner/admin), newest first: { items, nextCursor }',
-    description: 'Bans past their until are left out. Paginated with limit (1–100, default 20) and cursor.',
+    summary: 'The bans in force',
+    description:
+      'Owner/admin; newest first. Bans past their until are left out. Paginated with limit (1–100, default 20) and cursor.',
   })
   @ApiOkResponse({ type: BanPageResponse })
   @ApiBadRequestResponse({ ...ERROR_BODY, description: 'VALIDATION_FAILED: a bad limit or cursor; NOT_A_GROUP' })
@@ -109,9 +109,9 @@ export class ModerationController {
   @RateLimit(WRITE_LIMITS.moderation)
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Mute a member: { until? } → 200 { conversationId, userId, until }',
+    summary: 'Mute a member',
     description:
-      'A muted member still reads, but gets 403 MEMBER_MUTED on send, edit, react, pin and typing.start, over REST and ' +
+      '{ until? } → 200 { conversationId, userId, until }. A muted member still reads, but gets 403 MEMBER_MUTED on send, edit, react, pin and typing.start, over REST and ' +
       'sockets, on every instance from this answer on. The owner mutes anyone but themself, an admin plain members. ' +
       'until (ISO-8601, in the future) ends the mute by itself; without it the mute lasts until lifted. Muting again ' +
       'replaces until. Members get member.updated { conversationId, userId, moderationMute }. Audited (member.muted).',
@@ -134,9 +134,9 @@ export class ModerationController {
   @RateLimit(WRITE_LIMITS.moderation)
   @HttpCode(204)
   @ApiOperation({
-    summary: "Lift a member's mute (the same rules as muting); 204 also when they were not muted",
+    summary: "Lift a member's mute",
     description:
-      'Members get member.updated with moderationMute null when a mute was lifted. Audited (member.unmuted).',
+      'The same rules as muting; 204 also when they were not muted. Members get member.updated with moderationMute null when a mute was lifted. Audited (member.unmuted).',
   })
   @ApiNoContentResponse({ description: 'The member is not muted' })
   @ApiBadRequestResponse(BAD_INPUT)

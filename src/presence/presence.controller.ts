@@ -1,23 +1,15 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-  getSchemaPath,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { API_PREFIX } from '#src/common/api.js';
 import { Caller, type AuthContext } from '#src/common/auth/auth-context.js';
+import { ApiErrors, ApiSignedIn } from '#src/common/decorators/api-errors.decorator.js';
 import { uuidParam } from '#src/common/validation/uuid-param.pipe.js';
 import { RateLimit } from '#src/infra/rate-limit/rate-limit.decorator.js';
 import { WRITE_LIMITS } from '#src/infra/rate-limit/write-limits.js';
 import { userNotFound } from '#src/users/users.errors.js';
 import { PresenceQueryDto } from './dto/presence-query.dto.js';
 import { PresenceStatusDto } from './dto/presence-status.dto.js';
-import { PresenceViewResponse } from './dto/presence-view.response.js';
+import { PresencesResponse, PresenceViewResponse } from './dto/presence-view.response.js';
 import { PresenceStatusService } from './presence-status.service.js';
 import { PresenceService } from './presence.service.js';
 
@@ -28,8 +20,6 @@ const VISIBILITY =
   'Contacts see a connected user\'s status (online, away or dnd) and statusText; a user not connected, or invisible, is status "offline" with statusText null. ' +
   'A user whose settings.showLastSeen is false has lastSeenAt null for their contacts, here, in presence.query and in presence events, from the moment they change it; they still see their own.';
 
-const ERROR_BODY = { schema: { $ref: getSchemaPath('ErrorBody') } };
-
 const STATUS_DESCRIPTION = [
   "Replaces the caller's status (fields left out are cleared) and answers their own presence, which shows the chosen status, invisible included, with its text; online says whether they are connected.",
   'Contacts of a connected user get a presence event for the change. invisible: to everyone else the user looks exactly offline (online false, status offline, statusText null) on REST, in presence.query and in events, and lastSeenAt stays as it was when they went invisible, whatever they do meanwhile;',
@@ -39,7 +29,7 @@ const STATUS_DESCRIPTION = [
 ].join(' ');
 
 @ApiTags('users')
-@ApiBearerAuth()
+@ApiSignedIn()
 @Controller(`${API_PREFIX}/users`)
 export class PresenceController {
   constructor(
@@ -54,9 +44,7 @@ export class PresenceController {
     description: STATUS_DESCRIPTION,
   })
   @ApiOkResponse({ type: PresenceViewResponse, description: 'Your own presence' })
-  @ApiBadRequestResponse({ ...ERROR_BODY, description: 'VALIDATION_FAILED naming status, statusText or expiresAt' })
-  @ApiUnauthorizedResponse({ ...ERROR_BODY, description: 'Missing, invalid, expired or revoked access token' })
-  @ApiTooManyRequestsResponse({ ...ERROR_BODY, description: 'RATE_LIMITED, with Retry-After' })
+  @ApiErrors({ 400: 'VALIDATION_FAILED naming status, statusText or expiresAt' })
   setStatus(@Caller() caller: AuthContext, @Body() change: PresenceStatusDto) {
     return this.statuses.set(caller.userId, change);
   }
@@ -64,9 +52,11 @@ export class PresenceController {
   @Get(':id/presence')
   @RateLimit(WRITE_LIMITS.presenceReads)
   @ApiOperation({
-    summary: `{ userId, online, status, statusText, lastSeenAt }: online while the user has a socket on any instance; lastSeenAt is when they last came or went. ${VISIBILITY} 404 USER_NOT_FOUND for an unknown id.`,
+    summary: "A user's presence",
+    description: `{ userId, online, status, statusText, lastSeenAt }: online while the user has a socket on any instance; lastSeenAt is when they last came or went. ${VISIBILITY} 404 USER_NOT_FOUND for an unknown id.`,
   })
   @ApiOkResponse({ type: PresenceViewResponse })
+  @ApiErrors(400, { 404: 'USER_NOT_FOUND' })
   async one(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string) {
     const [view] = await this.presence.query(caller.userId, [id]);
     if (!view) throw userNotFound();
@@ -77,8 +67,11 @@ export class PresenceController {
   @RateLimit(WRITE_LIMITS.presenceReads)
   @HttpCode(200)
   @ApiOperation({
-    summary: `Presence of up to 200 users: { items: [{ userId, online, status, statusText, lastSeenAt }] } (unknown ids left out). ${VISIBILITY}`,
+    summary: 'Presence of many users',
+    description: `Presence of up to 200 users: { items: [{ userId, online, status, statusText, lastSeenAt }] } (unknown ids left out). ${VISIBILITY}`,
   })
+  @ApiOkResponse({ type: PresencesResponse })
+  @ApiErrors(400)
   async many(@Caller() caller: AuthContext, @Body() dto: PresenceQueryDto) {
     return { items: await this.presence.query(caller.userId, [...new Set(dto.userIds)]) };
   }

@@ -2,7 +2,6 @@ import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -13,6 +12,7 @@ import {
 } from '@nestjs/swagger';
 import { API_PREFIX } from '#src/common/api.js';
 import { Caller, type AuthContext } from '#src/common/auth/auth-context.js';
+import { ApiSignedIn } from '#src/common/decorators/api-errors.decorator.js';
 import { uuidParam } from '#src/common/validation/uuid-param.pipe.js';
 import { RateLimit } from '#src/infra/rate-limit/rate-limit.decorator.js';
 import { WRITE_LIMITS } from '#src/infra/rate-limit/write-limits.js';
@@ -23,7 +23,7 @@ const ERROR_BODY = { schema: { $ref: getSchemaPath('ErrorBody') } };
 const UNAUTHORIZED = { description: 'UNAUTHORIZED: no valid access token', ...ERROR_BODY };
 
 @ApiTags('users')
-@ApiBearerAuth()
+@ApiSignedIn()
 @Controller(`${API_PREFIX}/users/me/export`)
 export class ExportsController {
   constructor(private readonly exports: ExportsService) {}
@@ -32,9 +32,9 @@ export class ExportsController {
   @RateLimit(WRITE_LIMITS.exports)
   @HttpCode(202)
   @ApiOperation({
-    summary: 'Ask for an archive of your data → 202 { id, status: "pending", createdAt, … }.',
+    summary: 'Ask for an archive of your data',
     description:
-      'A worker (on any instance) builds one JSON file: profile, settings, sessions, devices (no push tokens), ' +
+      'Answers 202 { id, status: "pending", createdAt, … }. A worker (on any instance) builds one JSON file: profile, settings, sessions, devices (no push tokens), ' +
       'blocks, conversations (your membership in each, with the ids of its members), your own messages ' +
       '(tombstones aside) and your uploads’ metadata; nothing of other users beyond their ids. Follow it with ' +
       'GET /users/me/export/:id. While one export is in progress, asking again answers that one (same id, 202) ' +
@@ -50,10 +50,9 @@ export class ExportsController {
 
   @Get(':id')
   @ApiOperation({
-    summary:
-      'An export of yours: { id, status, createdAt, completedAt, expiresAt, size }, and once ready { url, urlExpiresAt }.',
+    summary: 'One of your exports',
     description:
-      'url is a signed link to the archive (application/json, downloaded as an attachment), valid for ' +
+      '{ id, status, createdAt, completedAt, expiresAt, size }, and once ready { url, urlExpiresAt }. url is a signed link to the archive (application/json, downloaded as an attachment), valid for ' +
       'EXPORT_LINK_SECONDS (300) and never past the archive’s own expiry: ask again for a fresh one. Another ' +
       'user’s export id answers 404 EXPORT_NOT_FOUND, as an unknown one does.',
   })

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
+  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -25,7 +26,7 @@ export class AdminReportsController {
   constructor(private readonly review: ReportReview) {}
 
   @Get()
-  @ApiOperation({ summary: 'Reports with a status (default open), newest first: { items: [AdminReport], nextCursor }' })
+  @ApiOperation({ summary: 'Reports to review', description: 'Reports with a status (default open), newest first.' })
   @ApiOkResponse({ type: AdminReportPageResponse })
   @ApiBadRequestResponse({ ...ERROR_BODY, description: 'VALIDATION_FAILED: status, limit or cursor' })
   list(@Query() query: ReportListDto) {
@@ -36,9 +37,9 @@ export class AdminReportsController {
   @HttpCode(200)
   @RateLimit(WRITE_LIMITS.adminActions)
   @ApiOperation({
-    summary: 'Resolve an open report: { action, note?, until? } → the AdminReport, resolved',
+    summary: 'Resolve an open report',
     description:
-      'dismiss: nothing else. delete_message: the reported message becomes a tombstone, as DELETE ' +
+      '{ action, note?, until? } → the AdminReport, resolved. dismiss: nothing else. delete_message: the reported message becomes a tombstone, as DELETE ' +
       '/admin/messages/:messageId does (one already deleted stays so). suspend_user: the reported user (the ' +
       "message's sender) is suspended as POST /admin/users/:id/suspend does, until until if given, the reason " +
       'naming the report. The action, the resolution and their audit rows (report.resolved, and message.deleted ' +
@@ -48,11 +49,15 @@ export class AdminReportsController {
   @ApiBadRequestResponse({
     ...ERROR_BODY,
     description:
-      'VALIDATION_FAILED (action; delete_message for a user report; until other than with suspend_user, or not in the future)',
+      'VALIDATION_FAILED (action; delete_message for a user report; until other than with suspend_user, or not in the future); CANNOT_SUSPEND_SELF: suspend_user of your own account',
   })
   @ApiNotFoundResponse({
     ...ERROR_BODY,
     description: 'REPORT_NOT_FOUND; USER_NOT_FOUND (suspend_user of a deleted account)',
+  })
+  @ApiForbiddenResponse({
+    ...ERROR_BODY,
+    description: 'FORBIDDEN: you are not a system admin; CANNOT_SUSPEND_ADMIN: suspend_user of a system admin',
   })
   @ApiConflictResponse({ ...ERROR_BODY, description: 'REPORT_ALREADY_RESOLVED: the report was resolved before' })
   resolve(@Actor() actor: AdminActor, @Param('id', uuidParam('id')) id: string, @Body() dto: ReportResolveDto) {

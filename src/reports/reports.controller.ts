@@ -1,7 +1,6 @@
 import { Body, Controller, Post, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiNotFoundResponse,
@@ -13,6 +12,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { API_PREFIX, ERROR_BODY } from '#src/common/api.js';
 import { Caller, type AuthContext } from '#src/common/auth/auth-context.js';
+import { ApiSignedIn } from '#src/common/decorators/api-errors.decorator.js';
 import { RateLimit } from '#src/infra/rate-limit/rate-limit.decorator.js';
 import { WRITE_LIMITS } from '#src/infra/rate-limit/write-limits.js';
 import { ReportCreateDto } from './dto/report-create.dto.js';
@@ -20,7 +20,7 @@ import { ReportResponse } from './dto/report.response.js';
 import { ReportsService } from './reports.service.js';
 
 @ApiTags('reports')
-@ApiBearerAuth()
+@ApiSignedIn()
 @Controller(`${API_PREFIX}/reports`)
 export class ReportsController {
   constructor(private readonly reports: ReportsService) {}
@@ -28,9 +28,9 @@ export class ReportsController {
   @Post()
   @RateLimit(WRITE_LIMITS.reports)
   @ApiOperation({
-    summary: 'Report a message or a user to the system admins: { messageId } or { userId }, reason, note?',
+    summary: 'Report a message or a user to the system admins',
     description:
-      'A message must be one you can see: of a conversation you are in, not sent before you hid it; any other ' +
+      '{ messageId } or { userId }, reason, note?. A message must be one you can see: of a conversation you are in, not sent before you hid it; any other ' +
       'id is 404 MESSAGE_NOT_FOUND, as for an unknown one. Reporting a message reports its sender too (userId). ' +
       'One open report per reporter and target: reporting the same target again while your report is open ' +
       'answers 200 with that report, unchanged; once it is resolved you may report again.',

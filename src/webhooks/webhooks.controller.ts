@@ -1,21 +1,17 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-  getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AdminOnly } from '#src/admin/admin-access.js';
-import { API_PREFIX } from '#src/common/api.js';
+import { ApiAdminRoutes } from '#src/admin/admin-docs.js';
+import { API_PREFIX, ERROR_BODY } from '#src/common/api.js';
 import { Caller, type AuthContext } from '#src/common/auth/auth-context.js';
 import { ListQueryDto } from '#src/common/pagination/pagination.js';
 import { uuidParam } from '#src/common/validation/uuid-param.pipe.js';
@@ -25,8 +21,6 @@ import { WebhookCreateDto } from './dto/webhook-create.dto.js';
 import { CreatedWebhookResponse, DeliveriesResponse, WebhooksResponse } from './dto/webhook.response.js';
 import { WebhooksService } from './webhooks.service.js';
 
-const ERROR_BODY = { schema: { $ref: getSchemaPath('ErrorBody') } };
-
 const DELIVERY =
   'Each event is a POST of { type, timestamp, data } (data: the resource as the API presents it) with the headers ' +
   'webhook-id (the delivery id, the same on every retry), webhook-timestamp (unix seconds of the attempt) and ' +
@@ -34,11 +28,8 @@ const DELIVERY =
   'after whsec_>. A 2xx answer delivers it; anything else, or no answer within WEBHOOK_TIMEOUT_MS, is retried with ' +
   'backoff until 24 h after the event, then the delivery has failed. See docs/webhooks.md.';
 
-@ApiTags('admin')
-@ApiBearerAuth()
+@ApiAdminRoutes()
 @AdminOnly()
-@ApiUnauthorizedResponse({ ...ERROR_BODY, description: 'Missing, invalid, expired or revoked access token' })
-@ApiForbiddenResponse({ ...ERROR_BODY, description: 'FORBIDDEN: the caller is not a system admin' })
 @Controller(`${API_PREFIX}/admin/webhooks`)
 export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
@@ -46,7 +37,7 @@ export class WebhooksController {
   @Post()
   @RateLimit(WRITE_LIMITS.webhookChanges)
   @ApiOperation({
-    summary: 'Subscribe a URL to events: { url, events } → 201 { id, url, events, secret, createdAt }',
+    summary: 'Subscribe a URL to events',
     description:
       `The secret is shown in this answer only: keep it to verify signatures. ${DELIVERY} ` +
       'At most 50 webhooks. Audited as webhook.created.',
@@ -64,7 +55,7 @@ export class WebhooksController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Every webhook, oldest first: { items: [{ id, url, events, createdAt }] } (no secrets)' })
+  @ApiOperation({ summary: 'Every webhook', description: 'Oldest first, without their secrets.' })
   @ApiOkResponse({ type: WebhooksResponse })
   list() {
     return this.webhooks.list();
@@ -74,10 +65,10 @@ export class WebhooksController {
   @RateLimit(WRITE_LIMITS.webhookChanges)
   @HttpCode(204)
   @ApiOperation({
-    summary: 'Delete a webhook and its deliveries: none is attempted after (one under way may still arrive)',
-    description: 'Audited as webhook.deleted.',
+    summary: 'Delete a webhook and its deliveries',
+    description: 'None is attempted after (one under way may still arrive). Audited as webhook.deleted.',
   })
-  @ApiNoContentResponse()
+  @ApiNoContentResponse({ description: 'Deleted' })
   @ApiBadRequestResponse({ ...ERROR_BODY, description: 'VALIDATION_FAILED: id is not a UUID' })
   @ApiNotFoundResponse({ ...ERROR_BODY, description: 'WEBHOOK_NOT_FOUND: no webhook with this id' })
   remove(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string, @Req() request: FastifyRequest) {
@@ -86,10 +77,9 @@ export class WebhooksController {
 
   @Get(':id/deliveries')
   @ApiOperation({
-    summary:
-      "A webhook's deliveries, newest first: { items: [{ id, type, status, attempts, lastStatusCode, lastError, " +
-      'createdAt, deliveredAt, nextAttemptAt }], nextCursor }',
-    description: 'id is the webhook-id its attempts carry. Settled deliveries are kept for 30 days.',
+    summary: "A webhook's deliveries",
+    description:
+      'Newest first. A delivery id is the webhook-id its attempts carry. Settled deliveries are kept for 30 days.',
   })
   @ApiOkResponse({ type: DeliveriesResponse })
   @ApiBadRequestResponse({

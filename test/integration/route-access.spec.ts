@@ -16,6 +16,8 @@ const PUBLIC = new Set([
   'GET /health/liveness',
   'GET /health/readiness',
   'GET /health/metrics',
+  'GET /docs',
+  'GET /docs-json',
 ]);
 
 /** Routes whose documented answer to an id that names nothing is a no-op success. */

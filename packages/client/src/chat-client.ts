@@ -174,6 +174,11 @@ export class ChatClient {
     return answer(this.api.POST('/api/v1/conversations', { body: { type: 'direct', userId: user.id } }));
   }
 
+  /** Accepts a message request (a direct conversation someone opened with the caller). */
+  accept(conversationId: string): Promise<ConversationView> {
+    return answer(this.api.POST('/api/v1/conversations/{id}/accept', { params: { path: { id: conversationId } } }));
+  }
+
   /** A page of messages in ascending seq: the latest without `before`/`after`. */
   async messages(conversationId: string, range: { before?: number; after?: number } = {}): Promise<MessagePage> {
     const page = await answer<MessagePage>(

@@ -3,7 +3,7 @@ export function expiresAt(token: string): number {
   const payload = token.split('.')[1];
   if (!payload) return 0;
   try {
-    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/')) as string;
+    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
     const { exp } = JSON.parse(json) as { exp?: unknown };
     return typeof exp === 'number' ? exp * 1000 : 0;
   } catch {

@@ -3,7 +3,14 @@ import { Emitter } from './emitter.js';
 import { ApiError } from './errors.js';
 import { expiresAt } from './jwt.js';
 import type { SeqTracker } from './seq-tracker.js';
-import type { ClientEventName, ClientEventResults, ClientEvents, MessageView, ServerEvents } from './server-types.js';
+import type {
+  AckReply,
+  ClientEventName,
+  ClientEventResults,
+  ClientEvents,
+  MessageView,
+  ServerEvents,
+} from './server-types.js';
 import type { TokenSession } from './token-session.js';
 
 export interface RealtimeOptions {
@@ -115,11 +122,11 @@ export class Realtime {
   async request<E extends ClientEventName>(event: E, payload: Payload<E>): Promise<ClientEventResults[E]> {
     const socket = this.socket;
     if (!socket?.connected) throw new Error('Not connected');
-    const emit = socket.timeout(this.options.ackTimeoutMs).emitWithAck as (
-      event: E,
-      payload: Payload<E>,
-    ) => Promise<{ ok: true; data: ClientEventResults[E] } | { ok: false; error: ApiError['body'] }>;
-    const reply = await emit.call(socket, event, payload);
+    // Socket.IO's ack typing does not follow a generic event name; the map above is what holds.
+    const timed = socket.timeout(this.options.ackTimeoutMs) as unknown as {
+      emitWithAck(event: E, payload: Payload<E>): Promise<AckReply<ClientEventResults[E]>>;
+    };
+    const reply = await timed.emitWithAck(event, payload);
     if (!reply.ok) throw new ApiError(reply.error);
     return reply.data;
   }

@@ -1,6 +1,6 @@
 // The service's own declarations of what it answers and emits, imported as types only: the client
 // follows the server's event map and views without the server's code ever importing the client.
-export type { ServerEvents } from '../../../src/realtime/server-events.js';
+export type { AckReply, ServerEvents } from '../../../src/realtime/server-events.js';
 export type { ClientEvents, ClientEventName, ClientEventResults } from '../../../src/realtime/client-events.js';
 export type { ErrorBody } from '../../../src/common/errors/error-body.js';
 export type { SignedIn } from '../../../src/auth/auth.service.js';

@@ -1,5 +1,5 @@
 import { SetMetadata, UseGuards, applyDecorators } from '@nestjs/common';
-import { ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiErrors } from '#src/common/decorators/api-errors.decorator.js';
 import { RateLimitGuard } from './rate-limit.guard.js';
 import { RATE_LIMIT_RULES, type RateLimitRule } from './rate-limit.rule.js';
 
@@ -19,7 +19,7 @@ export const RateLimit = (...rules: RateLimitRule[]) =>
   applyDecorators(
     SetMetadata(RATE_LIMIT_RULES, rules),
     UseGuards(RateLimitGuard),
-    ApiTooManyRequestsResponse({
-      description: `RATE_LIMITED past ${rules.map(describe).join(' or ')}; Retry-After gives the seconds until a slot frees`,
+    ApiErrors({
+      429: `RATE_LIMITED past ${rules.map(describe).join(' or ')}; Retry-After gives the seconds until a slot frees`,
     }),
   );

@@ -23,3 +23,9 @@ export class PresenceViewResponse implements PresenceView {
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   lastSeenAt!: string | null;
 }
+
+@ApiSchema({ name: 'Presences' })
+export class PresencesResponse {
+  @ApiProperty({ type: [PresenceViewResponse], maxItems: 200, description: 'Unknown ids are left out' })
+  items!: PresenceViewResponse[];
+}

@@ -28,3 +28,12 @@ export class PublicProfileResponse implements PublicProfile {
   @ApiProperty({ description: 'A bot (created by an admin, calling the API with a key): clients may badge it' })
   bot!: boolean;
 }
+
+@ApiSchema({ name: 'PublicProfilePage' })
+export class PublicProfilePageResponse {
+  @ApiProperty({ type: [PublicProfileResponse], description: 'By username' })
+  items!: PublicProfileResponse[];
+
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as ?cursor= for the next page; null on the last' })
+  nextCursor!: string | null;
+}

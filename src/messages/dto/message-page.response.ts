@@ -1,0 +1,16 @@
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { MessageResponse } from '#src/conversations/dto/message.response.js';
+
+@ApiSchema({
+  name: 'MessagePage',
+  description: 'Messages in ascending seq; paged by seq (before/after), not by cursor',
+})
+export class MessagePageResponse {
+  @ApiProperty({ type: [MessageResponse] })
+  items!: MessageResponse[];
+
+  @ApiProperty({
+    description: 'More messages in the direction asked (older for before or the latest page, newer for after)',
+  })
+  hasMore!: boolean;
+}

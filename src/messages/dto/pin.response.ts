@@ -1,0 +1,21 @@
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { MessageResponse } from '#src/conversations/dto/message.response.js';
+import type { PinView } from '../pin.presenter.js';
+
+@ApiSchema({ name: 'Pin' })
+export class PinResponse implements PinView {
+  @ApiProperty({ type: MessageResponse })
+  message!: MessageResponse;
+
+  @ApiProperty({ format: 'uuid' })
+  pinnedBy!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  pinnedAt!: string;
+}
+
+@ApiSchema({ name: 'Pins' })
+export class PinsResponse {
+  @ApiProperty({ type: [PinResponse], maxItems: 50, description: 'Newest pin first' })
+  items!: PinResponse[];
+}
