@@ -131,8 +131,11 @@ describeInBrowser('the web app in Chromium, two people on two instances', () => 
     async () => {
       const indicator = bob.byTestId('typing-indicator');
       expect(await indicator.isVisible()).toBe(false);
-      await alice.byTestId('composer-input').pressSequentially('I am typing', { delay: 20 });
-      await indicator.waitFor({ state: 'visible' });
+      // At a person's pace, for a few seconds: typing is signalled again every 2 s while it goes on.
+      await Promise.all([
+        indicator.waitFor({ state: 'visible' }),
+        alice.byTestId('composer-input').pressSequentially('I am typing a longer line', { delay: 120 }),
+      ]);
       expect(await indicator.textContent()).toMatch(new RegExp(`${aliceAccount.username} is typing`));
 
       await alice.byTestId('composer-input').press('Enter');
