@@ -1,7 +1,13 @@
 import { jest } from '@jest/globals';
 import { ApiError, MemoryTokenStore, type ChatClient } from '@chat-backend/client';
 import { bearer, TEST_PASSWORD } from '../support/auth-client.js';
-import { barrier, expiredAccessToken, harnessedClient, registerThrough } from '../support/chat-client-harness.js';
+import {
+  accessTokenExpiringIn,
+  barrier,
+  expiredAccessToken,
+  harnessedClient,
+  registerThrough,
+} from '../support/chat-client-harness.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 // The package's client (packages/client) against a real instance: sign-in, and the token rule of
@@ -11,8 +17,12 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 const REFRESH = '/api/v1/auth/refresh';
 
 let t: TestApp;
+const clients: ChatClient[] = [];
 beforeAll(async () => (t = await startTestApp()));
-afterAll(() => t.close());
+afterAll(async () => {
+  for (const client of clients) client.disconnect();
+  await t.close();
+});
 
 /** Makes the client's stored access token an expired one of the same session. */
 function expireAccessToken(client: ChatClient, store: MemoryTokenStore) {
@@ -138,3 +148,58 @@ describe('token refresh', () => {
     expect(store.get()).toBeNull();
   });
 });
+
+describe('the socket and its token', () => {
+  it('renews the access token on the live socket before it expires, so the socket stays up', async () => {
+    const store = new MemoryTokenStore();
+    // It connects with the short-lived token as it is (a reconnect would refresh it under 1 s left).
+    const { client, traffic } = harnessedClient(t.baseUrl, {
+      tokenStore: store,
+      realtime: { minTokenValidityMs: 1000, reconnectDelayMs: 200, reconnectDelayMaxMs: 1000 },
+    });
+    clients.push(client);
+    await registerThrough(client, 'clientsock');
+    const tokens = store.get()!;
+    // A token with 3 s left: renewed at half its time, well before the service would end the socket.
+    store.set({ ...tokens, accessToken: accessTokenExpiringIn(tokens.userId, tokens.sessionId, 3) });
+    const disconnects: string[] = [];
+    const expired = jest.fn();
+    client.on('disconnected', (reason) => disconnects.push(reason));
+    client.on('token.expired', expired);
+    await new Promise<void>((resolve) => {
+      const stop = client.on('synced', () => (stop(), resolve()));
+      client.connect();
+    });
+
+    await new Promise((resolve) => setTimeout(resolve, 4500));
+    expect(traffic.count(REFRESH)).toBe(1);
+    expect(expired).not.toHaveBeenCalled();
+    expect(disconnects).toEqual([]);
+    expect(client.realtime.connected).toBe(true);
+  });
+
+  it('a revoked session ends the socket and signs the client out', async () => {
+    const onSignedOut = jest.fn();
+    const { client } = harnessedClient(t.baseUrl, { onSignedOut });
+    clients.push(client);
+    await registerThrough(client, 'clientkick');
+    await new Promise<void>((resolve) => {
+      const stop = client.on('synced', () => (stop(), resolve()));
+      client.connect();
+    });
+    const { accessToken } = client.session.tokens!;
+    expect((await t.request('POST', '/api/v1/auth/logout', { headers: bearer(accessToken) })).status).toBe(204);
+
+    await until(() => onSignedOut.mock.calls.length === 1);
+    expect(client.realtime.connected).toBe(false);
+    expect(client.signedIn).toBe(false);
+  });
+});
+
+async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

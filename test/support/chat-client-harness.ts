@@ -55,9 +55,14 @@ const base64url = (value: string | Buffer) => Buffer.from(value).toString('base6
 
 /** An access token of the session that expired a minute ago, signed as the service signs them. */
 export function expiredAccessToken(userId: string, sessionId: string): string {
+  return accessTokenExpiringIn(userId, sessionId, -60);
+}
+
+/** An access token of the session that expires `seconds` from now, signed as the service signs them. */
+export function accessTokenExpiringIn(userId: string, sessionId: string, seconds: number): string {
   const now = Math.floor(Date.now() / 1000);
   const header = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
-  const claims = { sub: userId, sid: sessionId, jti: randomUUID(), iat: now - 120, exp: now - 60 };
+  const claims = { sub: userId, sid: sessionId, jti: randomUUID(), iat: now - 1, exp: now + seconds };
   const unsigned = `${header}.${base64url(JSON.stringify(claims))}`;
   return `${unsigned}.${createHmac('sha256', TEST_JWT_SECRET).update(unsigned).digest('base64url')}`;
 }

@@ -1,7 +1,7 @@
 import createClient, { type Client } from 'openapi-fetch';
 import { authedFetch } from './authed-fetch.js';
 import { errorOf } from './errors.js';
-import type { paths } from './generated/api.js';
+import type { components, paths } from './generated/api.js';
 import { Realtime, type RealtimeEvents, type RealtimeOptions } from './realtime.js';
 import { SeqTracker } from './seq-tracker.js';
 import type {
@@ -40,24 +40,11 @@ export interface MessagePage {
   hasMore: boolean;
 }
 
-export interface UploadLinks {
-  url: string;
-  thumbnailUrl?: string;
-  expiresAt: string;
-}
+/** Short-lived signed links of an upload, as `GET /uploads/:id/url` answers them. */
+export type UploadLinks = components['schemas']['UploadLinks'];
 
-interface UploadDeclared {
-  id: string;
-  uploadUrl: string;
-  method: 'PUT';
-  headers: Record<string, string>;
-  expiresAt: string;
-}
-
-type Answer = { data?: unknown; error?: unknown; response: Response };
-
-/** The answer's body as `T`, or the service's error thrown as an ApiError. */
-async function answer<T>(call: Promise<Answer>): Promise<T> {
+/** The answer's body, or the service's error thrown as an ApiError. */
+async function answer<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
   const { data, error, response } = await call;
   if (!response.ok) throw errorOf(response.status, error);
   return data as T;
@@ -127,11 +114,11 @@ export class ChatClient {
   }
 
   async register(input: { email: string; username: string; password: string; displayName?: string }): Promise<UserMe> {
-    return this.signIn(await answer<SignedIn>(this.api.POST('/api/v1/auth/register', { body: input })));
+    return this.signIn(await answer(this.api.POST('/api/v1/auth/register', { body: input })));
   }
 
   async login(login: string, password: string): Promise<UserMe> {
-    return this.signIn(await answer<SignedIn>(this.api.POST('/api/v1/auth/login', { body: { login, password } })));
+    return this.signIn(await answer(this.api.POST('/api/v1/auth/login', { body: { login, password } })));
   }
 
   /** Revokes the session on the service (its sockets everywhere) and forgets the tokens. */
@@ -154,9 +141,7 @@ export class ChatClient {
 
   /** A page of the caller's conversations, most recent activity first. */
   async conversations(cursor?: string): Promise<Page<ConversationView>> {
-    const page = await answer<Page<ConversationView>>(
-      this.api.GET('/api/v1/conversations', { params: { query: { cursor } } }),
-    );
+    const page = await answer(this.api.GET('/api/v1/conversations', { params: { query: { cursor } } }));
     for (const conversation of page.items) this.seen.knownUpTo(conversation.id, conversation.lastSeq);
     return page;
   }
@@ -181,7 +166,7 @@ export class ChatClient {
 
   /** A page of messages in ascending seq: the latest without `before`/`after`. */
   async messages(conversationId: string, range: { before?: number; after?: number } = {}): Promise<MessagePage> {
-    const page = await answer<MessagePage>(
+    const page = await answer(
       this.api.GET('/api/v1/conversations/{id}/messages', {
         params: { path: { id: conversationId }, query: range },
       }),
@@ -205,11 +190,10 @@ export class ChatClient {
     const payload = { clientMessageId, body, ...(options.attachments ? { attachments: options.attachments } : {}) };
     for (let attempt = 0; ; attempt++) {
       try {
-        const message = await answer<MessageView>(
+        const message = await answer(
           this.api.POST('/api/v1/conversations/{id}/messages', {
             params: { path: { id: conversationId } },
-            // The generated body type knows only link attachments until the document describes uploads.
-            body: payload as never,
+            body: payload,
           }),
         );
         this.realtime.deliver(message);
@@ -236,15 +220,13 @@ export class ChatClient {
 
   async presence(userIds: string[]): Promise<PresenceView[]> {
     if (userIds.length === 0) return [];
-    const { items } = await answer<{ items: PresenceView[] }>(
-      this.api.POST('/api/v1/users/presence', { body: { userIds } }),
-    );
+    const { items } = await answer(this.api.POST('/api/v1/users/presence', { body: { userIds } }));
     return items;
   }
 
   /** Declares an upload, sends its bytes where the service says, and completes it. */
   async upload(file: Blob, name: string): Promise<UploadView> {
-    const declared = await answer<UploadDeclared>(
+    const declared = await answer(
       this.api.POST('/api/v1/uploads', { body: { name, mimeType: file.type, size: file.size } }),
     );
     // The local storage driver's links are relative to the service; S3's are absolute.

@@ -82,9 +82,8 @@ export class TokenSession {
     const { data, error, response } = await this.rest.POST('/api/v1/auth/refresh', {
       body: { refreshToken: tokens.refreshToken },
     });
-    if (response.ok) {
-      const pair = data as unknown as Pick<Tokens, 'accessToken' | 'refreshToken'>;
-      const next = { ...tokens, accessToken: pair.accessToken, refreshToken: pair.refreshToken };
+    if (data) {
+      const next = { ...tokens, accessToken: data.accessToken, refreshToken: data.refreshToken };
       this.options.store.set(next);
       return next;
     }

@@ -9,8 +9,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Every admin and security action, newest first: { items: [AuditEntry], nextCursor }
-         * @description Each row is written in the same transaction as its action: an action that failed left none. Actions: user.suspended, user.unsuspended, report.resolved, message.deleted, admin.granted, admin.revoked, and those of other features (bans, webhooks, bots).
+         * The audit log
+         * @description Every admin and security action, newest first. Each row is written in the same transaction as its action: an action that failed left none. Actions: user.suspended, user.unsuspended, report.resolved, message.deleted, admin.granted, admin.revoked, and those of other features (bans, webhooks, bots).
          */
         get: operations["AuditController_list"];
         put?: never;
@@ -31,8 +31,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Create a bot: 201 { user, apiKey }, the key shown this once (audited as bot.created).
-         * @description The bot is an account with role bot and no password: it never signs in or refreshes; it calls the API with Authorization: Bot <apiKey> (sockets: auth { apiKey }), can be added to conversations like a user, and is rate limited like one. Limited to BOT_CHANGES_PER_MINUTE_PER_USER per admin.
+         * Create a bot
+         * @description Answers { user, apiKey }, the key shown this once (audited as bot.created). The bot is an account with role bot and no password: it never signs in or refreshes; it calls the API with Authorization: Bot <apiKey> (sockets: auth { apiKey }), can be added to conversations like a user, and is rate limited like one. Limited to BOT_CHANGES_PER_MINUTE_PER_USER per admin.
          */
         post: operations["BotsController_create"];
         delete?: never;
@@ -52,8 +52,8 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Delete a bot and revoke its key (audited as bot.deleted).
-         * @description From the answer on its key is refused (401) on every instance and its open sockets get session.revoked and are closed. Its messages remain, from a deleted account (deleted: true, bot: true).
+         * Delete a bot and revoke its key
+         * @description Audited as bot.deleted. From the answer on its key is refused (401) on every instance and its open sockets get session.revoked and are closed. Its messages remain, from a deleted account (deleted: true, bot: true).
          */
         delete: operations["BotsController_delete"];
         options?: never;
@@ -72,8 +72,8 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Delete any message: it becomes a tombstone, exactly as when its author deletes it.
-         * @description Members get message.deleted (and pins.updated when it was pinned) on every instance; caches, unread mention counts and sync follow. Audited as message.deleted in the same transaction. A message already deleted answers 204 again and writes no audit row.
+         * Delete any message
+         * @description It becomes a tombstone, exactly as when its author deletes it. Members get message.deleted (and pins.updated when it was pinned) on every instance; caches, unread mention counts and sync follow. Audited as message.deleted in the same transaction. A message already deleted answers 204 again and writes no audit row.
          */
         delete: operations["AdminMessagesController_delete"];
         options?: never;
@@ -88,7 +88,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Reports with a status (default open), newest first: { items: [AdminReport], nextCursor } */
+        /**
+         * Reports to review
+         * @description Reports with a status (default open), newest first.
+         */
         get: operations["AdminReportsController_list"];
         put?: never;
         post?: never;
@@ -108,8 +111,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Resolve an open report: { action, note?, until? } → the AdminReport, resolved
-         * @description dismiss: nothing else. delete_message: the reported message becomes a tombstone, as DELETE /admin/messages/:messageId does (one already deleted stays so). suspend_user: the reported user (the message's sender) is suspended as POST /admin/users/:id/suspend does, until until if given, the reason naming the report. The action, the resolution and their audit rows (report.resolved, and message.deleted or user.suspended) commit together or not at all. A report is resolved once.
+         * Resolve an open report
+         * @description { action, note?, until? } → the AdminReport, resolved. dismiss: nothing else. delete_message: the reported message becomes a tombstone, as DELETE /admin/messages/:messageId does (one already deleted stays so). suspend_user: the reported user (the message's sender) is suspended as POST /admin/users/:id/suspend does, until until if given, the reason naming the report. The action, the resolution and their audit rows (report.resolved, and message.deleted or user.suspended) commit together or not at all. A report is resolved once.
          */
         post: operations["AdminReportsController_resolve"];
         delete?: never;
@@ -126,8 +129,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Every account, deleted ones included, by username: { items: [AdminUser], nextCursor }
-         * @description search matches the start of the email, the username or the display name, without case.
+         * Find accounts
+         * @description Every account, deleted ones included, by username. search matches the start of the email, the username or the display name, without case.
          */
         get: operations["AdminUsersController_list"];
         put?: never;
@@ -148,8 +151,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Suspend an account: { until?, reason } → the AdminUser, suspended
-         * @description Every session of the account is revoked at once: its access tokens are refused, its sockets get session.revoked and are closed on every instance. Sign-in and refresh answer 403 ACCOUNT_SUSPENDED until until (for good without it); the suspension ends by itself then, with no request. Suspending again replaces the suspension in force. Audited as user.suspended, in the same transaction.
+         * Suspend an account
+         * @description { until?, reason } → the AdminUser, suspended. Every session of the account is revoked at once: its access tokens are refused, its sockets get session.revoked and are closed on every instance. Sign-in and refresh answer 403 ACCOUNT_SUSPENDED until until (for good without it); the suspension ends by itself then, with no request. Suspending again replaces the suspension in force. Audited as user.suspended, in the same transaction.
          */
         post: operations["AdminUsersController_suspend"];
         delete?: never;
@@ -168,7 +171,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Lift the suspension in force → the AdminUser
+         * Lift a suspension
          * @description The user may sign in again; the sessions the suspension revoked stay revoked. Audited as user.unsuspended. An account not suspended is answered as it is, with no audit row.
          */
         post: operations["AdminUsersController_unsuspend"];
@@ -185,11 +188,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every webhook, oldest first: { items: [{ id, url, events, createdAt }] } (no secrets) */
+        /**
+         * Every webhook
+         * @description Oldest first, without their secrets.
+         */
         get: operations["WebhooksController_list"];
         put?: never;
         /**
-         * Subscribe a URL to events: { url, events } → 201 { id, url, events, secret, createdAt }
+         * Subscribe a URL to events
          * @description The secret is shown in this answer only: keep it to verify signatures. Each event is a POST of { type, timestamp, data } (data: the resource as the API presents it) with the headers webhook-id (the delivery id, the same on every retry), webhook-timestamp (unix seconds of the attempt) and webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body" keyed with the base64-decoded part of the secret after whsec_>. A 2xx answer delivers it; anything else, or no answer within WEBHOOK_TIMEOUT_MS, is retried with backoff until 24 h after the event, then the delivery has failed. See docs/webhooks.md. At most 50 webhooks. Audited as webhook.created.
          */
         post: operations["WebhooksController_create"];
@@ -210,8 +216,8 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Delete a webhook and its deliveries: none is attempted after (one under way may still arrive)
-         * @description Audited as webhook.deleted.
+         * Delete a webhook and its deliveries
+         * @description None is attempted after (one under way may still arrive). Audited as webhook.deleted.
          */
         delete: operations["WebhooksController_remove"];
         options?: never;
@@ -227,8 +233,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A webhook's deliveries, newest first: { items: [{ id, type, status, attempts, lastStatusCode, lastError, createdAt, deliveredAt, nextAttemptAt }], nextCursor }
-         * @description id is the webhook-id its attempts carry. Settled deliveries are kept for 30 days.
+         * A webhook's deliveries
+         * @description Newest first. A delivery id is the webhook-id its attempts carry. Settled deliveries are kept for 30 days.
          */
         get: operations["WebhooksController_deliveries"];
         put?: never;
@@ -249,8 +255,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Sign in with email or username. Limited to 5 requests per minute per client address and 5 failed attempts per minute per account and client address.
-         * @description Failures elsewhere never use up the attempts of your address. While an account collects more than 20 failures a minute from all addresses, each address it has never signed in from gets one checked attempt a minute instead of 5; the first attempt from any address is always checked, so a right password is refused only after failures from its own address.
+         * Sign in with email or username
+         * @description Limited to 5 requests per minute per client address and 5 failed attempts per minute per account and client address. Failures elsewhere never use up the attempts of your address. While an account collects more than 20 failures a minute from all addresses, each address it has never signed in from gets one checked attempt a minute instead of 5; the first attempt from any address is always checked, so a right password is refused only after failures from its own address.
          */
         post: operations["AuthController_login"];
         delete?: never;
@@ -268,7 +274,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Revoke this access token and its session, on every instance. */
+        /**
+         * Sign out
+         * @description Revokes this access token and its session, on every instance.
+         */
         post: operations["AuthController_logout"];
         delete?: never;
         options?: never;
@@ -285,7 +294,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Revoke every session of the caller, this one included. */
+        /**
+         * Sign out everywhere
+         * @description Revokes every session of the caller, this one included.
+         */
         post: operations["AuthController_logoutAll"];
         delete?: never;
         options?: never;
@@ -303,8 +315,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Exchange a refresh token for a new pair. Limited to 30 per minute per session, counting only tokens that verify.
-         * @description Each refresh token works once: the answer carries its successor. Two requests racing with the same token (two tabs): one gets the new pair; a second use of the token within REFRESH_REUSE_GRACE_SECONDS (default 10 s) of the first is answered 401 REFRESH_TOKEN_ALREADY_USED and the session stays signed in: take the pair the other request received (e.g. from shared storage) rather than signing in again. A used token presented later than that means it was copied: 401 REFRESH_TOKEN_REUSED, and the session is revoked.
+         * Exchange a refresh token for a new pair
+         * @description Limited to 30 per minute per session, counting only tokens that verify. Each refresh token works once: the answer carries its successor. Two requests racing with the same token (two tabs): one gets the new pair; a second use of the token within REFRESH_REUSE_GRACE_SECONDS (default 10 s) of the first is answered 401 REFRESH_TOKEN_ALREADY_USED and the session stays signed in: take the pair the other request received (e.g. from shared storage) rather than signing in again. A used token presented later than that means it was copied: 401 REFRESH_TOKEN_REUSED, and the session is revoked.
          */
         post: operations["AuthController_refresh"];
         delete?: never;
@@ -322,7 +334,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create an account and sign in. Limited to 10 per hour per client address. */
+        /**
+         * Create an account and sign in
+         * @description Limited to 10 per hour per client address.
+         */
         post: operations["AuthController_register"];
         delete?: never;
         options?: never;
@@ -337,7 +352,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Active sessions: { items: [{ id, device, ip, userAgent, createdAt, lastActiveAt, current }] } */
+        /** Your active sessions */
         get: operations["AuthController_listSessions"];
         put?: never;
         post?: never;
@@ -357,7 +372,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke one of the caller’s sessions (404 SESSION_NOT_FOUND if not theirs or not active). */
+        /** Revoke one of your sessions */
         delete: operations["AuthController_revokeSession"];
         options?: never;
         head?: never;
@@ -371,10 +386,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your conversations, most recent activity first: { items, nextCursor }. Each has status (pending for a request to you), role, muted, memberCount, members (first 5), lastSeq, lastReadSeq, unreadCount (timeline messages only: thread replies count in their threads), unreadMentionCount (of those, the ones mentioning you) and lastMessage (the latest message, a thread reply included). Hidden conversations come back with their next message; declined requests stay out. The first page is cached per user (X-Cache). */
+        /**
+         * Your conversations
+         * @description Most recent activity first, paged by cursor. Each has status (pending for a request to you), role, muted, memberCount, members (first 5), lastSeq, lastReadSeq, unreadCount (timeline messages only: thread replies count in their threads), unreadMentionCount (of those, the ones mentioning you) and lastMessage (the latest message, a thread reply included). Hidden conversations come back with their next message; declined requests stay out. The first page is cached per user (X-Cache).
+         */
         get: operations["ConversationsController_list"];
         put?: never;
-        /** Open the direct conversation with userId (201 when created, 200 with the existing one; a message request for a user who shares no conversation with you; 403 BLOCKED across a block), or create a group ({ type: "group", title, memberIds }: 2–500 members with you as owner; 400 naming unknown users; 403 BLOCKED when two of them, you included, have a block between them). */
+        /**
+         * Open a direct conversation or create a group
+         * @description Open the direct conversation with userId (201 when created, 200 with the existing one; a message request for a user who shares no conversation with you; 403 BLOCKED across a block), or create a group ({ type: "group", title, memberIds }: 2–500 members with you as owner; 400 naming unknown users; 403 BLOCKED when two of them, you included, have a block between them).
+         */
         post: operations["ConversationsController_create"];
         delete?: never;
         options?: never;
@@ -389,15 +410,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One of your conversations, with every member and role. 404 when you are not a member. */
+        /**
+         * One of your conversations
+         * @description With every member and role.
+         */
         get: operations["ConversationsController_detail"];
         put?: never;
         post?: never;
-        /** Hide for me: the conversation leaves your list and the messages sent so far stay hidden from you; it comes back when a new message arrives. Other members are not affected. */
+        /**
+         * Hide a conversation for yourself
+         * @description Hide for me: the conversation leaves your list and the messages sent so far stay hidden from you; it comes back when a new message arrives. Other members are not affected.
+         */
         delete: operations["ConversationsController_hide"];
         options?: never;
         head?: never;
-        /** { title, slowModeSeconds (0–3600, 0 off), frozen } (group owner/admin, else 403 NOT_GROUP_ADMIN; 400 NOT_A_GROUP in a direct conversation) and/or { muted } (your own notification setting). Returns the conversation; a group change sends conversation.updated to every member and applies on every instance at once (docs/moderation.md). */
+        /**
+         * Change a conversation
+         * @description { title, slowModeSeconds (0–3600, 0 off), frozen } (group owner/admin, else 403 NOT_GROUP_ADMIN; 400 NOT_A_GROUP in a direct conversation) and/or { muted } (your own notification setting). Returns the conversation; a group change sends conversation.updated to every member and applies on every instance at once (docs/moderation.md).
+         */
         patch: operations["ConversationsController_update"];
         trace?: never;
     };
@@ -410,7 +440,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accept a message request; returns the conversation (no change when already accepted). */
+        /**
+         * Accept a message request
+         * @description No change when already accepted.
+         */
         post: operations["ConversationsController_accept"];
         delete?: never;
         options?: never;
@@ -426,14 +459,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The bans in force (owner/admin), newest first: { items, nextCursor }
-         * @description Bans past their until are left out. Paginated with limit (1–100, default 20) and cursor.
+         * The bans in force
+         * @description Owner/admin; newest first. Bans past their until are left out. Paginated with limit (1–100, default 20) and cursor.
          */
         get: operations["ModerationController_listBans"];
         put?: never;
         /**
-         * Ban a user from the group: { userId, until?, reason? } → 201 the ban
-         * @description A member is removed as by DELETE /members/:userId (member.removed to everyone who was in the group, the banned member included; their sockets get no more of its events), and nobody can add them back while the ban lasts (403 BANNED). A user who is not a member can be banned ahead. The owner bans anyone but themself, an admin plain members and non-members. until (ISO-8601, in the future) ends the ban by itself; without it the ban lasts until lifted. Banning again replaces the ban. Audited (member.banned).
+         * Ban a user from the group
+         * @description { userId, until?, reason? } → 201 the ban. A member is removed as by DELETE /members/:userId (member.removed to everyone who was in the group, the banned member included; their sockets get no more of its events), and nobody can add them back while the ban lasts (403 BANNED). A user who is not a member can be banned ahead. The owner bans anyone but themself, an admin plain members and non-members. until (ISO-8601, in the future) ends the ban by itself; without it the ban lasts until lifted. Banning again replaces the ban. Audited (member.banned).
          */
         post: operations["ModerationController_ban"];
         delete?: never;
@@ -453,8 +486,8 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Lift a user's ban (owner/admin); 204 also when there was none. Audited (member.unbanned).
-         * @description The user is not added back: an owner or admin can add them again.
+         * Lift a user's ban
+         * @description Owner/admin; 204 also when there was none. Audited (member.unbanned). The user is not added back: an owner or admin can add them again.
          */
         delete: operations["ModerationController_unban"];
         options?: never;
@@ -471,7 +504,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Decline a message request: it leaves your list and the sender gets 403 REQUEST_DECLINED on send. 409 NOT_A_REQUEST when the conversation is not a request to you. Accepting later reopens it. */
+        /**
+         * Decline a message request
+         * @description Decline a message request: it leaves your list and the sender gets 403 REQUEST_DECLINED on send. 409 NOT_A_REQUEST when the conversation is not a request to you. Accepting later reopens it.
+         */
         post: operations["ConversationsController_decline"];
         delete?: never;
         options?: never;
@@ -489,7 +525,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Move your delivery mark forward to { seq }: { conversationId, lastDeliveredSeq }
+         * Move your delivery mark forward
          * @description Say that messages up to seq reached one of your devices. The mark never moves back (a lower seq answers the mark as it is) and never past the conversation's last message (400 VALIDATION_FAILED on seq). Reading implies delivery: lastDeliveredSeq is the greater of your delivery and read marks. The members get a delivered { conversationId, userId, seq } event only when the mark moved, once per move even when calls race; a read mark moving past the delivery mark sends only its read event, which implies delivery. A member shares their marks while their settings.readReceipts is true (the default) and they have accepted the conversation (a message request is not seen read or delivered before its recipient answers). A member who does not share them is left out of GET /reads, and read and delivered events about them reach only their own sockets (so their other devices follow); their own unread counts are unaffected. A change of the setting applies from its answer on, on every instance. Same as the conversation.delivered socket event, with which it shares DELIVERY_MARKS_PER_MINUTE_PER_USER (its own budget: every device acknowledges every message it receives, far more often than anyone reads). 404 CONVERSATION_NOT_FOUND when you are not a member.
          */
         post: operations["ConversationsController_markDelivered"];
@@ -508,7 +544,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Add { userIds } (1–100) to a group (owner/admin). Members already in it are skipped. 409 GROUP_FULL past 500 members, 404 USER_NOT_FOUND for unknown users, 403 BLOCKED when a block (either way) stands between one of them and a member or another of them, 403 BANNED (nobody added) when one of them is banned from the group. */
+        /**
+         * Add members to a group
+         * @description Add { userIds } (1–100) to a group (owner/admin). Members already in it are skipped. 409 GROUP_FULL past 500 members, 404 USER_NOT_FOUND for unknown users, 403 BLOCKED when a block (either way) stands between one of them and a member or another of them, 403 BANNED (nobody added) when one of them is banned from the group.
+         */
         post: operations["ConversationsController_addMembers"];
         delete?: never;
         options?: never;
@@ -526,11 +565,17 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Leave a group (your own id), or remove a member: the owner removes anyone, an admin plain members. When the owner leaves, the longest-standing admin (else member) becomes owner. */
+        /**
+         * Leave a group, or remove a member
+         * @description Leave a group (your own id), or remove a member: the owner removes anyone, an admin plain members. When the owner leaves, the longest-standing admin (else member) becomes owner.
+         */
         delete: operations["ConversationsController_removeMember"];
         options?: never;
         head?: never;
-        /** Set a member's role to admin or member (group owner only). */
+        /**
+         * Set a member's role
+         * @description admin or member; the group owner only.
+         */
         patch: operations["ConversationsController_setRole"];
         trace?: never;
     };
@@ -544,13 +589,13 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Mute a member: { until? } → 200 { conversationId, userId, until }
-         * @description A muted member still reads, but gets 403 MEMBER_MUTED on send, edit, react, pin and typing.start, over REST and sockets, on every instance from this answer on. The owner mutes anyone but themself, an admin plain members. until (ISO-8601, in the future) ends the mute by itself; without it the mute lasts until lifted. Muting again replaces until. Members get member.updated { conversationId, userId, moderationMute }. Audited (member.muted).
+         * Mute a member
+         * @description { until? } → 200 { conversationId, userId, until }. A muted member still reads, but gets 403 MEMBER_MUTED on send, edit, react, pin and typing.start, over REST and sockets, on every instance from this answer on. The owner mutes anyone but themself, an admin plain members. until (ISO-8601, in the future) ends the mute by itself; without it the mute lasts until lifted. Muting again replaces until. Members get member.updated { conversationId, userId, moderationMute }. Audited (member.muted).
          */
         post: operations["ModerationController_mute"];
         /**
-         * Lift a member's mute (the same rules as muting); 204 also when they were not muted
-         * @description Members get member.updated with moderationMute null when a mute was lifted. Audited (member.unmuted).
+         * Lift a member's mute
+         * @description The same rules as muting; 204 also when they were not muted. Members get member.updated with moderationMute null when a mute was lifted. Audited (member.unmuted).
          */
         delete: operations["ModerationController_unmute"];
         options?: never;
@@ -565,10 +610,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Messages in ascending seq: { items, hasMore }. Without before/after, the latest page (served from Redis when warm, X-Cache); hasMore tells whether there are older (before, latest) or newer (after) messages. Thread replies are left out unless includeThreadReplies=true (then the latest page is not cached). A thread root carries thread { replyCount, lastReplyAt, lastReplySeq, participantIds }. Messages you hid are not shown. */
+        /**
+         * Messages of a conversation
+         * @description Messages in ascending seq: { items, hasMore }. Without before/after, the latest page (served from Redis when warm, X-Cache); hasMore tells whether there are older (before, latest) or newer (after) messages. Thread replies are left out unless includeThreadReplies=true (then the latest page is not cached). A thread root carries thread { replyCount, lastReplyAt, lastReplySeq, participantIds }. Messages you hid are not shown.
+         */
         get: operations["MessagesController_list"];
         put?: never;
-        /** Send a message (201). The same clientMessageId from you in this conversation again answers 200 with the first message; a clientMessageId is unique per conversation and sender, so in another conversation it is a new message. 403 REQUEST_PENDING / REQUEST_DECLINED / BLOCKED when you may not write; 30 sends/min per user. With threadRootId it is a reply in that thread (its root gets the new thread summary, thread.updated). mentions { userIds, all } are resolved when stored: @username of accepted members (not of one who blocked you; at most 50 names), @all / @here for everyone (in groups over 50 members only from the owner or admins; otherwise plain text). An edit keeps the mentions the message was sent with. */
+        /**
+         * Send a message
+         * @description Send a message (201). The same clientMessageId from you in this conversation again answers 200 with the first message; a clientMessageId is unique per conversation and sender, so in another conversation it is a new message. 403 REQUEST_PENDING / REQUEST_DECLINED / BLOCKED when you may not write; 30 sends/min per user. With threadRootId it is a reply in that thread (its root gets the new thread summary, thread.updated). mentions { userIds, all } are resolved when stored: @username of accepted members (not of one who blocked you; at most 50 names), @all / @here for everyone (in groups over 50 members only from the owner or admins; otherwise plain text). An edit keeps the mentions the message was sent with.
+         */
         post: operations["MessagesController_send"];
         delete?: never;
         options?: never;
@@ -586,11 +637,17 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Delete a message (yours, or any as group owner/admin): it stays as a tombstone with an empty body. */
+        /**
+         * Delete a message
+         * @description Yours, or any as group owner/admin: it stays as a tombstone with an empty body. Deleting a deleted message is fine.
+         */
         delete: operations["MessagesController_delete"];
         options?: never;
         head?: never;
-        /** Edit your message: { body }. Sets editedAt. 409 MESSAGE_DELETED on a deleted one; 403 BLOCKED in a direct conversation across a block. */
+        /**
+         * Edit your message
+         * @description { body }. Sets editedAt. 409 MESSAGE_DELETED on a deleted one; 403 BLOCKED in a direct conversation across a block.
+         */
         patch: operations["MessagesController_edit"];
         trace?: never;
     };
@@ -601,7 +658,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who reacted: { items: [{ emoji, count, me, userIds }] }, the most given reaction first, then the one given first. me: whether you gave it; userIds: its first 20 reactors, earliest first. At most 50 items (a message holds at most 50 distinct reactions). 404 MESSAGE_NOT_FOUND for a message hidden from you or deleted. */
+        /**
+         * Who reacted to a message
+         * @description Who reacted: { items: [{ emoji, count, me, userIds }] }, the most given reaction first, then the one given first. me: whether you gave it; userIds: its first 20 reactors, earliest first. At most 50 items (a message holds at most 50 distinct reactions). 404 MESSAGE_NOT_FOUND for a message hidden from you or deleted.
+         */
         get: operations["MessagesController_reactionsOf"];
         put?: never;
         post?: never;
@@ -619,10 +679,16 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Add your reaction (idempotent): { conversationId, messageId, reactions: { emoji: count } }. :emoji is one Unicode emoji (an RGI emoji sequence: skin tones, ZWJ sequences, flags, keycaps) or a shortcode :[a-z0-9_+-]{1,32}:, percent-encoded; anything else is 400. At most 50 distinct reactions per message: a new one past that is 409 REACTION_LIMIT. 403 BLOCKED in a direct conversation across a block. */
+        /**
+         * React to a message
+         * @description Add your reaction (idempotent): { conversationId, messageId, reactions: { emoji: count } }. :emoji is one Unicode emoji (an RGI emoji sequence: skin tones, ZWJ sequences, flags, keycaps) or a shortcode :[a-z0-9_+-]{1,32}:, percent-encoded; anything else is 400. At most 50 distinct reactions per message: a new one past that is 409 REACTION_LIMIT. 403 BLOCKED in a direct conversation across a block.
+         */
         put: operations["MessagesController_react"];
         post?: never;
-        /** Remove your reaction (idempotent): { conversationId, messageId, reactions }. */
+        /**
+         * Remove your reaction
+         * @description Idempotent; allowed to anyone who sees the message.
+         */
         delete: operations["MessagesController_unreact"];
         options?: never;
         head?: never;
@@ -636,7 +702,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The pinned messages: { items: [{ message, pinnedBy, pinnedAt }] }, newest pin first, at most 50 (no pagination). Messages you hid are left out; a deleted message is unpinned when it is deleted. */
+        /**
+         * The pinned messages
+         * @description { items: [{ message, pinnedBy, pinnedAt }] }, newest pin first, at most 50 (no pagination). Messages you hid are left out; a deleted message is unpinned when it is deleted.
+         */
         get: operations["PinsController_list"];
         put?: never;
         post?: never;
@@ -654,10 +723,16 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Pin a message (group: owner/admin, else 403 NOT_GROUP_ADMIN; direct: either member): 200 { message, pinnedBy, pinnedAt }. Idempotent: pinning a pinned message answers the same pin and sends no event. 404 MESSAGE_NOT_FOUND for a message not in this conversation, hidden from you or deleted; 409 PIN_LIMIT past 50 pins; 403 REQUEST_PENDING / REQUEST_DECLINED / BLOCKED when you may not write. Members get pins.updated. */
+        /**
+         * Pin a message
+         * @description Group: owner/admin, else 403 NOT_GROUP_ADMIN; direct: either member. 200 { message, pinnedBy, pinnedAt }. Idempotent: pinning a pinned message answers the same pin and sends no event. 404 MESSAGE_NOT_FOUND for a message not in this conversation, hidden from you or deleted; 409 PIN_LIMIT past 50 pins; 403 REQUEST_PENDING / REQUEST_DECLINED / BLOCKED when you may not write. Members get pins.updated.
+         */
         put: operations["PinsController_pin"];
         post?: never;
-        /** Unpin a message (same roles as pinning; allowed across a block). Idempotent: 204 whether it was pinned or not, and pins.updated only when a pin was removed. 404 MESSAGE_NOT_FOUND for a message not in this conversation or hidden from you. */
+        /**
+         * Unpin a message
+         * @description Same roles as pinning; allowed across a block. Idempotent: 204 whether it was pinned or not, and pins.updated only when a pin was removed. 404 MESSAGE_NOT_FOUND for a message not in this conversation or hidden from you.
+         */
         delete: operations["PinsController_unpin"];
         options?: never;
         head?: never;
@@ -673,7 +748,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Move your read mark forward to { seq } (never back; 400 past the last message): { conversationId, lastReadSeq, unreadCount, unreadMentionCount }. */
+        /**
+         * Move your read mark forward
+         * @description To { seq }, never back; 400 past the last message.
+         */
         post: operations["ConversationsController_markRead"];
         delete?: never;
         options?: never;
@@ -689,7 +767,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Read and delivery marks of the members who share them: { items: [{ userId, lastReadSeq, lastDeliveredSeq }] }
+         * Read and delivery marks of the members who share them
          * @description Every member who shares their marks, in the order they joined, the caller included when they share theirs; not paginated: a group has at most 500 members, so the list is bounded by that cap. lastDeliveredSeq is never below lastReadSeq. A member shares their marks while their settings.readReceipts is true (the default) and they have accepted the conversation (a message request is not seen read or delivered before its recipient answers). A member who does not share them is left out of GET /reads, and read and delivered events about them reach only their own sockets (so their other devices follow); their own unread counts are unaffected. A change of the setting applies from its answer on, on every instance. Any member who can see the conversation may ask; 404 CONVERSATION_NOT_FOUND for anyone else. Not cached: marks move all the time.
          */
         get: operations["ConversationsController_reads"];
@@ -708,7 +786,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Everything created, edited, deleted or reacted to since your last seq, in the order it changed, thread replies and their roots' new summaries included: { items, lastSeq, hasMore, nextCursor }. While hasMore, call again with the same since and cursor=nextCursor. */
+        /**
+         * What changed since a seq
+         * @description Everything created, edited, deleted or reacted to since your last seq, in the order it changed, thread replies and their roots' new summaries included: { items, lastSeq, hasMore, nextCursor }. While hasMore, call again with the same since and cursor=nextCursor.
+         */
         get: operations["MessagesController_sync"];
         put?: never;
         post?: never;
@@ -725,7 +806,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The threads you follow here, most recent reply first: { items: [{ root, thread, unreadCount }], nextCursor }. You follow a thread you started (once it has a reply), replied in, or were mentioned in, until you unfollow; replying follows it again. Only threads with replies, above your hide point. */
+        /**
+         * The threads you follow in a conversation
+         * @description Most recent reply first: { items: [{ root, thread, unreadCount }], nextCursor }. You follow a thread you started (once it has a reply), replied in, or were mentioned in, until you unfollow; replying follows it again. Only threads with replies, above your hide point.
+         */
         get: operations["ThreadsController_list"];
         put?: never;
         post?: never;
@@ -743,10 +827,16 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Follow the thread (idempotent): it is in your thread list. */
+        /**
+         * Follow a thread
+         * @description Idempotent: it is in your thread list.
+         */
         put: operations["ThreadsController_follow"];
         post?: never;
-        /** Unfollow the thread (idempotent): it leaves your thread list until you reply in it. */
+        /**
+         * Unfollow a thread
+         * @description Idempotent: it leaves your thread list until you reply in it.
+         */
         delete: operations["ThreadsController_unfollow"];
         options?: never;
         head?: never;
@@ -760,7 +850,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A thread's replies in ascending seq: { items, hasMore }. Without before/after, the first replies; hasMore tells whether there are more in the direction asked. 404 MESSAGE_NOT_FOUND when rootId is not a timeline message you can see. */
+        /**
+         * A thread's replies
+         * @description In ascending seq: { items, hasMore }. Without before/after, the first replies; hasMore tells whether there are more in the direction asked. 404 MESSAGE_NOT_FOUND when rootId is not a timeline message you can see.
+         */
         get: operations["ThreadsController_replies"];
         put?: never;
         post?: never;
@@ -779,7 +872,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Move your read mark in the thread forward to { seq } (never back; 400 past its last reply): { conversationId, rootId, lastReadSeq, unreadCount }. It does not move the conversation's read mark. */
+        /**
+         * Move your read mark in a thread forward
+         * @description To { seq }, never back; 400 past its last reply. It does not move the conversation's read mark.
+         */
         post: operations["ThreadsController_read"];
         delete?: never;
         options?: never;
@@ -794,7 +890,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Unread messages: { total, items: [{ conversationId, unreadCount, unreadMentionCount }] } over accepted conversations with any; thread replies are not counted (total sums unreadCount). Your own messages count as read. Cached per user (X-Cache). */
+        /**
+         * Your unread counts
+         * @description Unread messages: { total, items: [{ conversationId, unreadCount, unreadMentionCount }] } over accepted conversations with any; thread replies are not counted (total sums unreadCount). Your own messages count as read. Cached per user (X-Cache).
+         */
         get: operations["ConversationsController_unread"];
         put?: never;
         post?: never;
@@ -811,10 +910,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your devices on sessions still active, newest first: { items: [{ id, platform, name, createdAt }] }. */
+        /**
+         * Your devices
+         * @description Those on sessions still active, newest first.
+         */
         get: operations["DevicesController_list"];
         put?: never;
-        /** Register this session's device for pushes: { platform: "webpush", subscription: { endpoint, keys: { p256dh, auth } } } or { platform: "fcm" | "apns", token }, name? → 201 { id, platform, name, createdAt }. The device belongs to the session that registered it and goes when the session ends (logout, revocation, expiry). Registering the same subscription or token again moves it to this session and keeps one row; registered by another user, it is theirs from then on. At most 20 per user: one more replaces the oldest. 400 when the platform is not configured on this server, or a Web Push endpoint is a private address. */
+        /**
+         * Register this session's device for pushes
+         * @description { platform: "webpush", subscription: { endpoint, keys: { p256dh, auth } } } or { platform: "fcm" | "apns", token }, name? → 201 { id, platform, name, createdAt }. The device belongs to the session that registered it and goes when the session ends (logout, revocation, expiry). Registering the same subscription or token again moves it to this session and keeps one row; registered by another user, it is theirs from then on. At most 20 per user: one more replaces the oldest. 400 when the platform is not configured on this server, or a Web Push endpoint is a private address.
+         */
         post: operations["DevicesController_register"];
         delete?: never;
         options?: never;
@@ -832,7 +937,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Stop pushes to one of your devices (404 DEVICE_NOT_FOUND when it is not yours). */
+        /** Stop pushes to one of your devices */
         delete: operations["DevicesController_remove"];
         options?: never;
         head?: never;
@@ -846,7 +951,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your notifications, newest first: { items: [{ id, kind (message | mention | request | member_added), conversationId, messageId, actorId, preview, createdAt, readAt }], nextCursor }. ?unreadOnly=true for unread ones. */
+        /**
+         * Your notifications
+         * @description Newest first: { items: [{ id, kind (message | mention | request | member_added), conversationId, messageId, actorId, preview, createdAt, readAt }], nextCursor }. ?unreadOnly=true for unread ones.
+         */
         get: operations["NotificationsController_list"];
         put?: never;
         post?: never;
@@ -865,7 +973,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark { ids } (up to 500) read. Ids that are not yours are ignored. */
+        /**
+         * Mark notifications read
+         * @description { ids } (up to 500); ids that are not yours are ignored.
+         */
         post: operations["NotificationsController_markRead"];
         delete?: never;
         options?: never;
@@ -882,7 +993,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark all your notifications read. */
+        /** Mark all your notifications read */
         post: operations["NotificationsController_markAllRead"];
         delete?: never;
         options?: never;
@@ -897,7 +1008,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your unread notifications: { count }. Cached per user (X-Cache). */
+        /**
+         * How many notifications are unread
+         * @description Cached per user (X-Cache).
+         */
         get: operations["NotificationsController_unreadCount"];
         put?: never;
         post?: never;
@@ -914,7 +1028,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The Web Push application server key browsers subscribe with (`applicationServerKey`): { publicKey } (base64url), or { publicKey: null } when Web Push is not configured on this server. */
+        /**
+         * The Web Push public key
+         * @description The application server key browsers subscribe with (`applicationServerKey`): { publicKey } (base64url), or { publicKey: null } when Web Push is not configured on this server.
+         */
         get: operations["PushController_publicKey"];
         put?: never;
         post?: never;
@@ -934,8 +1051,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Report a message or a user to the system admins: { messageId } or { userId }, reason, note?
-         * @description A message must be one you can see: of a conversation you are in, not sent before you hid it; any other id is 404 MESSAGE_NOT_FOUND, as for an unknown one. Reporting a message reports its sender too (userId). One open report per reporter and target: reporting the same target again while your report is open answers 200 with that report, unchanged; once it is resolved you may report again.
+         * Report a message or a user to the system admins
+         * @description { messageId } or { userId }, reason, note?. A message must be one you can see: of a conversation you are in, not sent before you hid it; any other id is 404 MESSAGE_NOT_FOUND, as for an unknown one. Reporting a message reports its sender too (userId). One open report per reporter and target: reporting the same target again while your report is open answers 200 with that report, unchanged; once it is resolved you may report again.
          */
         post: operations["ReportsController_create"];
         delete?: never;
@@ -951,7 +1068,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Messages of your conversations that contain every word of q, most recent first: { items: [{ message, conversationId }], nextCursor }. Only conversations you accepted, only messages after your hide point, never deleted ones; an edited message is found by its current text. A page is stable under new messages. 404 for a conversationId you are not a member of; a request you have not accepted finds nothing. 60 searches/min per user. */
+        /**
+         * Search your messages
+         * @description Messages of your conversations that contain every word of q, most recent first: { items: [{ message, conversationId }], nextCursor }. Only conversations you accepted, only messages after your hide point, never deleted ones; an edited message is found by its current text. A page is stable under new messages. 404 for a conversationId you are not a member of; a request you have not accepted finds nothing. 60 searches/min per user.
+         */
         get: operations["SearchController_messages"];
         put?: never;
         post?: never;
@@ -968,9 +1088,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download through a signed link (`url` of GET /uploads/:id/url): the bytes with the signed Content-Type, Content-Disposition (inline for PNG, JPEG, GIF, WebP and AVIF images, attachment otherwise, with the file's name), X-Content-Type-Options: nosniff, Content-Security-Policy: sandbox; default-src 'none' and Cache-Control: private for the rest of the link's life. 403 LINK_INVALID for a tampered, expired or upload link; 404 when nothing is stored (any more). */
+        /**
+         * Download through a signed link
+         * @description The `url` of GET /uploads/:id/url: the bytes with the signed Content-Type, Content-Disposition (inline for PNG, JPEG, GIF, WebP and AVIF images, attachment otherwise, with the file's name), X-Content-Type-Options: nosniff, Content-Security-Policy: sandbox; default-src 'none' and Cache-Control: private for the rest of the link's life. 403 LINK_INVALID for a tampered, expired or upload link; 404 when nothing is stored (any more).
+         */
         get: operations["StorageController_download"];
-        /** Upload the bytes of a signed upload link (the `uploadUrl` of POST /uploads, a path to resolve against the API's origin), with the link's `headers` (its Content-Type). The body is any content type, streamed to disk. 403 LINK_INVALID for a tampered, expired or download link, or another Content-Type; 413 PAYLOAD_TOO_LARGE as soon as more bytes than signed (or UPLOAD_MAX_BYTES) arrive, or Content-Length says so; nothing is kept then. 409 CONFLICT when something is already stored there (a link is used once). 404 when the server does not use the local storage. */
+        /**
+         * Upload the bytes of a signed upload link
+         * @description To the `uploadUrl` of POST /uploads (a path to resolve against the API's origin), with the link's `headers` (its Content-Type). The body is any content type, streamed to disk. 403 LINK_INVALID for a tampered, expired or download link, or another Content-Type; 413 PAYLOAD_TOO_LARGE as soon as more bytes than signed (or UPLOAD_MAX_BYTES) arrive, or Content-Length says so; nothing is kept then. 409 CONFLICT when something is already stored there (a link is used once). 404 when the server does not use the local storage.
+         */
         put: operations["StorageController_upload"];
         post?: never;
         delete?: never;
@@ -988,7 +1114,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Declare an upload { name, mimeType, size } → 201 { id, uploadUrl, method: "PUT", headers, expiresAt }. Send the bytes to uploadUrl (resolved against this API when it is a path) with exactly those headers within 15 minutes, then POST /uploads/:id/complete. 413 over UPLOAD_MAX_BYTES; 422 UPLOAD_REJECTED for a type not in UPLOAD_ALLOWED_TYPES. Uploads never attached to a message are deleted after 24 hours. */
+        /**
+         * Declare an upload
+         * @description { name, mimeType, size } → 201 { id, uploadUrl, method: "PUT", headers, expiresAt }. Send the bytes to uploadUrl (resolved against this API when it is a path) with exactly those headers within 15 minutes, then POST /uploads/:id/complete. 413 over UPLOAD_MAX_BYTES; 422 UPLOAD_REJECTED for a type not in UPLOAD_ALLOWED_TYPES. Uploads never attached to a message are deleted after 24 hours.
+         */
         post: operations["UploadsController_create"];
         delete?: never;
         options?: never;
@@ -1005,7 +1134,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Check what was sent: → { id, status: "ready", name, mimeType, size, width?, height?, hasThumbnail }. The stored size must be the declared one and the type sniffed from the bytes the declared one: otherwise 422 UPLOAD_REJECTED and the upload is deleted (declare it again). Images get width, height and a thumbnail (at most 320 px). Completing a ready upload again answers the same. Your own uploads only (404). */
+        /**
+         * Complete an upload
+         * @description Check what was sent: → { id, status: "ready", name, mimeType, size, width?, height?, hasThumbnail }. The stored size must be the declared one and the type sniffed from the bytes the declared one: otherwise 422 UPLOAD_REJECTED and the upload is deleted (declare it again). Images get width, height and a thumbnail (at most 320 px). Completing a ready upload again answers the same. Your own uploads only (404).
+         */
         post: operations["UploadsController_complete"];
         delete?: never;
         options?: never;
@@ -1020,7 +1152,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Short-lived signed links { url, thumbnailUrl?, expiresAt } (5 minutes) for the uploader, and for members who can see a message that carries it (not after their hide point, a removal, a block between them and its sender, or once the message is deleted). 404 UPLOAD_NOT_FOUND for anyone else. */
+        /**
+         * Signed links to an upload
+         * @description Short-lived signed links { url, thumbnailUrl?, expiresAt } (5 minutes) for the uploader, and for members who can see a message that carries it (not after their hide point, a removal, a block between them and its sender, or once the message is deleted). 404 UPLOAD_NOT_FOUND for anyone else.
+         */
         get: operations["UploadsController_links"];
         put?: never;
         post?: never;
@@ -1037,7 +1172,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prefix search on username and display name (case-insensitive), by username: { items, nextCursor }. */
+        /**
+         * Find users
+         * @description Prefix search on username and display name (case-insensitive), ordered by username.
+         */
         get: operations["UsersController_search"];
         put?: never;
         post?: never;
@@ -1054,7 +1192,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A public profile (deleted accounts show as { deleted: true }, bots as { bot: true }). Cached under user:profile:{id} (X-Cache: HIT|MISS). */
+        /**
+         * A user's public profile
+         * @description Deleted accounts show as { deleted: true }, bots as { bot: true }. Cached under user:profile:{id} (X-Cache: HIT|MISS).
+         */
         get: operations["UsersController_profile"];
         put?: never;
         post?: never;
@@ -1073,9 +1214,15 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Block a user: they can no longer message you or start a conversation with you (403 BLOCKED). */
+        /**
+         * Block a user
+         * @description They can no longer message you or start a conversation with you (403 BLOCKED).
+         */
         post: operations["UsersController_block"];
-        /** Unblock a user (no error when they were not blocked). */
+        /**
+         * Unblock a user
+         * @description No error when they were not blocked.
+         */
         delete: operations["UsersController_unblock"];
         options?: never;
         head?: never;
@@ -1089,7 +1236,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** { userId, online, status, statusText, lastSeenAt }: online while the user has a socket on any instance; lastSeenAt is when they last came or went. Only contacts (users who share a conversation both have accepted, with no block either way) and the user themselves see the real state; anyone else gets { online: false, status: "offline", statusText: null, lastSeenAt: null }, the same as for a user never seen. Contacts see a connected user's status (online, away or dnd) and statusText; a user not connected, or invisible, is status "offline" with statusText null. A user whose settings.showLastSeen is false has lastSeenAt null for their contacts, here, in presence.query and in presence events, from the moment they change it; they still see their own. 404 USER_NOT_FOUND for an unknown id. */
+        /**
+         * A user's presence
+         * @description { userId, online, status, statusText, lastSeenAt }: online while the user has a socket on any instance; lastSeenAt is when they last came or went. Only contacts (users who share a conversation both have accepted, with no block either way) and the user themselves see the real state; anyone else gets { online: false, status: "offline", statusText: null, lastSeenAt: null }, the same as for a user never seen. Contacts see a connected user's status (online, away or dnd) and statusText; a user not connected, or invisible, is status "offline" with statusText null. A user whose settings.showLastSeen is false has lastSeenAt null for their contacts, here, in presence.query and in presence events, from the moment they change it; they still see their own. 404 USER_NOT_FOUND for an unknown id.
+         */
         get: operations["PresenceController_one"];
         put?: never;
         post?: never;
@@ -1106,20 +1256,23 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in account: id, email, username, displayName, bio, avatarUrl, createdAt and settings { readReceipts, showLastSeen } (both true unless changed). Cached per user (X-Cache). */
+        /**
+         * Your account
+         * @description id, email, username, displayName, bio, avatarUrl, createdAt and settings { readReceipts, showLastSeen } (both true unless changed). Cached per user (X-Cache).
+         */
         get: operations["UsersController_me"];
         put?: never;
         post?: never;
         /**
-         * Delete the account, its password given again { password, eraseMessages? }.
-         * @description Every session is revoked (sockets closed on every instance) and the profile anonymised (GET /users/:id answers { deleted: true }; the email and username are free again). Without eraseMessages the messages remain, from a deleted user. With eraseMessages: true every message the account sent is tombstoned as a deletion by its author leaves it (body and attachments gone, seq kept, reactions and pins dropped) and every upload of the account is deleted, bytes and rows. The erasure is recorded with the deletion, in one transaction, and carried out by a worker on any instance within seconds, in batches (however large the history, the answer does not wait for it); members get message.deleted for each message, and sync shows the tombstones. A missing or wrong password is 401 INVALID_CREDENTIALS; failed attempts count with the failed sign-ins of the account (429 RATE_LIMITED past 5 a minute from one address). Limited with the other account changes (ACCOUNT_CHANGES_PER_MINUTE_PER_USER).
+         * Delete your account
+         * @description The password given again: { password, eraseMessages? }. Every session is revoked (sockets closed on every instance) and the profile anonymised (GET /users/:id answers { deleted: true }; the email and username are free again). Without eraseMessages the messages remain, from a deleted user. With eraseMessages: true every message the account sent is tombstoned as a deletion by its author leaves it (body and attachments gone, seq kept, reactions and pins dropped) and every upload of the account is deleted, bytes and rows. The erasure is recorded with the deletion, in one transaction, and carried out by a worker on any instance within seconds, in batches (however large the history, the answer does not wait for it); members get message.deleted for each message, and sync shows the tombstones. A missing or wrong password is 401 INVALID_CREDENTIALS; failed attempts count with the failed sign-ins of the account (429 RATE_LIMITED past 5 a minute from one address). Limited with the other account changes (ACCOUNT_CHANGES_PER_MINUTE_PER_USER).
          */
         delete: operations["AccountController_delete"];
         options?: never;
         head?: never;
         /**
-         * Change displayName, bio or avatarUrl (null clears), and/or settings. Returns the account.
-         * @description settings: { readReceipts?: boolean, showLastSeen?: boolean }, a partial update (a setting left out keeps its value; each must be a boolean, any other key is 400 VALIDATION_FAILED). readReceipts false: other members no longer see your read and delivery marks (GET /conversations/:id/reads leaves you out; read and delivered events about you reach only your own sockets); your own unread counts work as before. showLastSeen false: contacts get lastSeenAt null in every presence answer and presence event; you still see your own. Both apply from the answer on, on every instance. Settings are yours alone: the public profile (GET /users/:id) never shows them. Limited with the other account changes (ACCOUNT_CHANGES_PER_MINUTE_PER_USER).
+         * Change your profile or settings
+         * @description displayName, bio or avatarUrl (null clears), and/or settings; returns the account. settings: { readReceipts?: boolean, showLastSeen?: boolean }, a partial update (a setting left out keeps its value; each must be a boolean, any other key is 400 VALIDATION_FAILED). readReceipts false: other members no longer see your read and delivery marks (GET /conversations/:id/reads leaves you out; read and delivered events about you reach only your own sockets); your own unread counts work as before. showLastSeen false: contacts get lastSeenAt null in every presence answer and presence event; you still see your own. Both apply from the answer on, on every instance. Settings are yours alone: the public profile (GET /users/:id) never shows them. Limited with the other account changes (ACCOUNT_CHANGES_PER_MINUTE_PER_USER).
          */
         patch: operations["UsersController_update"];
         trace?: never;
@@ -1131,7 +1284,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Users the caller blocked, newest first: { items: [{ user, blockedAt }], nextCursor }. */
+        /**
+         * Users you blocked
+         * @description Newest first, paged by cursor.
+         */
         get: operations["UsersController_listBlocks"];
         put?: never;
         post?: never;
@@ -1151,8 +1307,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Ask for an archive of your data → 202 { id, status: "pending", createdAt, … }.
-         * @description A worker (on any instance) builds one JSON file: profile, settings, sessions, devices (no push tokens), blocks, conversations (your membership in each, with the ids of its members), your own messages (tombstones aside) and your uploads’ metadata; nothing of other users beyond their ids. Follow it with GET /users/me/export/:id. While one export is in progress, asking again answers that one (same id, 202) and starts nothing. Once built, it is kept EXPORT_KEEP_HOURS (72) and a newer one replaces it. Limited by EXPORTS_PER_MINUTE_PER_USER.
+         * Ask for an archive of your data
+         * @description Answers 202 { id, status: "pending", createdAt, … }. A worker (on any instance) builds one JSON file: profile, settings, sessions, devices (no push tokens), blocks, conversations (your membership in each, with the ids of its members), your own messages (tombstones aside) and your uploads’ metadata; nothing of other users beyond their ids. Follow it with GET /users/me/export/:id. While one export is in progress, asking again answers that one (same id, 202) and starts nothing. Once built, it is kept EXPORT_KEEP_HOURS (72) and a newer one replaces it. Limited by EXPORTS_PER_MINUTE_PER_USER.
          */
         post: operations["ExportsController_request"];
         delete?: never;
@@ -1169,8 +1325,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * An export of yours: { id, status, createdAt, completedAt, expiresAt, size }, and once ready { url, urlExpiresAt }.
-         * @description url is a signed link to the archive (application/json, downloaded as an attachment), valid for EXPORT_LINK_SECONDS (300) and never past the archive’s own expiry: ask again for a fresh one. Another user’s export id answers 404 EXPORT_NOT_FOUND, as an unknown one does.
+         * One of your exports
+         * @description { id, status, createdAt, completedAt, expiresAt, size }, and once ready { url, urlExpiresAt }. url is a signed link to the archive (application/json, downloaded as an attachment), valid for EXPORT_LINK_SECONDS (300) and never past the archive’s own expiry: ask again for a fresh one. Another user’s export id answers 404 EXPORT_NOT_FOUND, as an unknown one does.
          */
         get: operations["ExportsController_status"];
         put?: never;
@@ -1210,8 +1366,103 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Presence of up to 200 users: { items: [{ userId, online, status, statusText, lastSeenAt }] } (unknown ids left out). Only contacts (users who share a conversation both have accepted, with no block either way) and the user themselves see the real state; anyone else gets { online: false, status: "offline", statusText: null, lastSeenAt: null }, the same as for a user never seen. Contacts see a connected user's status (online, away or dnd) and statusText; a user not connected, or invisible, is status "offline" with statusText null. A user whose settings.showLastSeen is false has lastSeenAt null for their contacts, here, in presence.query and in presence events, from the moment they change it; they still see their own. */
+        /**
+         * Presence of many users
+         * @description Presence of up to 200 users: { items: [{ userId, online, status, statusText, lastSeenAt }] } (unknown ids left out). Only contacts (users who share a conversation both have accepted, with no block either way) and the user themselves see the real state; anyone else gets { online: false, status: "offline", statusText: null, lastSeenAt: null }, the same as for a user never seen. Contacts see a connected user's status (online, away or dnd) and statusText; a user not connected, or invisible, is status "offline" with statusText null. A user whose settings.showLastSeen is false has lastSeenAt null for their contacts, here, in presence.query and in presence events, from the moment they change it; they still see their own.
+         */
         post: operations["PresenceController_many"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/docs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The OpenAPI UI */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description An HTML page that reads /docs-json */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/docs-json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This OpenAPI 3 document */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The document, as JSON */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1226,8 +1477,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Every component with status and latency; overall ok | degraded | down (503 when down).
-         * @description Dependency probes are shared by the calls of about a second on each instance. A failed component says only `error: "timeout"` or `error: "unavailable"`; the driver's own message goes to the logs.
+         * Every component with its status and latency
+         * @description Overall ok | degraded | down (503 when down). Dependency probes are shared by the calls of about a second on each instance. A failed component says only `error: "timeout"` or `error: "unavailable"`; the driver's own message goes to the logs.
          */
         get: operations["HealthController_overview"];
         put?: never;
@@ -1245,7 +1496,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The process is up. Touches no dependency. */
+        /**
+         * The process is up
+         * @description Touches no dependency.
+         */
         get: operations["HealthController_liveness"];
         put?: never;
         post?: never;
@@ -1263,8 +1517,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Prometheus metrics in the text exposition format.
-         * @description dependency_up and dependency_latency_seconds come from the shared probes of the last second.
+         * Prometheus metrics
+         * @description The text exposition format. dependency_up and dependency_latency_seconds come from the shared probes of the last second.
          */
         get: operations["HealthController_scrape"];
         put?: never;
@@ -1283,8 +1537,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * This instance can serve: started, not shutting down, Postgres reachable. A Redis outage does not fail it.
-         * @description Dependency probes are shared by the calls of about a second on each instance. A failed component says only `error: "timeout"` or `error: "unavailable"`; the driver's own message goes to the logs.
+         * This instance can serve
+         * @description Started, not shutting down, Postgres reachable. A Redis outage does not fail it. Dependency probes are shared by the calls of about a second on each instance. A failed component says only `error: "timeout"` or `error: "unavailable"`; the driver's own message goes to the logs.
          */
         get: operations["HealthController_readiness"];
         put?: never;
@@ -1491,6 +1745,17 @@ export interface components {
             /** @description The cursor of the next page; null on the last */
             nextCursor: string | null;
         };
+        Block: {
+            /** Format: date-time */
+            blockedAt: string;
+            /** @description The user you blocked */
+            user: components["schemas"]["PublicProfile"];
+        };
+        BlockPage: {
+            /** @description Newest first */
+            items: components["schemas"]["Block"][];
+            nextCursor: string | null;
+        };
         BotCreated: {
             /**
              * @description Shown this once and stored only as a hash: keep it secret. Send it as `Authorization: Bot <apiKey>`, and on a socket as `auth: { apiKey }`. Deleting the bot revokes it.
@@ -1509,6 +1774,65 @@ export interface components {
              */
             username: string;
         };
+        ComponentHealth: {
+            /**
+             * @description A failed probe
+             * @enum {string}
+             */
+            error?: "timeout" | "unavailable";
+            /** @description postgres and redis: the last probe */
+            latencyMs?: number;
+            /**
+             * @description instance: starting, serving or shutting down
+             * @example serving
+             */
+            phase?: string;
+            /** @enum {string} */
+            status: "up" | "degraded" | "down";
+        };
+        /** @description A conversation as the caller sees it: their status, marks and counts */
+        Conversation: {
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Only the owner and admins write */
+            frozen: boolean;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            lastActivityAt: string;
+            /** @description The latest message (a thread reply included) */
+            lastMessage: components["schemas"]["Message"] | null;
+            /** @description Your read mark (never below what you hid) */
+            lastReadSeq: number;
+            lastSeq: number;
+            memberCount: number;
+            /** @description By join time: the first 5 in lists, every member in the detail */
+            members: components["schemas"]["Member"][];
+            /** @description Whether an owner or admin muted you */
+            moderationMute: components["schemas"]["ModerationMute"] | null;
+            /** @description Your own notification setting */
+            muted: boolean;
+            /**
+             * @description Your role
+             * @enum {string}
+             */
+            role: "owner" | "admin" | "member";
+            /** @description 0: slow mode off */
+            slowModeSeconds: number;
+            /**
+             * @description Your answer to a message request: pending until accepted
+             * @enum {string}
+             */
+            status: "pending" | "accepted" | "declined";
+            /** @description Groups; null for a direct conversation */
+            title: string | null;
+            /** @enum {string} */
+            type: "direct" | "group";
+            /** @description Timeline messages past your read mark, not your own */
+            unreadCount: number;
+            /** @description Of those, the ones mentioning you */
+            unreadMentionCount: number;
+        };
         ConversationCreateDto: {
             /** @description The other members of a group (1–499, without the caller) */
             memberIds?: string[];
@@ -1521,6 +1845,12 @@ export interface components {
              * @description The other user (direct only)
              */
             userId?: string;
+        };
+        ConversationPage: {
+            /** @description Most recent activity first */
+            items: components["schemas"]["Conversation"][];
+            /** @description Pass as ?cursor= for the next page; null on the last */
+            nextCursor: string | null;
         };
         ConversationUpdateDto: {
             /** @description Groups (owner/admin): while true only the owner and admins send, edit, react, pin and type (403 CONVERSATION_FROZEN for everyone else) */
@@ -1584,6 +1914,16 @@ export interface components {
             /** @description The seq of the last message that reached this device; the mark never moves back, nor past the conversation's last seq */
             seq: number;
         };
+        /** @description A device as its owner sees it: never its token or keys */
+        Device: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            name: string | null;
+            /** @enum {string} */
+            platform: "webpush" | "fcm" | "apns";
+        };
         DeviceRegisterDto: {
             /** @description A name the user recognises, e.g. "Pixel 9" */
             name?: string;
@@ -1593,6 +1933,10 @@ export interface components {
             subscription?: components["schemas"]["WebPushSubscriptionDto"];
             /** @description FCM: the registration token; APNs: the device token in hex */
             token?: string;
+        };
+        Devices: {
+            /** @description Newest first */
+            items: components["schemas"]["Device"][];
         };
         /** @description The one error body, on REST and in Socket.IO acks */
         ErrorBody: {
@@ -1614,6 +1958,49 @@ export interface components {
             /** @description The field at fault, when there is one */
             field?: string;
             message: string;
+        };
+        HealthOverview: {
+            /** @description By component: instance, postgres, redis */
+            components: {
+                [key: string]: components["schemas"]["ComponentHealth"];
+            };
+            /**
+             * @description degraded: Redis down; down: the instance or PostgreSQL
+             * @enum {string}
+             */
+            status: "ok" | "degraded" | "down";
+            uptimeSeconds: number;
+        };
+        /** @description An external attachment: the metadata its sender gave */
+        LinkAttachment: {
+            /** @example image/png */
+            mimeType: string;
+            name: string;
+            /** @description Bytes, as the sender declared */
+            size: number;
+            /**
+             * Format: uri
+             * @description https, no user info, a host name (not an IP)
+             */
+            url: string;
+        };
+        Liveness: {
+            /** @enum {string} */
+            status: "ok";
+        };
+        /** @description A member as shown in a conversation */
+        Member: {
+            avatarUrl: string | null;
+            /** @description A deleted account */
+            deleted: boolean;
+            displayName: string | null;
+            /** @description null when not muted, or once until passed */
+            moderationMute: components["schemas"]["ModerationMute"] | null;
+            /** @enum {string} */
+            role: "owner" | "admin" | "member";
+            /** Format: uuid */
+            userId: string;
+            username: string;
         };
         MemberMute: {
             /** Format: uuid */
@@ -1640,6 +2027,55 @@ export interface components {
         MembersAddDto: {
             userIds: string[];
         };
+        Mentions: {
+            /** @description @all or @here, from a sender allowed to use them */
+            all: boolean;
+            /** @description @username of accepted members, resolved when the message was stored */
+            userIds: string[];
+        };
+        /** @description A message. A deleted one stays as a tombstone: body empty, attachments and reactions empty, deletedAt set */
+        Message: {
+            /** @description Uploads (uploadId) or external links (url) */
+            attachments: (components["schemas"]["UploadAttachment"] | components["schemas"]["LinkAttachment"])[];
+            /** @description Empty for a tombstone (and possibly for a message with attachments only) */
+            body: string;
+            /** @description The sender's idempotency key, unique per conversation and sender */
+            clientMessageId: string;
+            /** Format: uuid */
+            conversationId: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            deletedAt: string | null;
+            /** Format: date-time */
+            editedAt: string | null;
+            /** Format: uuid */
+            id: string;
+            mentions: components["schemas"]["Mentions"];
+            /**
+             * @description Count per emoji (an RGI emoji sequence or a :shortcode:); emojis nobody gives are absent
+             * @example {
+             *       "👍": 2,
+             *       ":party:": 1
+             *     }
+             */
+            reactions: {
+                [key: string]: number;
+            };
+            /** Format: uuid */
+            replyToId: string | null;
+            /** Format: uuid */
+            senderId: string;
+            /** @description Gap-free position in the conversation */
+            seq: number;
+            /** @description A timeline message’s thread, once it has a reply */
+            thread: components["schemas"]["ThreadSummary"] | null;
+            /**
+             * Format: uuid
+             * @description The thread it replies in; null on the timeline
+             */
+            threadRootId: string | null;
+        };
         MessageBodyDto: {
             body: string;
         };
@@ -1662,10 +2098,75 @@ export interface components {
              */
             threadRootId?: string;
         };
+        MessageHit: {
+            /** Format: uuid */
+            conversationId: string;
+            message: components["schemas"]["Message"];
+        };
+        MessageHitPage: {
+            /** @description Most recent first */
+            items: components["schemas"]["MessageHit"][];
+            nextCursor: string | null;
+        };
+        /** @description Messages in ascending seq; paged by seq (before/after), not by cursor */
+        MessagePage: {
+            /** @description More messages in the direction asked (older for before or the latest page, newer for after) */
+            hasMore: boolean;
+            items: components["schemas"]["Message"][];
+        };
+        /** @description A group owner's or admin's mute: the member reads but cannot write */
+        ModerationMute: {
+            /**
+             * Format: date-time
+             * @description null: until unmuted
+             */
+            until: string | null;
+        };
+        Notification: {
+            /**
+             * Format: uuid
+             * @description Who sent, mentioned or added you
+             */
+            actorId: string | null;
+            /** Format: uuid */
+            conversationId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "message" | "mention" | "request" | "member_added";
+            /** Format: uuid */
+            messageId: string | null;
+            /** @description The start of the message */
+            preview: string | null;
+            /** Format: date-time */
+            readAt: string | null;
+        };
+        NotificationCount: {
+            /** @description Your unread notifications */
+            count: number;
+        };
+        NotificationPage: {
+            /** @description Newest first */
+            items: components["schemas"]["Notification"][];
+            nextCursor: string | null;
+        };
         NotificationsReadDto: {
             ids: string[];
         };
         Object: Record<string, never>;
+        Pin: {
+            message: components["schemas"]["Message"];
+            /** Format: date-time */
+            pinnedAt: string;
+            /** Format: uuid */
+            pinnedBy: string;
+        };
+        Pins: {
+            /** @description Newest pin first */
+            items: components["schemas"]["Pin"][];
+        };
         Presence: {
             /** Format: date-time */
             lastSeenAt: string | null;
@@ -1683,6 +2184,10 @@ export interface components {
         };
         PresenceQueryDto: {
             userIds: string[];
+        };
+        Presences: {
+            /** @description Unknown ids are left out */
+            items: components["schemas"]["Presence"][];
         };
         PresenceStatusDto: {
             /**
@@ -1709,6 +2214,71 @@ export interface components {
             id: string;
             /** @example ada_l */
             username: string;
+        };
+        PublicProfilePage: {
+            /** @description By username */
+            items: components["schemas"]["PublicProfile"][];
+            /** @description Pass as ?cursor= for the next page; null on the last */
+            nextCursor: string | null;
+        };
+        /** @description A message's reaction counts after a change */
+        ReactionCounts: {
+            /** Format: uuid */
+            conversationId: string;
+            /** Format: uuid */
+            messageId: string;
+            /**
+             * @description Count per emoji (an RGI emoji sequence or a :shortcode:); emojis nobody gives are absent
+             * @example {
+             *       "👍": 2,
+             *       ":party:": 1
+             *     }
+             */
+            reactions: {
+                [key: string]: number;
+            };
+        };
+        /** @description One emoji on a message */
+        ReactionDetail: {
+            count: number;
+            /**
+             * @description An RGI emoji sequence or a :shortcode:
+             * @example 👍
+             */
+            emoji: string;
+            /** @description You gave it */
+            me: boolean;
+            /** @description Its first 20 reactors, earliest first */
+            userIds: string[];
+        };
+        ReactionDetails: {
+            /** @description The most given first, then the one given first */
+            items: components["schemas"]["ReactionDetail"][];
+        };
+        /** @description Terminus's report of the checks readiness runs */
+        Readiness: {
+            /** @description Every check */
+            details: {
+                [key: string]: components["schemas"]["ComponentHealth"];
+            };
+            /** @description Empty while ready */
+            error: {
+                [key: string]: components["schemas"]["ComponentHealth"];
+            };
+            /** @description The passing checks: instance and postgres */
+            info: {
+                [key: string]: components["schemas"]["ComponentHealth"];
+            };
+            /** @enum {string} */
+            status: "ok";
+        };
+        /** @description Your read mark and what is left unread */
+        ReadMark: {
+            /** Format: uuid */
+            conversationId: string;
+            lastReadSeq: number;
+            unreadCount: number;
+            unreadMentionCount: number;
         };
         ReadMarkDto: {
             /** @description The seq of the last message read; the mark never moves back */
@@ -1787,6 +2357,41 @@ export interface components {
              */
             until?: Record<string, never> | null;
         };
+        Session: {
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The session of the token that asked */
+            current: boolean;
+            device: components["schemas"]["SessionDevice"];
+            /** Format: uuid */
+            id: string;
+            /** @description The client address it signed in from */
+            ip: string | null;
+            /** Format: date-time */
+            lastActiveAt: string;
+            userAgent: string | null;
+        };
+        /** @description What the client said about itself when signing in */
+        SessionDevice: {
+            name: string | null;
+            os: string | null;
+            type: string | null;
+        };
+        Sessions: {
+            items: components["schemas"]["Session"][];
+        };
+        SignedIn: {
+            /** @description A JWT for Authorization: Bearer …, short-lived */
+            accessToken: string;
+            /** @description Works once: its successor comes with the next refresh */
+            refreshToken: string;
+            /**
+             * Format: uuid
+             * @description The session these tokens belong to (GET /auth/sessions)
+             */
+            sessionId: string;
+            user: components["schemas"]["UserMe"];
+        };
         SuspendDto: {
             /** @description Why; for admins and the audit log, not shown to the user */
             reason: string;
@@ -1806,6 +2411,100 @@ export interface components {
              */
             until: string | null;
         };
+        /** @description What changed since a seq; the REST sync and the sync ack */
+        Sync: {
+            /** @description More changes remain: call again with the same since and cursor=nextCursor */
+            hasMore: boolean;
+            /** @description Messages created, edited, deleted or reacted to since the point, in the order they changed */
+            items: components["schemas"]["Message"][];
+            /** @description The conversation's last seq */
+            lastSeq: number;
+            nextCursor: string | null;
+        };
+        Thread: {
+            root: components["schemas"]["Message"];
+            thread: components["schemas"]["ThreadSummary"] | null;
+            /** @description Replies past your read mark in the thread, not your own */
+            unreadCount: number;
+        };
+        ThreadPage: {
+            /** @description Most recent reply first */
+            items: components["schemas"]["Thread"][];
+            nextCursor: string | null;
+        };
+        ThreadReadMark: {
+            /** Format: uuid */
+            conversationId: string;
+            lastReadSeq: number;
+            /** Format: uuid */
+            rootId: string;
+            unreadCount: number;
+        };
+        /** @description A thread root's replies, kept by every reply's send */
+        ThreadSummary: {
+            /** Format: date-time */
+            lastReplyAt: string | null;
+            lastReplySeq: number | null;
+            /** @description The first 5 distinct repliers, in the order they first replied */
+            participantIds: string[];
+            replyCount: number;
+        };
+        TokenPair: {
+            /** @description A JWT for Authorization: Bearer …, short-lived */
+            accessToken: string;
+            /** @description Works once: its successor comes with the next refresh */
+            refreshToken: string;
+        };
+        Unread: {
+            /** @description Accepted conversations with unread messages or mentions, most recent activity first */
+            items: components["schemas"]["UnreadCounts"][];
+            /** @description The sum of the items’ unreadCount */
+            total: number;
+        };
+        UnreadCounts: {
+            /** Format: uuid */
+            conversationId: string;
+            unreadCount: number;
+            unreadMentionCount: number;
+        };
+        /** @description A completed upload: what a message carrying it shows */
+        Upload: {
+            hasThumbnail: boolean;
+            /** @description Images only */
+            height?: number;
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description The type sniffed from the bytes
+             * @example image/png
+             */
+            mimeType: string;
+            name: string;
+            size: number;
+            /** @enum {string} */
+            status: "ready";
+            /** @description Images only */
+            width?: number;
+        };
+        /** @description An upload the message carries, as checked when it completed; links from GET /uploads/:id/url */
+        UploadAttachment: {
+            /** @description Images: a thumbnail (≤ 320 px) exists */
+            hasThumbnail: boolean;
+            /** @description Images only */
+            height?: number;
+            /**
+             * @description The type sniffed from the bytes
+             * @example image/png
+             */
+            mimeType: string;
+            name: string;
+            /** @description Bytes as stored */
+            size: number;
+            /** Format: uuid */
+            uploadId: string;
+            /** @description Images only */
+            width?: number;
+        };
         UploadCreateDto: {
             /**
              * @description Checked against the bytes at completion
@@ -1816,6 +2515,54 @@ export interface components {
             name: string;
             /** @description Bytes; at most UPLOAD_MAX_BYTES (413 beyond) */
             size: number;
+        };
+        /** @description Signed download links, valid for 5 minutes */
+        UploadLinks: {
+            /** Format: date-time */
+            expiresAt: string;
+            /** @description Only when the upload has a thumbnail (WebP) */
+            thumbnailUrl?: string;
+            /** @description A presigned S3 URL, or with the local storage a path on this API */
+            url: string;
+        };
+        /** @description Where and how to send the bytes of a declared upload */
+        UploadTicket: {
+            /**
+             * Format: date-time
+             * @description The link stops working 15 minutes after it was made
+             */
+            expiresAt: string;
+            /** @description Send exactly these headers with the bytes (the Content-Type among them) */
+            headers: {
+                [key: string]: string;
+            };
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            method: "PUT";
+            /** @description A presigned S3 URL, or with the local storage a path on this API to resolve against its origin */
+            uploadUrl: string;
+        };
+        /** @description Your own account, settings included */
+        UserMe: {
+            avatarUrl: string | null;
+            bio: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            displayName: string | null;
+            /** Format: email */
+            email: string;
+            /** Format: uuid */
+            id: string;
+            settings: components["schemas"]["UserSettings"];
+            /** @example ada_l */
+            username: string;
+        };
+        UserSettings: {
+            /** @description Other members see your read and delivery marks */
+            readReceipts: boolean;
+            /** @description Contacts see your lastSeenAt */
+            showLastSeen: boolean;
         };
         UserSettingsDto: {
             /** @description Whether other members see your read and delivery marks (GET /conversations/:id/reads, read and delivered events). Default true. */
@@ -1830,6 +2577,10 @@ export interface components {
             displayName?: Record<string, never> | null;
             /** @description Partial: a setting left out keeps its value */
             settings?: components["schemas"]["UserSettingsDto"];
+        };
+        VapidPublicKey: {
+            /** @description base64url, for applicationServerKey; null when Web Push is not configured here */
+            publicKey: string | null;
         };
         Webhook: {
             /** Format: date-time */
@@ -1954,6 +2705,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     BotsController_create: {
@@ -1986,7 +2748,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description UNAUTHORIZED: no valid access token */
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1995,7 +2757,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description FORBIDDEN: the caller is not a system admin (a bot never is) */
+            /** @description FORBIDDEN for anyone but a system admin (role admin, or an email in ADMIN_EMAILS) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2013,12 +2775,51 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description RATE_LIMITED past BOT_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (bot-changes); Retry-After gives the seconds until a slot frees */
-            429: {
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past BOT_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (bot-changes); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -2049,7 +2850,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description UNAUTHORIZED: no valid access token */
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2058,7 +2859,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description FORBIDDEN: the caller is not a system admin (a bot never is) */
+            /** @description FORBIDDEN for anyone but a system admin (role admin, or an email in ADMIN_EMAILS) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2076,12 +2877,42 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description RATE_LIMITED past BOT_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (bot-changes); Retry-After gives the seconds until a slot frees */
-            429: {
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past BOT_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (bot-changes); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -2102,6 +2933,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description VALIDATION_FAILED (details name each bad field or parameter), MALFORMED_JSON, or BAD_URL (a path not validly percent-encoded) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
             401: {
@@ -2130,12 +2970,42 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description RATE_LIMITED past ADMIN_ACTIONS_PER_MINUTE_PER_USER (a setting) per 1 min (admin-actions); Retry-After gives the seconds until a slot frees */
-            429: {
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past ADMIN_ACTIONS_PER_MINUTE_PER_USER (a setting) per 1 min (admin-actions); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -2188,6 +3058,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     AdminReportsController_resolve: {
@@ -2213,7 +3094,7 @@ export interface operations {
                     "application/json": components["schemas"]["AdminReport"];
                 };
             };
-            /** @description VALIDATION_FAILED (action; delete_message for a user report; until other than with suspend_user, or not in the future) */
+            /** @description VALIDATION_FAILED (action; delete_message for a user report; until other than with suspend_user, or not in the future); CANNOT_SUSPEND_SELF: suspend_user of your own account */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2231,7 +3112,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description FORBIDDEN for anyone but a system admin (role admin, or an email in ADMIN_EMAILS) */
+            /** @description FORBIDDEN: you are not a system admin; CANNOT_SUSPEND_ADMIN: suspend_user of a system admin */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2258,12 +3139,60 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description RATE_LIMITED past ADMIN_ACTIONS_PER_MINUTE_PER_USER (a setting) per 1 min (admin-actions); Retry-After gives the seconds until a slot frees */
-            429: {
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past ADMIN_ACTIONS_PER_MINUTE_PER_USER (a setting) per 1 min (admin-actions); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -2317,6 +3246,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     AdminUsersController_suspend: {
@@ -2360,7 +3300,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description FORBIDDEN for anyone but a system admin (role admin, or an email in ADMIN_EMAILS) */
+            /** @description FORBIDDEN: you are not a system admin; CANNOT_SUSPEND_ADMIN: the account is a system admin */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2378,12 +3318,60 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description RATE_LIMITED past ADMIN_ACTIONS_PER_MINUTE_PER_USER (a setting) per 1 min (admin-actions); Retry-After gives the seconds until a slot frees */
-            429: {
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past ADMIN_ACTIONS_PER_MINUTE_PER_USER (a setting) per 1 min (admin-actions); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -2398,12 +3386,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The account, not suspended */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AdminUser"];
+                };
+            };
+            /** @description VALIDATION_FAILED: id is not a UUID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
@@ -2433,12 +3431,42 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description RATE_LIMITED past ADMIN_ACTIONS_PER_MINUTE_PER_USER (a setting) per 1 min (admin-actions); Retry-After gives the seconds until a slot frees */
-            429: {
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past ADMIN_ACTIONS_PER_MINUTE_PER_USER (a setting) per 1 min (admin-actions); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -2459,7 +3487,7 @@ export interface operations {
                     "application/json": components["schemas"]["Webhooks"];
                 };
             };
-            /** @description Missing, invalid, expired or revoked access token */
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2468,9 +3496,20 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description FORBIDDEN: the caller is not a system admin */
+            /** @description FORBIDDEN for anyone but a system admin (role admin, or an email in ADMIN_EMAILS) */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2509,7 +3548,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, invalid, expired or revoked access token */
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2518,7 +3557,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description FORBIDDEN: the caller is not a system admin */
+            /** @description FORBIDDEN for anyone but a system admin (role admin, or an email in ADMIN_EMAILS) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2536,12 +3575,51 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description RATE_LIMITED past WEBHOOK_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (webhook-changes); Retry-After gives the seconds until a slot frees */
-            429: {
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past WEBHOOK_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (webhook-changes); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -2556,6 +3634,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Deleted */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -2571,7 +3650,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, invalid, expired or revoked access token */
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2580,7 +3659,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description FORBIDDEN: the caller is not a system admin */
+            /** @description FORBIDDEN for anyone but a system admin (role admin, or an email in ADMIN_EMAILS) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2598,12 +3677,42 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description RATE_LIMITED past WEBHOOK_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (webhook-changes); Retry-After gives the seconds until a slot frees */
-            429: {
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past WEBHOOK_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (webhook-changes); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -2639,7 +3748,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, invalid, expired or revoked access token */
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2648,7 +3757,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description FORBIDDEN: the caller is not a system admin */
+            /** @description FORBIDDEN for anyone but a system admin (role admin, or an email in ADMIN_EMAILS) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2660,6 +3769,26 @@ export interface operations {
             /** @description WEBHOOK_NOT_FOUND: no webhook with this id */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2681,19 +3810,31 @@ export interface operations {
             };
         };
         responses: {
-            /** @description { user, accessToken, refreshToken, sessionId } */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SignedIn"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each bad field or parameter), MALFORMED_JSON, or BAD_URL (a path not validly percent-encoded) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             /** @description INVALID_CREDENTIALS: unknown account or wrong password (indistinguishable) */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             /** @description ACCOUNT_SUSPENDED: a system admin suspended the account; the message says until when (told only with the right password) */
             403: {
@@ -2704,12 +3845,55 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description RATE_LIMITED past 5 per 1 min (login-ip); Retry-After gives the seconds until a slot frees */
-            429: {
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description RATE_LIMITED: past 5 failed attempts a minute for this account from this address
+             *
+             *     RATE_LIMITED past 5 per 1 min (login-ip); Retry-After gives the seconds until a slot frees
+             */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -2722,11 +3906,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Signed out */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             /** @description FORBIDDEN: called with a bot key (Authorization: Bot …) */
             403: {
@@ -2740,9 +3934,30 @@ export interface operations {
             /** @description RATE_LIMITED past ACCOUNT_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (account-changes); Retry-After gives the seconds until a slot frees */
             429: {
                 headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -2755,11 +3970,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Every session revoked */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             /** @description FORBIDDEN: called with a bot key (Authorization: Bot …) */
             403: {
@@ -2773,9 +3998,30 @@ export interface operations {
             /** @description RATE_LIMITED past ACCOUNT_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (account-changes); Retry-After gives the seconds until a slot frees */
             429: {
                 headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -2792,19 +4038,31 @@ export interface operations {
             };
         };
         responses: {
-            /** @description { accessToken, refreshToken } */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each bad field or parameter), MALFORMED_JSON, or BAD_URL (a path not validly percent-encoded) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             /** @description UNAUTHORIZED (invalid token, or ended session); REFRESH_TOKEN_ALREADY_USED (the token was used less than REFRESH_REUSE_GRACE_SECONDS ago; the session is kept); REFRESH_TOKEN_REUSED (a used token replayed later; the session is revoked) */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             /** @description ACCOUNT_SUSPENDED: a system admin suspended the account; the message says until when */
             403: {
@@ -2815,12 +4073,51 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description RATE_LIMITED, with Retry-After */
-            429: {
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past 30 refreshes a minute for the session; Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -2837,26 +4134,77 @@ export interface operations {
             };
         };
         responses: {
-            /** @description { user, accessToken, refreshToken, sessionId } */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SignedIn"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each bad field or parameter), MALFORMED_JSON, or BAD_URL (a path not validly percent-encoded) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             /** @description EMAIL_TAKEN or USERNAME_TAKEN (compared case-insensitively) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             /** @description RATE_LIMITED past 10 per 1 h (register-ip); Retry-After gives the seconds until a slot frees */
             429: {
                 headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -2869,9 +4217,37 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sessions"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description FORBIDDEN: called with a bot key (Authorization: Bot …) */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2891,11 +4267,30 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Revoked */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description VALIDATION_FAILED (details name each bad field or parameter), MALFORMED_JSON, or BAD_URL (a path not validly percent-encoded) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             /** @description FORBIDDEN: called with a bot key (Authorization: Bot …) */
             403: {
@@ -2906,12 +4301,51 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description RATE_LIMITED past ACCOUNT_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (account-changes); Retry-After gives the seconds until a slot frees */
-            429: {
+            /** @description SESSION_NOT_FOUND: not yours, or not active */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past ACCOUNT_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (account-changes); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -2932,7 +4366,38 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ConversationPage"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each bad field or parameter), MALFORMED_JSON, or BAD_URL (a path not validly percent-encoded) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -2949,12 +4414,105 @@ export interface operations {
             };
         };
         responses: {
-            /** @description RATE_LIMITED past CONVERSATIONS_PER_MINUTE_PER_USER (a setting) per 1 min (conversation-creates); Retry-After gives the seconds until a slot frees */
-            429: {
+            /** @description The direct conversation you already have with userId */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a bad body, your own userId, no other member, or memberIds naming unknown users */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description BLOCKED: a block between you and userId, or between two of the members */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description USER_NOT_FOUND: no active user has userId */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past CONVERSATIONS_PER_MINUTE_PER_USER (a setting) per 1 min (conversation-creates); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -2973,7 +4531,56 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each bad field or parameter), MALFORMED_JSON, or BAD_URL (a path not validly percent-encoded) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONVERSATION_NOT_FOUND: you are not a member */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -2988,18 +4595,76 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Hidden */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description RATE_LIMITED past MEMBER_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (conversation-changes); Retry-After gives the seconds until a slot frees */
-            429: {
+            /** @description VALIDATION_FAILED (details name each bad field or parameter), MALFORMED_JSON, or BAD_URL (a path not validly percent-encoded) */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONVERSATION_NOT_FOUND: you are not a member */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past MEMBER_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (conversation-changes); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -3018,12 +4683,104 @@ export interface operations {
             };
         };
         responses: {
-            /** @description RATE_LIMITED past MEMBER_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (conversation-changes); Retry-After gives the seconds until a slot frees */
-            429: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description VALIDATION_FAILED (nothing to change among the fields included); NOT_A_GROUP for a group field in a direct conversation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NOT_GROUP_ADMIN: a group field from a plain member */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONVERSATION_NOT_FOUND: you are not a member */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past MEMBER_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (conversation-changes); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -3038,12 +4795,77 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description RATE_LIMITED past MEMBER_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (conversation-changes); Retry-After gives the seconds until a slot frees */
-            429: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each bad field or parameter), MALFORMED_JSON, or BAD_URL (a path not validly percent-encoded) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONVERSATION_NOT_FOUND: you are not a member */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past MEMBER_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (conversation-changes); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -3079,6 +4901,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description NOT_GROUP_ADMIN: you are not the group owner or an admin, or you do not outrank this user */
             403: {
                 headers: {
@@ -3091,6 +4922,26 @@ export interface operations {
             /** @description CONVERSATION_NOT_FOUND: you are not a member (a removed or banned one included) */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3131,6 +4982,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description NOT_GROUP_ADMIN: you are not the group owner or an admin, or you do not outrank this user */
             403: {
                 headers: {
@@ -3149,12 +5009,60 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description RATE_LIMITED past BANS_AND_MUTES_PER_MINUTE_PER_USER (a setting) per 1 min (moderation); Retry-After gives the seconds until a slot frees */
-            429: {
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past BANS_AND_MUTES_PER_MINUTE_PER_USER (a setting) per 1 min (moderation); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -3186,6 +5094,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description NOT_GROUP_ADMIN: you are not the group owner or an admin, or you do not outrank this user */
             403: {
                 headers: {
@@ -3204,12 +5121,42 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description RATE_LIMITED past BANS_AND_MUTES_PER_MINUTE_PER_USER (a setting) per 1 min (moderation); Retry-After gives the seconds until a slot frees */
-            429: {
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past BANS_AND_MUTES_PER_MINUTE_PER_USER (a setting) per 1 min (moderation); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -3224,18 +5171,85 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Declined */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description RATE_LIMITED past MEMBER_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (conversation-changes); Retry-After gives the seconds until a slot frees */
-            429: {
+            /** @description VALIDATION_FAILED (details name each bad field or parameter), MALFORMED_JSON, or BAD_URL (a path not validly percent-encoded) */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONVERSATION_NOT_FOUND: you are not a member */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NOT_A_REQUEST: you accepted this conversation already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past MEMBER_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (conversation-changes); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -3271,7 +5285,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description CONVERSATION_NOT_FOUND: not a member */
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONVERSATION_NOT_FOUND: you are not a member */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3280,13 +5303,55 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description RATE_LIMITED, with Retry-After
-             *
-             *     RATE_LIMITED past DELIVERY_MARKS_PER_MINUTE_PER_USER (a setting) per 1 min (delivery-marks); Retry-After gives the seconds until a slot frees
-             */
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past DELIVERY_MARKS_PER_MINUTE_PER_USER (a setting) per 1 min (delivery-marks); Retry-After gives the seconds until a slot frees */
             429: {
                 headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3310,12 +5375,114 @@ export interface operations {
             };
         };
         responses: {
-            /** @description RATE_LIMITED past MEMBER_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (conversation-changes); Retry-After gives the seconds until a slot frees */
-            429: {
+            /** @description The group, with its members */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description VALIDATION_FAILED; NOT_A_GROUP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NOT_GROUP_ADMIN; BLOCKED; BANNED (nobody added) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONVERSATION_NOT_FOUND: you are not a member; USER_NOT_FOUND (details name them) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description GROUP_FULL: past 500 members */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past MEMBER_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (conversation-changes); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -3331,18 +5498,85 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Removed */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description RATE_LIMITED past MEMBER_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (conversation-changes); Retry-After gives the seconds until a slot frees */
-            429: {
+            /** @description VALIDATION_FAILED; NOT_A_GROUP */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NOT_GROUP_ADMIN: a plain member removing someone else, or an admin removing an admin or the owner */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONVERSATION_NOT_FOUND: you are not a member; MEMBER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past MEMBER_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (conversation-changes); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -3362,12 +5596,114 @@ export interface operations {
             };
         };
         responses: {
-            /** @description RATE_LIMITED past MEMBER_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (conversation-changes); Retry-After gives the seconds until a slot frees */
-            429: {
+            /** @description The group, with its members */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description VALIDATION_FAILED; NOT_A_GROUP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NOT_GROUP_OWNER */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONVERSATION_NOT_FOUND: you are not a member; MEMBER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description OWNER_ROLE_FIXED: the owner's role does not change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past MEMBER_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (conversation-changes); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -3404,6 +5740,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description NOT_GROUP_ADMIN: you are not the group owner or an admin, or you do not outrank this user */
             403: {
                 headers: {
@@ -3422,12 +5767,60 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description RATE_LIMITED past BANS_AND_MUTES_PER_MINUTE_PER_USER (a setting) per 1 min (moderation); Retry-After gives the seconds until a slot frees */
-            429: {
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past BANS_AND_MUTES_PER_MINUTE_PER_USER (a setting) per 1 min (moderation); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -3459,6 +5852,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description NOT_GROUP_ADMIN: you are not the group owner or an admin, or you do not outrank this user */
             403: {
                 headers: {
@@ -3477,12 +5879,42 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description RATE_LIMITED past BANS_AND_MUTES_PER_MINUTE_PER_USER (a setting) per 1 min (moderation); Retry-After gives the seconds until a slot frees */
-            429: {
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past BANS_AND_MUTES_PER_MINUTE_PER_USER (a setting) per 1 min (moderation); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -3509,7 +5941,56 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MessagePage"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a bad before, after or limit, or both before and after */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONVERSATION_NOT_FOUND: you are not a member */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -3528,12 +6009,118 @@ export interface operations {
             };
         };
         responses: {
-            /** @description RATE_LIMITED past MESSAGES_PER_MINUTE_PER_USER (a setting) per 1 min (message-send); Retry-After gives the seconds until a slot frees */
-            429: {
+            /** @description The message first sent with this clientMessageId */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Stored */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a bad body; replyToId not a message of this conversation; threadRootId not a timeline message of it, or deleted; an attachment not one of your completed uploads, or a link refused */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description REQUEST_PENDING / REQUEST_DECLINED (a message request not accepted); BLOCKED (a direct conversation across a block); MEMBER_MUTED; CONVERSATION_FROZEN (groups: only the owner and admins write) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONVERSATION_NOT_FOUND: you are not a member */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description SLOW_MODE: the group allows you one message per slowModeSeconds; Retry-After says when
+             *
+             *     RATE_LIMITED past MESSAGES_PER_MINUTE_PER_USER (a setting) per 1 min (message-send); Retry-After gives the seconds until a slot frees
+             */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -3549,18 +6136,85 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A tombstone */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description RATE_LIMITED past MESSAGE_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (message-changes); Retry-After gives the seconds until a slot frees */
-            429: {
+            /** @description VALIDATION_FAILED (details name each bad field or parameter), MALFORMED_JSON, or BAD_URL (a path not validly percent-encoded) */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NOT_MESSAGE_AUTHOR: not yours, and you are not a group owner or admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONVERSATION_NOT_FOUND: you are not a member; MESSAGE_NOT_FOUND: not in this conversation, or hidden from you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past MESSAGE_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (message-changes); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -3580,12 +6234,113 @@ export interface operations {
             };
         };
         responses: {
-            /** @description RATE_LIMITED past MESSAGE_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (message-changes); Retry-After gives the seconds until a slot frees */
-            429: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each bad field or parameter), MALFORMED_JSON, or BAD_URL (a path not validly percent-encoded) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NOT_MESSAGE_AUTHOR; BLOCKED; MEMBER_MUTED; CONVERSATION_FROZEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONVERSATION_NOT_FOUND: you are not a member; MESSAGE_NOT_FOUND: not in this conversation, or hidden from you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description MESSAGE_DELETED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past MESSAGE_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (message-changes); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -3605,7 +6360,56 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReactionDetails"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each bad field or parameter), MALFORMED_JSON, or BAD_URL (a path not validly percent-encoded) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONVERSATION_NOT_FOUND: you are not a member; MESSAGE_NOT_FOUND: not in this conversation, or hidden from you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -3622,12 +6426,95 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description RATE_LIMITED past REACTIONS_PER_MINUTE_PER_USER (a setting) per 1 min (reactions); Retry-After gives the seconds until a slot frees */
-            429: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReactionCounts"];
+                };
+            };
+            /** @description VALIDATION_FAILED: :emoji is not one emoji or a :shortcode: */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description REQUEST_PENDING / REQUEST_DECLINED (a message request not accepted); BLOCKED (a direct conversation across a block); MEMBER_MUTED; CONVERSATION_FROZEN (groups: only the owner and admins write) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONVERSATION_NOT_FOUND: you are not a member; MESSAGE_NOT_FOUND: not in this conversation, or hidden from you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description MESSAGE_DELETED; REACTION_LIMIT: 50 distinct reactions already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past REACTIONS_PER_MINUTE_PER_USER (a setting) per 1 min (reactions); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -3644,12 +6531,86 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description RATE_LIMITED past REACTIONS_PER_MINUTE_PER_USER (a setting) per 1 min (reactions); Retry-After gives the seconds until a slot frees */
-            429: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReactionCounts"];
+                };
+            };
+            /** @description VALIDATION_FAILED: :emoji is not one emoji or a :shortcode: */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONVERSATION_NOT_FOUND: you are not a member; MESSAGE_NOT_FOUND: not in this conversation, or hidden from you */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description MESSAGE_DELETED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past REACTIONS_PER_MINUTE_PER_USER (a setting) per 1 min (reactions); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -3668,7 +6629,56 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Pins"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each bad field or parameter), MALFORMED_JSON, or BAD_URL (a path not validly percent-encoded) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONVERSATION_NOT_FOUND: you are not a member */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -3684,12 +6694,95 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description RATE_LIMITED past PINS_PER_MINUTE_PER_USER (a setting) per 1 min (pins); Retry-After gives the seconds until a slot frees */
-            429: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Pin"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each bad field or parameter), MALFORMED_JSON, or BAD_URL (a path not validly percent-encoded) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NOT_GROUP_ADMIN; REQUEST_PENDING / REQUEST_DECLINED; BLOCKED; MEMBER_MUTED; CONVERSATION_FROZEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONVERSATION_NOT_FOUND: you are not a member; MESSAGE_NOT_FOUND: not in this conversation, hidden from you or deleted */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PIN_LIMIT: 50 pins already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past PINS_PER_MINUTE_PER_USER (a setting) per 1 min (pins); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -3705,18 +6798,85 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Not pinned */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description RATE_LIMITED past PINS_PER_MINUTE_PER_USER (a setting) per 1 min (pins); Retry-After gives the seconds until a slot frees */
-            429: {
+            /** @description VALIDATION_FAILED (details name each bad field or parameter), MALFORMED_JSON, or BAD_URL (a path not validly percent-encoded) */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NOT_GROUP_ADMIN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONVERSATION_NOT_FOUND: you are not a member; MESSAGE_NOT_FOUND: not in this conversation, hidden from you or deleted */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past PINS_PER_MINUTE_PER_USER (a setting) per 1 min (pins); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -3735,12 +6895,95 @@ export interface operations {
             };
         };
         responses: {
-            /** @description RATE_LIMITED past READ_MARKS_PER_MINUTE_PER_USER (a setting) per 1 min (read-marks); Retry-After gives the seconds until a slot frees */
-            429: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReadMark"];
+                };
+            };
+            /** @description VALIDATION_FAILED: seq not an integer ≥ 0, or past the last message */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONVERSATION_NOT_FOUND: you are not a member */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past READ_MARKS_PER_MINUTE_PER_USER (a setting) per 1 min (read-marks); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -3763,9 +7006,47 @@ export interface operations {
                     "application/json": components["schemas"]["Receipts"];
                 };
             };
-            /** @description CONVERSATION_NOT_FOUND: not a member */
+            /** @description VALIDATION_FAILED (details name each bad field or parameter), MALFORMED_JSON, or BAD_URL (a path not validly percent-encoded) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONVERSATION_NOT_FOUND: you are not a member */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3791,12 +7072,77 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description RATE_LIMITED past SYNCS_PER_MINUTE_PER_USER (a setting) per 1 min (syncs); Retry-After gives the seconds until a slot frees */
-            429: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Sync"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a bad since or cursor, or since past the last message */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONVERSATION_NOT_FOUND: you are not a member */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past SYNCS_PER_MINUTE_PER_USER (a setting) per 1 min (syncs); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -3819,7 +7165,56 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ThreadPage"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each bad field or parameter), MALFORMED_JSON, or BAD_URL (a path not validly percent-encoded) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONVERSATION_NOT_FOUND: you are not a member */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -3835,18 +7230,76 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Followed */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description RATE_LIMITED past MEMBER_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (conversation-changes); Retry-After gives the seconds until a slot frees */
-            429: {
+            /** @description VALIDATION_FAILED (details name each bad field or parameter), MALFORMED_JSON, or BAD_URL (a path not validly percent-encoded) */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONVERSATION_NOT_FOUND: you are not a member; MESSAGE_NOT_FOUND: rootId is not a timeline message you can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past MEMBER_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (conversation-changes); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -3862,18 +7315,76 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Not followed */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description RATE_LIMITED past MEMBER_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (conversation-changes); Retry-After gives the seconds until a slot frees */
-            429: {
+            /** @description VALIDATION_FAILED (details name each bad field or parameter), MALFORMED_JSON, or BAD_URL (a path not validly percent-encoded) */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONVERSATION_NOT_FOUND: you are not a member; MESSAGE_NOT_FOUND: rootId is not a timeline message you can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past MEMBER_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (conversation-changes); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -3899,7 +7410,56 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MessagePage"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a bad before, after or limit, or both before and after */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONVERSATION_NOT_FOUND: you are not a member; MESSAGE_NOT_FOUND: rootId is not a timeline message you can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -3919,12 +7479,95 @@ export interface operations {
             };
         };
         responses: {
-            /** @description RATE_LIMITED past READ_MARKS_PER_MINUTE_PER_USER (a setting) per 1 min (read-marks); Retry-After gives the seconds until a slot frees */
-            429: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ThreadReadMark"];
+                };
+            };
+            /** @description VALIDATION_FAILED: seq not an integer ≥ 0, or past the thread's last reply */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONVERSATION_NOT_FOUND: you are not a member; MESSAGE_NOT_FOUND: rootId is not a timeline message you can see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past READ_MARKS_PER_MINUTE_PER_USER (a setting) per 1 min (read-marks); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -3941,7 +7584,29 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Unread"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -3958,7 +7623,29 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Devices"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -3975,12 +7662,77 @@ export interface operations {
             };
         };
         responses: {
-            /** @description RATE_LIMITED past ACCOUNT_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (account-changes); Retry-After gives the seconds until a slot frees */
-            429: {
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Device"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a bad body, a platform not configured here, or a Web Push endpoint at a private address */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past ACCOUNT_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (account-changes); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -3995,18 +7747,76 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Removed */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description RATE_LIMITED past ACCOUNT_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (account-changes); Retry-After gives the seconds until a slot frees */
-            429: {
+            /** @description VALIDATION_FAILED (details name each bad field or parameter), MALFORMED_JSON, or BAD_URL (a path not validly percent-encoded) */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description DEVICE_NOT_FOUND: not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past ACCOUNT_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (account-changes); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -4028,7 +7838,38 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each bad field or parameter), MALFORMED_JSON, or BAD_URL (a path not validly percent-encoded) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -4045,18 +7886,76 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Read */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description RATE_LIMITED past READ_MARKS_PER_MINUTE_PER_USER (a setting) per 1 min (read-marks); Retry-After gives the seconds until a slot frees */
-            429: {
+            /** @description VALIDATION_FAILED (details name each bad field or parameter), MALFORMED_JSON, or BAD_URL (a path not validly percent-encoded) */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past READ_MARKS_PER_MINUTE_PER_USER (a setting) per 1 min (read-marks); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -4069,18 +7968,49 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Read */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description RATE_LIMITED past READ_MARKS_PER_MINUTE_PER_USER (a setting) per 1 min (read-marks); Retry-After gives the seconds until a slot frees */
-            429: {
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past READ_MARKS_PER_MINUTE_PER_USER (a setting) per 1 min (read-marks); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -4097,7 +8027,29 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["NotificationCount"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -4114,7 +8066,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["VapidPublicKey"];
+                };
+            };
+            /** @description While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -4185,12 +8148,51 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description RATE_LIMITED past REPORTS_PER_MINUTE_PER_USER (a setting) per 1 min (reports); Retry-After gives the seconds until a slot frees */
-            429: {
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past REPORTS_PER_MINUTE_PER_USER (a setting) per 1 min (reports); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -4211,12 +8213,68 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description RATE_LIMITED past SEARCHES_PER_MINUTE_PER_USER (a setting) per 1 min (searches); Retry-After gives the seconds until a slot frees */
-            429: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MessageHitPage"];
+                };
+            };
+            /** @description VALIDATION_FAILED: q not 2–200 characters with 2 that are not spaces, a bad conversationId, limit or cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CONVERSATION_NOT_FOUND: you are not a member of conversationId */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past SEARCHES_PER_MINUTE_PER_USER (a setting) per 1 min (searches); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -4232,13 +8290,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The stored bytes */
+            /** @description The stored bytes, with the Content-Type the link was signed for */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": unknown;
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description BAD_URL: a path not validly percent-encoded */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description LINK_INVALID: tampered, expired, or an upload link */
@@ -4252,6 +8319,24 @@ export interface operations {
             };
             /** @description NOT_FOUND: nothing stored (any more), or the server stores uploads in S3 */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4279,6 +8364,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description BAD_REQUEST: the body ended before its Content-Length; BAD_URL: a path not validly percent-encoded */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             /** @description LINK_INVALID: tampered, expired, a download link, another Content-Type */
             403: {
@@ -4316,6 +8410,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     UploadsController_create: {
@@ -4331,12 +8443,86 @@ export interface operations {
             };
         };
         responses: {
-            /** @description RATE_LIMITED past UPLOADS_PER_MINUTE_PER_USER (a setting) per 1 min (uploads); Retry-After gives the seconds until a slot frees */
-            429: {
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UploadTicket"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each bad field or parameter), MALFORMED_JSON, or BAD_URL (a path not validly percent-encoded) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: size over UPLOAD_MAX_BYTES; PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UPLOAD_REJECTED: mimeType not in UPLOAD_ALLOWED_TYPES */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past UPLOADS_PER_MINUTE_PER_USER (a setting) per 1 min (uploads); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -4351,12 +8537,86 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description RATE_LIMITED past UPLOADS_PER_MINUTE_PER_USER (a setting) per 1 min (uploads); Retry-After gives the seconds until a slot frees */
-            429: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Upload"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each bad field or parameter), MALFORMED_JSON, or BAD_URL (a path not validly percent-encoded) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UPLOAD_NOT_FOUND: not one of your uploads, or rejected */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UPLOAD_REJECTED: nothing was sent, another size, or a type sniffed other than declared (the upload is deleted) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past UPLOADS_PER_MINUTE_PER_USER (a setting) per 1 min (uploads); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -4375,7 +8635,56 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UploadLinks"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each bad field or parameter), MALFORMED_JSON, or BAD_URL (a path not validly percent-encoded) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UPLOAD_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -4398,7 +8707,38 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PublicProfilePage"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each bad field or parameter), MALFORMED_JSON, or BAD_URL (a path not validly percent-encoded) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -4421,6 +8761,53 @@ export interface operations {
                     "application/json": components["schemas"]["PublicProfile"];
                 };
             };
+            /** @description VALIDATION_FAILED (details name each bad field or parameter), MALFORMED_JSON, or BAD_URL (a path not validly percent-encoded) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description USER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     UsersController_block: {
@@ -4434,18 +8821,76 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Blocked (also when already blocked) */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description RATE_LIMITED past ACCOUNT_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (account-changes); Retry-After gives the seconds until a slot frees */
-            429: {
+            /** @description VALIDATION_FAILED on id; CANNOT_BLOCK_SELF */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description USER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past ACCOUNT_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (account-changes); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -4460,18 +8905,67 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Not blocked */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description RATE_LIMITED past ACCOUNT_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (account-changes); Retry-After gives the seconds until a slot frees */
-            429: {
+            /** @description VALIDATION_FAILED (details name each bad field or parameter), MALFORMED_JSON, or BAD_URL (a path not validly percent-encoded) */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past ACCOUNT_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (account-changes); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -4494,12 +8988,69 @@ export interface operations {
                     "application/json": components["schemas"]["Presence"];
                 };
             };
-            /** @description RATE_LIMITED past PRESENCE_READS_PER_MINUTE_PER_USER (a setting) per 1 min (presence-reads); Retry-After gives the seconds until a slot frees */
-            429: {
+            /** @description VALIDATION_FAILED (details name each bad field or parameter), MALFORMED_JSON, or BAD_URL (a path not validly percent-encoded) */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description USER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past PRESENCE_READS_PER_MINUTE_PER_USER (a setting) per 1 min (presence-reads); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -4516,7 +9067,29 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserMe"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -4567,13 +9140,50 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /**
-             * @description RATE_LIMITED, with Retry-After
+             * @description RATE_LIMITED: past 5 failed password attempts a minute from one address
              *
              *     RATE_LIMITED past ACCOUNT_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (account-changes); Retry-After gives the seconds until a slot frees
              */
             429: {
                 headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4595,12 +9205,77 @@ export interface operations {
             };
         };
         responses: {
-            /** @description RATE_LIMITED past ACCOUNT_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (account-changes); Retry-After gives the seconds until a slot frees */
-            429: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserMe"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each bad field or parameter), MALFORMED_JSON, or BAD_URL (a path not validly percent-encoded) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past ACCOUNT_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (account-changes); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -4621,7 +9296,38 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BlockPage"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each bad field or parameter), MALFORMED_JSON, or BAD_URL (a path not validly percent-encoded) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -4659,6 +9365,25 @@ export interface operations {
              */
             429: {
                 headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4713,6 +9438,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description URI_TOO_LONG: a path parameter over 100 characters */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     PresenceController_setStatus: {
@@ -4746,7 +9491,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing, invalid, expired or revoked access token */
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4755,13 +9500,46 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description RATE_LIMITED, with Retry-After
-             *
-             *     RATE_LIMITED past ACCOUNT_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (account-changes); Retry-After gives the seconds until a slot frees
-             */
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past ACCOUNT_CHANGES_PER_MINUTE_PER_USER (a setting) per 1 min (account-changes); Retry-After gives the seconds until a slot frees */
             429: {
                 headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4783,12 +9561,77 @@ export interface operations {
             };
         };
         responses: {
-            /** @description RATE_LIMITED past PRESENCE_READS_PER_MINUTE_PER_USER (a setting) per 1 min (presence-reads); Retry-After gives the seconds until a slot frees */
-            429: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Presences"];
+                };
+            };
+            /** @description VALIDATION_FAILED (details name each bad field or parameter), MALFORMED_JSON, or BAD_URL (a path not validly percent-encoded) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNAUTHORIZED: missing, invalid, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED past PRESENCE_READS_PER_MINUTE_PER_USER (a setting) per 1 min (presence-reads); Retry-After gives the seconds until a slot frees */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees (also retryAfterSeconds in the body) */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until a slot frees */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -4801,11 +9644,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description ok or degraded (Redis down) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HealthOverview"];
+                };
+            };
+            /** @description down: the instance is not serving or PostgreSQL is unreachable. The report, not the error body; While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthOverview"];
+                };
             };
         };
     };
@@ -4823,7 +9678,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Liveness"];
+                };
+            };
+            /** @description While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -4837,11 +9701,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description text/plain; version=0.0.4 */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -4859,14 +9735,20 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
             };
-            /** @description Not ready (error body with code SERVICE_UNAVAILABLE) */
+            /** @description SERVICE_UNAVAILABLE: not ready; details name each failing check (field instance or postgres, message its phase or error); While this instance closes (after readiness turned 503) Fastify itself answers { "error": "Service Unavailable", "message": "Service Unavailable", "statusCode": 503 }, not the error body: send the request again */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again (5) */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
