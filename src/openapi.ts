@@ -107,6 +107,26 @@ function addHttpLayerErrors(document: OpenAPIObject): void {
   }
 }
 
+/**
+ * A limited route sends the X-RateLimit-* headers on every answer, not only with its 429: the
+ * success answers of each operation whose 429 documents them get them too.
+ */
+function addRateLimitHeaders(document: OpenAPIObject): void {
+  for (const path of Object.values(document.paths)) {
+    for (const method of METHODS) {
+      const operation = path[method];
+      const limited = (operation?.responses['429'] as { headers?: Record<string, unknown> } | undefined)?.headers;
+      if (!operation || !limited?.['X-RateLimit-Limit']) continue;
+      const headers = Object.fromEntries(Object.entries(limited).filter(([name]) => name.startsWith('X-RateLimit-')));
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (!/^2\d\d$/.test(status)) continue;
+        const answer = response as { headers?: Record<string, unknown> };
+        answer.headers = { ...answer.headers, ...headers };
+      }
+    }
+  }
+}
+
 /** The document's own routes, which SwaggerModule serves outside any controller. */
 function addDocumentRoutes(document: OpenAPIObject): void {
   document.paths['/docs-json'] = {
@@ -118,6 +138,15 @@ function addDocumentRoutes(document: OpenAPIObject): void {
           description: 'The document, as JSON',
           content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } },
         },
+      },
+    },
+  };
+  document.paths['/docs-yaml'] = {
+    get: {
+      tags: ['docs'],
+      summary: 'This OpenAPI 3 document, as YAML',
+      responses: {
+        '200': { description: 'The document, as YAML', content: { 'text/yaml': { schema: { type: 'string' } } } },
       },
     },
   };
@@ -157,5 +186,6 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
   offerBotScheme(document);
   addDocumentRoutes(document);
   addHttpLayerErrors(document);
+  addRateLimitHeaders(document);
   return document;
 }

@@ -27,10 +27,14 @@ export interface ClientInfo {
   userAgent?: string;
 }
 
-export interface SignedIn {
-  user: UserMe;
+/** What a refresh answers: the next access token and the refresh token that replaces the one used. */
+export interface TokenPair {
   accessToken: string;
   refreshToken: string;
+}
+
+export interface SignedIn extends TokenPair {
+  user: UserMe;
   sessionId: string;
 }
 
@@ -86,7 +90,7 @@ export class AuthService {
    * pair. Presented later, it means the token was copied: the session is revoked. A session that
    * ended because its account is suspended answers 403 `ACCOUNT_SUSPENDED` while the suspension lasts.
    */
-  async refresh(refreshToken: string): Promise<{ accessToken: string; refreshToken: string }> {
+  async refresh(refreshToken: string): Promise<TokenPair> {
     const parts = this.tokens.parseRefresh(refreshToken);
     if (!parts) throw unauthorized('Invalid refresh token');
     const rotation = await this.sessions.rotate(parts.sessionId, parts.generation);

@@ -192,7 +192,7 @@ export class ConversationsController {
   @ApiOkResponse({ type: ConversationResponse, description: 'The group, with its members' })
   @ApiErrors({
     400: 'VALIDATION_FAILED; NOT_A_GROUP',
-    403: 'NOT_GROUP_OWNER',
+    403: 'NOT_GROUP_OWNER: only the owner sets roles',
     404: 'CONVERSATION_NOT_FOUND: you are not a member; MEMBER_NOT_FOUND',
     409: "OWNER_ROLE_FIXED: the owner's role does not change",
   })

@@ -110,7 +110,7 @@ export class MessagesController {
   @ApiOkResponse({ type: MessageResponse })
   @ApiErrors(400, NOT_VISIBLE, {
     403: 'NOT_MESSAGE_AUTHOR; BLOCKED; MEMBER_MUTED; CONVERSATION_FROZEN',
-    409: 'MESSAGE_DELETED',
+    409: 'MESSAGE_DELETED: the message is a tombstone',
   })
   edit(
     @Caller() caller: AuthContext,
@@ -170,7 +170,7 @@ export class MessagesController {
   @ApiOkResponse({ type: ReactionsResponse })
   @ApiErrors(NOT_VISIBLE, {
     400: 'VALIDATION_FAILED: :emoji is not one emoji or a :shortcode:',
-    409: 'MESSAGE_DELETED',
+    409: 'MESSAGE_DELETED: the message is a tombstone',
   })
   unreact(
     @Caller() caller: AuthContext,

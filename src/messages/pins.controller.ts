@@ -67,7 +67,7 @@ export class PinsController {
       'conversation or hidden from you.',
   })
   @ApiNoContentResponse({ description: 'Not pinned' })
-  @ApiErrors(400, { 403: 'NOT_GROUP_ADMIN' }, NOT_VISIBLE)
+  @ApiErrors(400, { 403: 'NOT_GROUP_ADMIN: a plain member of a group' }, NOT_VISIBLE)
   unpin(
     @Caller() caller: AuthContext,
     @Param('id', uuidParam('id')) id: string,

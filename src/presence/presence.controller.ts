@@ -56,7 +56,7 @@ export class PresenceController {
     description: `{ userId, online, status, statusText, lastSeenAt }: online while the user has a socket on any instance; lastSeenAt is when they last came or went. ${VISIBILITY} 404 USER_NOT_FOUND for an unknown id.`,
   })
   @ApiOkResponse({ type: PresenceViewResponse })
-  @ApiErrors(400, { 404: 'USER_NOT_FOUND' })
+  @ApiErrors(400, { 404: 'USER_NOT_FOUND: no user has this id' })
   async one(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string) {
     const [view] = await this.presence.query(caller.userId, [id]);
     if (!view) throw userNotFound();

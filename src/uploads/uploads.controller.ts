@@ -64,7 +64,7 @@ export class UploadsController {
       'its sender, or once the message is deleted). 404 UPLOAD_NOT_FOUND for anyone else.',
   })
   @ApiOkResponse({ type: UploadLinksResponse })
-  @ApiErrors(400, { 404: 'UPLOAD_NOT_FOUND' })
+  @ApiErrors(400, { 404: 'UPLOAD_NOT_FOUND: neither yours nor on a message you can see' })
   links(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string) {
     return this.uploads.links(caller.userId, id);
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { configSlice } from '#src/infra/config/config-slice.js';
 import { MediaInspector } from './media/media-inspector.service.js';
 import { bytesToRead, THUMBNAIL_MIME_TYPE } from './media/media-limits.js';
-import { STORAGE_DRIVER, type StorageDriver } from './storage/storage-driver.js';
+import { STORAGE_DRIVER, type SignedRequest, type StorageDriver } from './storage/storage-driver.js';
 import { objectKeyOf, thumbnailKeyOf } from './upload-keys.js';
 import { toUploadView, type UploadView } from './upload.presenter.js';
 import type { UploadCreateDto } from './dto/upload-create.dto.js';
@@ -16,6 +16,22 @@ export class UploadSettings extends configSlice('UPLOAD_MAX_BYTES') {}
 const PUT_LINK_SECONDS = 15 * 60;
 /** How long a download link works: long enough to start it, short enough that a shared one dies. */
 export const GET_LINK_SECONDS = 5 * 60;
+
+/** Where and how the client sends the bytes of a declared upload. */
+export interface UploadTicket {
+  id: string;
+  uploadUrl: string;
+  method: SignedRequest['method'];
+  headers: Record<string, string>;
+  expiresAt: Date;
+}
+
+/** Signed download links of an upload, and of its thumbnail when it has one. */
+export interface UploadLinks {
+  url: string;
+  thumbnailUrl?: string;
+  expiresAt: Date;
+}
 
 /** An upload, from its declaration to its links: the bytes go straight to the storage, never through here. */
 @Injectable()
@@ -31,7 +47,7 @@ export class UploadsService {
     this.maxBytes = settings.UPLOAD_MAX_BYTES;
   }
 
-  async create(userId: string, dto: UploadCreateDto) {
+  async create(userId: string, dto: UploadCreateDto): Promise<UploadTicket> {
     if (dto.size > this.maxBytes) throw uploadTooLarge(this.maxBytes);
     if (!this.inspector.allows(dto.mimeType)) throw uploadRejected(`${dto.mimeType} is not a type this server accepts`);
     const upload = await this.uploads.create({ userId, name: dto.name, mimeType: dto.mimeType, size: dto.size });
@@ -75,7 +91,7 @@ export class UploadsService {
   }
 
   /** Short-lived links for whoever may see the upload; 404 for anyone else, as for none. */
-  async links(userId: string, id: string) {
+  async links(userId: string, id: string): Promise<UploadLinks> {
     const upload = await this.uploads.visibleTo(userId, id);
     if (!upload) throw uploadNotFound();
     const get = await this.storage.signedGet(objectKeyOf(id), {

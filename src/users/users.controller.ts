@@ -85,7 +85,7 @@ export class UsersController {
       'Deleted accounts show as { deleted: true }, bots as { bot: true }. Cached under user:profile:{id} (X-Cache: HIT|MISS).',
   })
   @ApiOkResponse({ type: PublicProfileResponse })
-  @ApiErrors(400, { 404: 'USER_NOT_FOUND' })
+  @ApiErrors(400, { 404: 'USER_NOT_FOUND: no user has this id' })
   async profile(@Param('id', uuidParam('id')) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
     const { value, hit } = await this.users.profile(id);
     void reply.header('x-cache', hit ? 'HIT' : 'MISS');
@@ -100,7 +100,7 @@ export class UsersController {
     description: 'They can no longer message you or start a conversation with you (403 BLOCKED).',
   })
   @ApiNoContentResponse({ description: 'Blocked (also when already blocked)' })
-  @ApiErrors({ 400: 'VALIDATION_FAILED on id; CANNOT_BLOCK_SELF', 404: 'USER_NOT_FOUND' })
+  @ApiErrors({ 400: 'VALIDATION_FAILED on id; CANNOT_BLOCK_SELF', 404: 'USER_NOT_FOUND: no user has this id' })
   block(@Caller() caller: AuthContext, @Param('id', uuidParam('id')) id: string) {
     return this.blocks.block(caller.userId, id);
   }

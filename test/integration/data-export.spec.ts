@@ -268,9 +268,9 @@ describe('data export, over two instances', () => {
       paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>>;
     }>();
     const statuses = (path: string, method: string) => Object.keys(document.paths[path][method].responses).sort();
-    expect(statuses('/api/v1/users/me/export', 'post')).toEqual(['202', '401', '429']);
-    expect(statuses('/api/v1/users/me/export/{id}', 'get')).toEqual(['200', '400', '401', '404']);
-    expect(statuses('/api/v1/users/me', 'delete')).toEqual(['204', '400', '401', '403', '429']);
+    expect(statuses('/api/v1/users/me/export', 'post')).toEqual(['202', '401', '429', '503']);
+    expect(statuses('/api/v1/users/me/export/{id}', 'get')).toEqual(['200', '400', '401', '404', '414', '503']);
+    expect(statuses('/api/v1/users/me', 'delete')).toEqual(['204', '400', '401', '403', '413', '415', '429', '503']);
     expect(JSON.stringify(document.paths['/api/v1/users/me/export/{id}'].get.responses['200'])).toContain(
       '#/components/schemas/DataExport',
     );

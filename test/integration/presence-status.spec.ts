@@ -261,7 +261,7 @@ describe('presence status', () => {
   it('is documented with its body, its answer and its error statuses', async () => {
     const document = (await one.request('GET', '/docs-json')).json();
     const route = document.paths['/api/v1/users/me/status'].put;
-    expect(Object.keys(route.responses).sort()).toEqual(['200', '400', '401', '429']);
+    expect(Object.keys(route.responses).sort()).toEqual(['200', '400', '401', '413', '415', '429', '503']);
     expect(route.responses['200'].content['application/json'].schema).toEqual({
       $ref: '#/components/schemas/Presence',
     });

@@ -18,6 +18,7 @@ const PUBLIC = new Set([
   'GET /health/metrics',
   'GET /docs',
   'GET /docs-json',
+  'GET /docs-yaml',
 ]);
 
 /** Routes whose documented answer to an id that names nothing is a no-op success. */

@@ -231,10 +231,37 @@ describe('the OpenAPI document', () => {
   it('documents every webhooks route with its answers, errors included', async () => {
     const document = (await t.request('GET', '/docs-json')).json();
     const statuses = (path: string, method: string) => Object.keys(document.paths[path][method].responses).sort();
-    expect(statuses('/api/v1/admin/webhooks', 'post')).toEqual(['201', '400', '401', '403', '409', '429']);
-    expect(statuses('/api/v1/admin/webhooks', 'get')).toEqual(['200', '401', '403']);
-    expect(statuses('/api/v1/admin/webhooks/{id}', 'delete')).toEqual(['204', '400', '401', '403', '404', '429']);
-    expect(statuses('/api/v1/admin/webhooks/{id}/deliveries', 'get')).toEqual(['200', '400', '401', '403', '404']);
+    expect(statuses('/api/v1/admin/webhooks', 'post')).toEqual([
+      '201',
+      '400',
+      '401',
+      '403',
+      '409',
+      '413',
+      '415',
+      '429',
+      '503',
+    ]);
+    expect(statuses('/api/v1/admin/webhooks', 'get')).toEqual(['200', '401', '403', '503']);
+    expect(statuses('/api/v1/admin/webhooks/{id}', 'delete')).toEqual([
+      '204',
+      '400',
+      '401',
+      '403',
+      '404',
+      '414',
+      '429',
+      '503',
+    ]);
+    expect(statuses('/api/v1/admin/webhooks/{id}/deliveries', 'get')).toEqual([
+      '200',
+      '400',
+      '401',
+      '403',
+      '404',
+      '414',
+      '503',
+    ]);
     expect(document.components.schemas.CreatedWebhook.required).toContain('secret');
     expect(document.components.schemas.Webhook.properties).not.toHaveProperty('secret');
     expect(document.components.schemas.WebhookDelivery.properties.status.enum).toEqual([

@@ -169,7 +169,7 @@ describe('the OpenAPI document', () => {
     expect(offenders((operation) => takesInput(operation) && !operation.responses['400'] && 'no 400')).toEqual([]);
   });
 
-  it('declares 429 with Retry-After and X-RateLimit-* on every rate-limited route', () => {
+  it('declares 429 with Retry-After, and X-RateLimit-* on every answer, of every rate-limited route', () => {
     const limited = new Set(routes.filter((route) => route.rateLimited).map((route) => route.key));
     expect(limited.size).toBeGreaterThan(30);
     const problems = offenders((operation, key) => {
@@ -178,7 +178,12 @@ describe('the OpenAPI document', () => {
       const missing = ['Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'].filter(
         (header) => !headers.includes(header),
       );
-      return !operation.responses['429'] ? 'no 429' : missing.length > 0 && `429 without ${missing.join(', ')}`;
+      if (!operation.responses['429']) return 'no 429';
+      if (missing.length > 0) return `429 without ${missing.join(', ')}`;
+      const bare = Object.entries(operation.responses).filter(
+        ([status, response]) => /^2\d\d$/.test(status) && !response.headers?.['X-RateLimit-Remaining'],
+      );
+      return bare.length > 0 && `${bare.map(([status]) => status).join(', ')} without X-RateLimit-*`;
     });
     expect(problems).toEqual([]);
   });

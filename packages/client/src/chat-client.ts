@@ -88,7 +88,10 @@ export class ChatClient {
       ...DEFAULT_REALTIME,
       ...options.realtime,
     });
-    this.session.onSignedOut(() => this.realtime.close());
+    this.session.onSignedOut(() => {
+      this.realtime.close();
+      this.seen.clear();
+    });
     if (options.onSignedOut) this.session.onSignedOut(options.onSignedOut);
   }
 

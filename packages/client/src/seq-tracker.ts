@@ -37,6 +37,11 @@ export class SeqTracker {
     return this.conversations.get(conversationId)?.floor;
   }
 
+  /** Forgets everything (signed out: the next user's conversations are others). */
+  clear(): void {
+    this.conversations.clear();
+  }
+
   conversationIds(): string[] {
     return [...this.conversations.keys()];
   }

@@ -1,8 +1,11 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import type { ItemList } from '#src/common/pagination/pagination.js';
 import type { SessionView } from '../session.presenter.js';
 
+type SessionDevice = SessionView['device'];
+
 @ApiSchema({ name: 'SessionDevice', description: 'What the client said about itself when signing in' })
-export class SessionDeviceResponse {
+export class SessionDeviceResponse implements SessionDevice {
   @ApiProperty({ type: String, nullable: true })
   name!: string | null;
 
@@ -38,7 +41,7 @@ export class SessionResponse implements SessionView {
 }
 
 @ApiSchema({ name: 'Sessions' })
-export class SessionsResponse {
+export class SessionsResponse implements ItemList<SessionView> {
   @ApiProperty({ type: [SessionResponse] })
   items!: SessionResponse[];
 }

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { UserMeResponse } from '#src/users/dto/user-me.response.js';
-import type { SignedIn } from '../auth.service.js';
+import type { SignedIn, TokenPair } from '../auth.service.js';
 
 @ApiSchema({ name: 'TokenPair' })
-export class TokenPairResponse {
+export class TokenPairResponse implements TokenPair {
   @ApiProperty({ description: 'A JWT for Authorization: Bearer …, short-lived' })
   accessToken!: string;
 

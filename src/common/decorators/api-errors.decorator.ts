@@ -2,20 +2,22 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse } from '@nestjs/swagger';
 import { ERROR_BODY } from '#src/common/api.js';
 
-/** The error statuses routes answer on purpose (500 INTERNAL_ERROR is every route's and is not listed). */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
+/**
+ * The error statuses routes answer on purpose. 500 INTERNAL_ERROR is every route's and is not listed;
+ * 413 for the body limit, 414 and 415 are the HTTP layer's, added by createOpenApiDocument.
+ */
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503;
 
 /** What a status means when a route says nothing more specific. */
 const MEANING: Record<ErrorStatus, string> = {
   400: 'VALIDATION_FAILED (details name each bad field or parameter), MALFORMED_JSON, or BAD_URL (a path not validly percent-encoded)',
   401: 'UNAUTHORIZED: missing, invalid, expired or revoked token',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  409: 'CONFLICT',
+  403: 'FORBIDDEN: not yours to do',
+  404: 'NOT_FOUND: nothing with this id, or nothing you can see',
+  409: 'CONFLICT with the current state',
   413: 'PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES',
-  415: 'UNSUPPORTED_MEDIA_TYPE: the body is not application/json',
   422: 'The request is well formed but refused',
-  429: 'RATE_LIMITED',
+  429: 'RATE_LIMITED: Retry-After gives the seconds to wait',
   503: 'SERVICE_UNAVAILABLE: PostgreSQL cannot be reached (answered at once, not after a hang)',
 };
 

@@ -27,6 +27,11 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+/** A list answered whole: bounded by a rule (at most 50 pins, 200 presences…), so never paged. */
+export interface ItemList<T> {
+  items: T[];
+}
+
 /** Cursors are opaque to clients: base64url JSON of where the next page starts. */
 export const encodeCursor = (position: unknown): string => Buffer.from(JSON.stringify(position)).toString('base64url');
 

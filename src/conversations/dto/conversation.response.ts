@@ -1,4 +1,5 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import type { Page } from '#src/common/pagination/pagination.js';
 import type { ConversationSummary } from '../conversation.events.js';
 import type { ConversationType, MemberRole, MemberStatus, ModerationMute } from '../conversation-meta.js';
 import type { ConversationView, MemberView, ReadMarkView, UnreadView } from '../conversation.presenter.js';
@@ -110,7 +111,7 @@ export class ConversationResponse implements ConversationView {
 }
 
 @ApiSchema({ name: 'ConversationPage' })
-export class ConversationPageResponse {
+export class ConversationPageResponse implements Page<ConversationView> {
   @ApiProperty({ type: [ConversationResponse], description: 'Most recent activity first' })
   items!: ConversationResponse[];
 

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import type { ItemList } from '#src/common/pagination/pagination.js';
 import { MessageResponse } from '#src/conversations/dto/message.response.js';
 import type { PinView } from '../pin.presenter.js';
 
@@ -15,7 +16,7 @@ export class PinResponse implements PinView {
 }
 
 @ApiSchema({ name: 'Pins' })
-export class PinsResponse {
+export class PinsResponse implements ItemList<PinView> {
   @ApiProperty({ type: [PinResponse], maxItems: 50, description: 'Newest pin first' })
   items!: PinResponse[];
 }

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import type { ItemList } from '#src/common/pagination/pagination.js';
 import type { ReactionDetail } from '../reactions.service.js';
 
 @ApiSchema({ name: 'ReactionDetail', description: 'One emoji on a message' })
@@ -17,7 +18,7 @@ export class ReactionDetailResponse implements ReactionDetail {
 }
 
 @ApiSchema({ name: 'ReactionDetails' })
-export class ReactionDetailsResponse {
+export class ReactionDetailsResponse implements ItemList<ReactionDetail> {
   @ApiProperty({
     type: [ReactionDetailResponse],
     maxItems: 50,

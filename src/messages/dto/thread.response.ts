@@ -1,4 +1,5 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import type { Page } from '#src/common/pagination/pagination.js';
 import { MessageResponse, ThreadSummaryResponse } from '#src/conversations/dto/message.response.js';
 import type { ThreadReadMarkView, ThreadView } from '../threads.service.js';
 
@@ -15,7 +16,7 @@ export class ThreadResponse implements ThreadView {
 }
 
 @ApiSchema({ name: 'ThreadPage' })
-export class ThreadPageResponse {
+export class ThreadPageResponse implements Page<ThreadView> {
   @ApiProperty({ type: [ThreadResponse], description: 'Most recent reply first' })
   items!: ThreadResponse[];
 

@@ -1,6 +1,10 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import type { Page } from '#src/common/pagination/pagination.js';
 import type { NotificationView } from '../notification.presenter.js';
 import type { NotificationKind } from '../notifications.repository.js';
+import type { NotificationsService } from '../notifications.service.js';
+
+type NotificationCount = Awaited<ReturnType<NotificationsService['unreadCount']>>['value'];
 
 const KINDS: NotificationKind[] = ['message', 'mention', 'request', 'member_added'];
 
@@ -32,7 +36,7 @@ export class NotificationResponse implements NotificationView {
 }
 
 @ApiSchema({ name: 'NotificationPage' })
-export class NotificationPageResponse {
+export class NotificationPageResponse implements Page<NotificationView> {
   @ApiProperty({ type: [NotificationResponse], description: 'Newest first' })
   items!: NotificationResponse[];
 
@@ -41,7 +45,7 @@ export class NotificationPageResponse {
 }
 
 @ApiSchema({ name: 'NotificationCount' })
-export class NotificationCountResponse {
+export class NotificationCountResponse implements NotificationCount {
   @ApiProperty({ type: 'integer', minimum: 0, description: 'Your unread notifications' })
   count!: number;
 }

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import type { ItemList } from '#src/common/pagination/pagination.js';
 import { USER_STATUSES } from '../status-rule.js';
 import type { PresenceView } from '../presence.presenter.js';
 
@@ -25,7 +26,7 @@ export class PresenceViewResponse implements PresenceView {
 }
 
 @ApiSchema({ name: 'Presences' })
-export class PresencesResponse {
+export class PresencesResponse implements ItemList<PresenceView> {
   @ApiProperty({ type: [PresenceViewResponse], maxItems: 200, description: 'Unknown ids are left out' })
   items!: PresenceViewResponse[];
 }

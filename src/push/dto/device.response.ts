@@ -1,5 +1,8 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import type { ItemList } from '#src/common/pagination/pagination.js';
 import type { DeviceView } from '../device.presenter.js';
+
+type VapidPublicKey = { publicKey: string | null };
 
 @ApiSchema({ name: 'Device', description: 'A device as its owner sees it: never its token or keys' })
 export class DeviceResponse implements DeviceView {
@@ -17,13 +20,13 @@ export class DeviceResponse implements DeviceView {
 }
 
 @ApiSchema({ name: 'Devices' })
-export class DevicesResponse {
+export class DevicesResponse implements ItemList<DeviceView> {
   @ApiProperty({ type: [DeviceResponse], maxItems: 20, description: 'Newest first' })
   items!: DeviceResponse[];
 }
 
 @ApiSchema({ name: 'VapidPublicKey' })
-export class VapidPublicKeyResponse {
+export class VapidPublicKeyResponse implements VapidPublicKey {
   @ApiProperty({
     type: String,
     nullable: true,

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import type { Page } from '#src/common/pagination/pagination.js';
 import { MessageResponse } from '#src/conversations/dto/message.response.js';
 import type { MessageHit } from '../search.service.js';
 
@@ -12,7 +13,7 @@ export class MessageHitResponse implements MessageHit {
 }
 
 @ApiSchema({ name: 'MessageHitPage' })
-export class MessageHitPageResponse {
+export class MessageHitPageResponse implements Page<MessageHit> {
   @ApiProperty({ type: [MessageHitResponse], description: 'Most recent first' })
   items!: MessageHitResponse[];
 

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import type { UploadView } from '../upload.presenter.js';
+import type { UploadLinks, UploadTicket } from '../uploads.service.js';
 
 @ApiSchema({ name: 'UploadTicket', description: 'Where and how to send the bytes of a declared upload' })
-export class UploadTicketResponse {
+export class UploadTicketResponse implements UploadTicket {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
@@ -53,7 +54,7 @@ export class UploadResponse implements UploadView {
 }
 
 @ApiSchema({ name: 'UploadLinks', description: 'Signed download links, valid for 5 minutes' })
-export class UploadLinksResponse {
+export class UploadLinksResponse implements UploadLinks {
   @ApiProperty({ description: 'A presigned S3 URL, or with the local storage a path on this API' })
   url!: string;
 

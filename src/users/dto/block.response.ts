@@ -1,4 +1,5 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import type { Page } from '#src/common/pagination/pagination.js';
 import type { BlockView } from '../user.presenter.js';
 import { PublicProfileResponse } from './public-profile.response.js';
 
@@ -12,7 +13,7 @@ export class BlockResponse implements BlockView {
 }
 
 @ApiSchema({ name: 'BlockPage' })
-export class BlockPageResponse {
+export class BlockPageResponse implements Page<BlockView> {
   @ApiProperty({ type: [BlockResponse], description: 'Newest first' })
   items!: BlockResponse[];
 

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import type { Page } from '#src/common/pagination/pagination.js';
 import type { PublicProfile } from '../user.presenter.js';
 
 /** The public profile's schema in the OpenAPI document. */
@@ -30,7 +31,7 @@ export class PublicProfileResponse implements PublicProfile {
 }
 
 @ApiSchema({ name: 'PublicProfilePage' })
-export class PublicProfilePageResponse {
+export class PublicProfilePageResponse implements Page<PublicProfile> {
   @ApiProperty({ type: [PublicProfileResponse], description: 'By username' })
   items!: PublicProfileResponse[];
 
