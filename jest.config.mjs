@@ -28,7 +28,8 @@ export default {
     {
       ...shared,
       displayName: 'integration',
-      testMatch: ['<rootDir>/test/integration/**/*.spec.ts'],
+      // The browser tests run instance processes on the same test servers.
+      testMatch: ['<rootDir>/test/integration/**/*.spec.ts', '<rootDir>/test/browser/**/*.spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.mjs',
       globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
       setupFilesAfterEnv: ['<rootDir>/test/support/clean-state-per-file.ts'],

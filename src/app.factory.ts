@@ -12,6 +12,7 @@ import { registerClientAddress } from '#src/infra/http/client-address.js';
 import { registerJsonBodyParser } from '#src/infra/http/json-body-parser.js';
 import { registerSecurityHeaders } from '#src/infra/http/security-headers.js';
 import { registerStreamedBodies } from '#src/infra/http/streamed-body.js';
+import { registerWebApp, webAppDir } from '#src/infra/http/web-app.js';
 import { toErrorBody } from '#src/common/errors/error-body.js';
 import { assignRequestId } from '#src/infra/http/request-id.js';
 import { MetricsService } from '#src/infra/metrics/metrics.service.js';
@@ -20,6 +21,7 @@ import { RealtimeIoAdapter } from '#src/realtime/realtime-io.adapter.js';
 import { RealtimeMetrics } from '#src/realtime/realtime.metrics.js';
 import { createOpenApiDocument } from '#src/openapi.js';
 import { serveAsyncApiDocument } from '#src/asyncapi.js';
+import { STORAGE_DRIVER, type StorageDriver } from '#src/uploads/storage/storage-driver.js';
 
 /** Routes outside any known route share one label, so scanners cannot blow up metric cardinality. */
 const UNMATCHED_ROUTE = 'unmatched';
@@ -74,7 +76,8 @@ export async function createApp(
 /**
  * Sets up an application created from AppModule (by createApp, or by a test from a compiled
  * module with providers replaced) as production runs it: logger, body parsing, client address,
- * security headers, CORS, metrics, docs (OpenAPI and AsyncAPI) and the Socket.IO adapter; then initialises it.
+ * security headers, CORS, metrics, the web app, docs (OpenAPI and AsyncAPI) and the Socket.IO adapter;
+ * then initialises it.
  */
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<NestFastifyApplication> {
   app.useLogger(app.get(Logger));
@@ -105,6 +108,11 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     done();
   });
 
+  // After the hooks above, which its routes get too.
+  await registerWebApp(fastify, {
+    dir: webAppDir(config.WEB_APP_DIR),
+    storageOrigin: await app.get<StorageDriver>(STORAGE_DRIVER, { strict: false }).browserOrigin(),
+  });
   SwaggerModule.setup('docs', app, () => createOpenApiDocument(app));
   serveAsyncApiDocument(app);
 

@@ -6,8 +6,15 @@ import { createApp } from '#src/app.factory.js';
 import { AppLifecycle } from '#src/health/app-lifecycle.service.js';
 import { ConfigValidationError, validateEnv } from '#src/infra/config/env.validate.js';
 import { startRuntime } from '#src/infra/embedded/embedded-runtime.js';
+import { isWebAppBuilt, WEB_APP_PATH, webAppDir } from '#src/infra/http/web-app.js';
 
 const logger = new Logger('Bootstrap');
+
+/** The host a browser on this machine opens: a wildcard address is listened on, not visited. */
+function browserHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
 
 async function bootstrap(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -33,6 +40,9 @@ async function bootstrap(): Promise<void> {
   });
   lifecycle.markServing();
   logger.log(`Serving on http://${config.HOST}:${config.PORT} using ${runtime.description}`);
+  const webApp = webAppDir(config.WEB_APP_DIR);
+  if (isWebAppBuilt(webApp)) logger.log(`App: http://${browserHost(config.HOST)}:${config.PORT}${WEB_APP_PATH}`);
+  else logger.warn(`The web app is not built (no ${webApp}/index.html): ${WEB_APP_PATH} answers 404`);
 
   let stopping = false;
   const shutdown = async (signal: NodeJS.Signals) => {

@@ -347,6 +347,15 @@ export class EnvSchema {
   EMBEDDED_DATA_DIR = '.data';
 
   /**
+   * The built web app served at /app (index.html and assets/). Unset: packages/web/dist of the
+   * project, wherever the process was started from.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(1, { message: 'must be a directory path' })
+  WEB_APP_DIR?: string = undefined;
+
+  /**
    * Browser origins allowed to call the API and open sockets (CORS): a comma-separated list of
    * `http(s)://host[:port]`, or `*` for any. Empty: no cross-origin access.
    */

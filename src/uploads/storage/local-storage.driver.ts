@@ -122,6 +122,11 @@ export class LocalStorageDriver implements StorageDriver {
     await rm(this.pathOf(key), { force: true });
   }
 
+  /** Its links are paths on the app itself. */
+  browserOrigin(): Promise<string | null> {
+    return Promise.resolve(null);
+  }
+
   /** The grant of a link to `key` for `op`, or 403 `LINK_INVALID`. */
   verifyLink(key: string, op: LinkOperation, query: unknown): LinkGrant {
     return this.links.verify(checkedStorageKey(key), op, query, Math.floor(this.now() / 1000));

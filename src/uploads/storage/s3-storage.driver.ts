@@ -28,6 +28,9 @@ export interface S3StorageOptions {
   forcePathStyle: boolean;
 }
 
+/** A key only signed, never stored, to learn the links' origin. */
+const ORIGIN_PROBE_KEY = 'uploads/00000000-0000-0000-0000-000000000000';
+
 /** AWS refuses presigned links valid for longer than a week. */
 const MAX_EXPIRY_SECONDS = 7 * 24 * 3600;
 
@@ -147,6 +150,16 @@ export class S3StorageDriver implements StorageDriver {
 
   async delete(key: string): Promise<void> {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: checkedStorageKey(key) }));
+  }
+
+  /**
+   * The origin of the links the SDK presigns, taken from one it signs here (no request is sent):
+   * the SDK alone knows when a bucket goes into the host name, which partition's domain a region
+   * has, and when a custom endpoint keeps the bucket in the path.
+   */
+  async browserOrigin(): Promise<string | null> {
+    const { url } = await this.signedPut(ORIGIN_PROBE_KEY, { contentType: 'image/png', size: 1, expiresInSeconds: 60 });
+    return new URL(url).origin;
   }
 
   /** Closes the client's connections (the module's shutdown). */

@@ -45,6 +45,11 @@ export interface StorageDriver {
   writeFile(key: string, path: string, contentType: string): Promise<void>;
   /** Deletes the object; nothing stored under the key is not an error. */
   delete(key: string): Promise<void>;
+  /**
+   * The origin browsers upload to and download from, or null when the links are the app's own
+   * (relative). The web app's Content-Security-Policy allows it.
+   */
+  browserOrigin(): Promise<string | null>;
 }
 
 /** The injection token of the configured driver. */
