@@ -24,7 +24,7 @@ export class ChatView {
     el(
       'label',
       { class: 'attach', title: 'Send an image' },
-      '📎',
+      'Image',
       el('input', { 'data-testid': 'composer-attach', type: 'file', accept: 'image/*' }),
     ),
     el('button', { 'data-testid': 'composer-send', type: 'submit' }, 'Send'),
