@@ -17,6 +17,12 @@ const START_EVERY_MS = 2000;
 export class TypingService {
   /** Per socket (by id): when each conversation's start was last passed on. */
   private readonly lastStart = new Map<string, Map<string, number>>();
+  /**
+   * Per socket and conversation: the change under way. A socket's events are handled side by
+   * side, so a start and the stop sent right after it could otherwise be passed on stop first,
+   * leaving the others seeing "typing" until it expires.
+   */
+  private readonly turns = new Map<string, Promise<void>>();
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -30,7 +36,35 @@ export class TypingService {
    * may write can signal typing (not in an unanswered request, and in a direct conversation not
    * across a block: 403 BLOCKED).
    */
-  async start(socketId: string, userId: string, conversationId: string): Promise<void> {
+  start(socketId: string, userId: string, conversationId: string): Promise<void> {
+    return this.inTurn(socketId, conversationId, () => this.passOnStart(socketId, userId, conversationId));
+  }
+
+  stop(socketId: string, userId: string, conversationId: string): Promise<void> {
+    return this.inTurn(socketId, conversationId, () => this.passOnStop(socketId, userId, conversationId));
+  }
+
+  forgetSocket(socketId: string): void {
+    this.lastStart.delete(socketId);
+  }
+
+  /** Runs `change` once the socket's previous change in the conversation has finished, failed or not. */
+  private inTurn(socketId: string, conversationId: string, change: () => Promise<void>): Promise<void> {
+    const key = `${socketId}:${conversationId}`;
+    const previous = this.turns.get(key) ?? Promise.resolve();
+    const next = previous.then(change, change);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.turns.set(key, settled);
+    void settled.then(() => {
+      if (this.turns.get(key) === settled) this.turns.delete(key);
+    });
+    return next;
+  }
+
+  private async passOnStart(socketId: string, userId: string, conversationId: string): Promise<void> {
     const { conversation } = await this.access.requireWriter(userId, conversationId);
     const starts = this.lastStart.get(socketId) ?? new Map<string, number>();
     this.lastStart.set(socketId, starts);
@@ -43,15 +77,11 @@ export class TypingService {
     await this.tell(conversation, userId, true);
   }
 
-  async stop(socketId: string, userId: string, conversationId: string): Promise<void> {
+  private async passOnStop(socketId: string, userId: string, conversationId: string): Promise<void> {
     const { conversation } = await this.access.requireMember(userId, conversationId);
     this.lastStart.get(socketId)?.delete(conversationId);
     await this.redis.del(RedisKeys.typing(conversationId, userId)).catch(() => undefined);
     await this.tell(conversation, userId, false);
-  }
-
-  forgetSocket(socketId: string): void {
-    this.lastStart.delete(socketId);
   }
 
   /**

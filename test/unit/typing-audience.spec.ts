@@ -22,10 +22,22 @@ const blocks: [string, string][] = [
   ['ann', 'dan'],
 ];
 
-function typing() {
+/** `slowStartMs`: how long a start's writer check takes (a stop's member check answers at once). */
+function typing(slowStartMs = 0) {
   const membership = (userId: string): Promise<Membership> =>
     Promise.resolve({ conversation: group, member: member(userId) });
-  const access = { requireWriter: membership, requireMember: membership } as unknown as ConversationAccess;
+  /** Eve may not write: her start is refused once its check answers. */
+  const slowMembership = (userId: string): Promise<Membership> =>
+    new Promise((resolve, reject) =>
+      setTimeout(
+        () =>
+          userId === 'eve'
+            ? reject(new Error('not a writer'))
+            : resolve({ conversation: group, member: member(userId) }),
+        slowStartMs,
+      ),
+    );
+  const access = { requireWriter: slowMembership, requireMember: membership } as unknown as ConversationAccess;
   const blocksService = {
     blockedEitherWayAmong: (userId: string, candidates: string[]) =>
       Promise.resolve(
@@ -65,5 +77,27 @@ describe('who hears someone typing in a group', () => {
     const { service, told } = typing();
     expect(await told(service.start('s1', 'cid', 'g'))).toHaveLength(3);
     expect(await told(service.start('s1', 'cid', 'g'))).toEqual([]);
+  });
+
+  it("passes on a socket's start and the stop sent right after it in that order, even when the start's checks are slower", async () => {
+    const { service, heard } = typing(30);
+    heard.length = 0;
+    await Promise.all([service.start('s1', 'cid', 'g'), service.stop('s1', 'cid', 'g')]);
+    expect(heard.map((event) => event.isTyping)).toEqual([true, false]);
+  });
+
+  it('runs the next change after one that failed, and lets another socket go on meanwhile', async () => {
+    const { service, heard } = typing(30);
+    heard.length = 0;
+    const refused = service.start('s1', 'eve', 'g').then(
+      () => 'passed on',
+      () => 'refused',
+    );
+    await Promise.all([service.stop('s1', 'eve', 'g'), service.stop('s2', 'dan', 'g')]);
+    expect(await refused).toBe('refused');
+    expect(heard.map((event) => [event.userId, event.isTyping])).toEqual([
+      ['dan', false],
+      ['eve', false],
+    ]);
   });
 });
