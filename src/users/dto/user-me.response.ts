@@ -1,5 +1,6 @@
-import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema, PickType } from '@nestjs/swagger';
 import type { UserMe, UserSettings } from '../user.presenter.js';
+import { PublicProfileResponse } from './public-profile.response.js';
 
 @ApiSchema({ name: 'UserSettings' })
 export class UserSettingsResponse implements UserSettings {
@@ -11,27 +12,12 @@ export class UserSettingsResponse implements UserSettings {
 }
 
 @ApiSchema({ name: 'UserMe', description: 'Your own account, settings included' })
-export class UserMeResponse implements UserMe {
-  @ApiProperty({ format: 'uuid' })
-  id!: string;
-
+export class UserMeResponse
+  extends PickType(PublicProfileResponse, ['id', 'username', 'displayName', 'bio', 'avatarUrl', 'createdAt'] as const)
+  implements UserMe
+{
   @ApiProperty({ format: 'email' })
   email!: string;
-
-  @ApiProperty({ example: 'ada_l' })
-  username!: string;
-
-  @ApiProperty({ type: String, nullable: true, maxLength: 64 })
-  displayName!: string | null;
-
-  @ApiProperty({ type: String, nullable: true, maxLength: 500 })
-  bio!: string | null;
-
-  @ApiProperty({ type: String, nullable: true, maxLength: 2048 })
-  avatarUrl!: string | null;
-
-  @ApiProperty({ format: 'date-time' })
-  createdAt!: string;
 
   @ApiProperty({ type: UserSettingsResponse })
   settings!: UserSettingsResponse;
