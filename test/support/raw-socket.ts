@@ -13,6 +13,21 @@ function textFrame(text: string): Buffer {
 
 export type Cut = 'reset' | 'end';
 
+/** Socket.IO's WebSocket upgrade request, offering `extensions` (Sec-WebSocket-Extensions) when given. */
+function upgradeRequest(hostname: string, port: string, extensions?: string): string {
+  return [
+    'GET /socket.io/?EIO=4&transport=websocket HTTP/1.1',
+    `Host: ${hostname}:${port}`,
+    'Upgrade: websocket',
+    'Connection: Upgrade',
+    `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
+    'Sec-WebSocket-Version: 13',
+    ...(extensions ? [`Sec-WebSocket-Extensions: ${extensions}`] : []),
+    '',
+    '',
+  ].join('\r\n');
+}
+
 /**
  * A client that vanishes while the server admits it: a raw WebSocket to Socket.IO that sends the
  * namespace CONNECT with `token`, then drops the TCP connection `cutAfterMs` later (0: right after
@@ -23,20 +38,7 @@ export function cutHandshake(baseUrl: string, token: string, cutAfterMs: number,
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname);
     let head = '';
-    socket.once('connect', () =>
-      socket.write(
-        [
-          'GET /socket.io/?EIO=4&transport=websocket HTTP/1.1',
-          `Host: ${hostname}:${port}`,
-          'Upgrade: websocket',
-          'Connection: Upgrade',
-          `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
-          'Sec-WebSocket-Version: 13',
-          '',
-          '',
-        ].join('\r\n'),
-      ),
-    );
+    socket.once('connect', () => socket.write(upgradeRequest(hostname, port)));
     const onData = (chunk: Buffer) => {
       head += chunk.toString('latin1');
       if (!head.includes('\r\n\r\n')) return;
@@ -101,21 +103,7 @@ export function openRawSocketIo(baseUrl: string, token: string, extensions?: str
       },
       close: () => socket.destroy(),
     };
-    socket.once('connect', () =>
-      socket.write(
-        [
-          'GET /socket.io/?EIO=4&transport=websocket HTTP/1.1',
-          `Host: ${hostname}:${port}`,
-          'Upgrade: websocket',
-          'Connection: Upgrade',
-          `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
-          'Sec-WebSocket-Version: 13',
-          ...(extensions ? [`Sec-WebSocket-Extensions: ${extensions}`] : []),
-          '',
-          '',
-        ].join('\r\n'),
-      ),
-    );
+    socket.once('connect', () => socket.write(upgradeRequest(hostname, port, extensions)));
     socket.on('data', (chunk: Buffer) => {
       buffered = Buffer.concat([buffered, chunk]);
       if (responseHead === undefined) {
