@@ -155,12 +155,21 @@ describe('presence, for contacts only', () => {
         (warmed) => warmed > warmedBefore,
       ),
     ).toBeGreaterThan(warmedBefore);
+    /**
+     * Both instances run in this process, and their outbox, retention and sweep loops query on their
+     * own timers, so a count can take in some of theirs. Those only ever add to it: the fewest of five
+     * tries is the request's own count.
+     */
     const countQueries = async (userIds: string[]) => {
-      const spy = jest.spyOn(pg.Client.prototype, 'query');
-      const items = await restMany(contact, userIds);
-      const count = spy.mock.calls.length;
-      spy.mockRestore();
-      return { items, count };
+      let fewest: { items: { userId: string }[]; count: number } | undefined;
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        const spy = jest.spyOn(pg.Client.prototype, 'query');
+        const items = await restMany(contact, userIds);
+        const count = spy.mock.calls.length;
+        spy.mockRestore();
+        if (!fewest || count < fewest.count) fewest = { items, count };
+      }
+      return fewest!;
     };
     const many = [
       ann.user.id,
@@ -168,12 +177,12 @@ describe('presence, for contacts only', () => {
       ...Array.from({ length: 194 }, () => randomUUID()),
     ];
     expect(many).toHaveLength(200);
-    await countQueries([ann.user.id]); // the session's activity is recorded on its first request
+    await restMany(contact, [ann.user.id]); // the session's activity is recorded on its first request
     const single = await countQueries([ann.user.id]);
     const all = await countQueries(many);
     expect(single.count).toBeGreaterThan(0);
     expect(all.count).toBe(single.count);
-    expect(all.items.map((item: { userId: string }) => item.userId)).toEqual(many.slice(0, 6));
+    expect(all.items.map((item) => item.userId)).toEqual(many.slice(0, 6));
     expect(all.items[0]).toMatchObject({ userId: ann.user.id, online: true });
   });
 });
