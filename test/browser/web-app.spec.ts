@@ -52,6 +52,26 @@ describeInBrowser('the web app in Chromium, two people on two instances', () => 
   const bobAccount: WebAccount = newAccount('bob');
   let conversationId: string;
 
+  /** The presence dots of the conversation, in the list and in the header, once both read `online`. */
+  const presenceShown = (person: WebApp, online: 'true' | 'false') =>
+    eventually(
+      async () => [
+        await person.listPresence(conversationId).getAttribute('data-online'),
+        await person.headerPresence().getAttribute('data-online'),
+      ],
+      (both) => both.every((dot) => dot === online),
+      UI_TIMEOUT_MS,
+    );
+
+  /** Bob's user id, as someone else finds him: by his username. */
+  const bobId = async (searcher: SignedIn) =>
+    expectStatus<{ items: { id: string; username: string }[] }>(
+      await api(one).request('GET', `/api/v1/users?search=${bobAccount.username}`, {
+        headers: { authorization: `Bearer ${searcher.accessToken}` },
+      }),
+      200,
+    ).items.find((user) => user.username === bobAccount.username)!.id;
+
   beforeAll(async () => {
     browser = await launchChromium();
     const dir = webAppDir(undefined);
@@ -122,6 +142,9 @@ describeInBrowser('the web app in Chromium, two people on two instances', () => 
         expect(inSeqOrder(shown)).toBe(true);
       }
       await expect(bob.byTestId('composer-input').inputValue()).resolves.toBe('');
+      // Bob's answer accepted alice's request: now contacts, each sees the other online, no reload.
+      expect(await presenceShown(alice, 'true')).toEqual(['true', 'true']);
+      expect(await presenceShown(bob, 'true')).toEqual(['true', 'true']);
     },
     STEP_TIMEOUT_MS,
   );
@@ -150,15 +173,9 @@ describeInBrowser('the web app in Chromium, two people on two instances', () => 
     async () => {
       // A third person, through the API, on the other instance than bob's, in a group with him.
       const carol: SignedIn = await register(api(one), newAccount('carol'));
-      const bobUser = expectStatus<{ items: { id: string; username: string }[] }>(
-        await api(one).request('GET', `/api/v1/users?search=${bobAccount.username}`, {
-          headers: { authorization: `Bearer ${carol.accessToken}` },
-        }),
-        200,
-      ).items.find((user) => user.username === bobAccount.username)!;
       const carolChat = chat(api(one), carol);
       const group = expectStatus<{ id: string }>(
-        await carolChat.call('POST', '', { type: 'group', title: 'Weekend', memberIds: [bobUser.id] }),
+        await carolChat.call('POST', '', { type: 'group', title: 'Weekend', memberIds: [await bobId(carol)] }),
         201,
       );
       await bob.conversation(group.id).waitFor();
@@ -203,6 +220,39 @@ describeInBrowser('the web app in Chromium, two people on two instances', () => 
   );
 
   it(
+    'a message request from a stranger shows bob every message it brought, and none once he reads it',
+    async () => {
+      const dave: SignedIn = await register(api(one), newAccount('dave'));
+      const daveChat = chat(api(one), dave);
+      const request = expectStatus<{ id: string }>(
+        await daveChat.call('POST', '', { type: 'direct', userId: await bobId(dave) }),
+        201,
+      );
+      for (const text of ['Hi, we met at the meetup', 'Could we talk?', 'Here is my number'])
+        expectStatus(await daveChat.send(request.id, text), 201);
+      const counted = await eventually(
+        () => bob.unread(request.id),
+        (unread) => unread.text === '3',
+        UI_TIMEOUT_MS,
+      );
+      expect(counted).toEqual({ text: '3', hidden: false });
+      await bob.open(request.id);
+      await bob.messagesOnceShown(showsAll(['Hi, we met', 'Could we talk?', 'Here is my number']));
+      expect(
+        await eventually(
+          () => bob.unread(request.id),
+          (unread) => unread.hidden,
+          UI_TIMEOUT_MS,
+        ),
+      ).toEqual({
+        text: '0',
+        hidden: true,
+      });
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
     'alice uploads an image, and bob sees it load',
     async () => {
       await bob.open(conversationId);
@@ -232,27 +282,20 @@ describeInBrowser('the web app in Chromium, two people on two instances', () => 
   it(
     'each sees the other online, in the list and in the header, and alice sees bob leave live',
     async () => {
-      const dots = (person: WebApp) => async () => [
-        await person.listPresence(conversationId).getAttribute('data-online'),
-        await person.headerPresence().getAttribute('data-online'),
-      ];
-      const shown = (person: WebApp, online: string) =>
-        eventually(dots(person), (both) => both.every((dot) => dot === online), UI_TIMEOUT_MS);
-
       // Bob comes back (a reload: still signed in from localStorage) and finds alice online; she
       // sees him come online from the presence events his new socket causes.
       await bob.page.reload();
       await bob.byTestId('new-conversation').waitFor();
       await bob.open(conversationId);
       await alice.open(conversationId);
-      expect(await shown(bob, 'true')).toEqual(['true', 'true']);
-      expect(await shown(alice, 'true')).toEqual(['true', 'true']);
+      expect(await presenceShown(bob, 'true')).toEqual(['true', 'true']);
+      expect(await presenceShown(alice, 'true')).toEqual(['true', 'true']);
 
       const screenshot = process.env.WEB_APP_SCREENSHOT;
       if (screenshot) await alice.page.screenshot({ path: screenshot });
 
       await bob.page.close();
-      expect(await shown(alice, 'false')).toEqual(['false', 'false']);
+      expect(await presenceShown(alice, 'false')).toEqual(['false', 'false']);
     },
     STEP_TIMEOUT_MS,
   );

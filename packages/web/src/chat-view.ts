@@ -114,7 +114,7 @@ export class ChatView {
 
   private async loadConversations(): Promise<void> {
     const { items } = await this.client.conversations();
-    for (const conversation of items) this.conversations.set(conversation.id, conversation);
+    for (const conversation of items) this.keepNewer(conversation);
     if (this.selectedId) this.patch(this.selectedId, { unreadCount: 0 });
     this.renderList();
     await this.loadPresence(items);
@@ -129,8 +129,17 @@ export class ChatView {
   }
 
   private upsert(conversation: ConversationView): void {
-    this.conversations.set(conversation.id, conversation);
+    this.keepNewer(conversation);
     this.renderList();
+  }
+
+  /**
+   * A fetched view replaces the one shown unless it is older: a fetch that began before a message
+   * arrived can resolve after the message was counted, and would take that message back out.
+   */
+  private keepNewer(conversation: ConversationView): void {
+    const shown = this.conversations.get(conversation.id);
+    if (!shown || conversation.lastSeq >= shown.lastSeq) this.conversations.set(conversation.id, conversation);
   }
 
   private patch(id: string, change: Partial<ConversationView>): void {
@@ -217,12 +226,17 @@ export class ChatView {
     }
     const mine = message.senderId === this.client.userId;
     const viewing = conversationId === this.selectedId;
-    this.patch(conversationId, {
-      lastMessage: message,
-      lastSeq: Math.max(conversation.lastSeq, message.seq),
-      lastActivityAt: message.createdAt,
-      unreadCount: viewing || mine || message.threadRootId ? conversation.unreadCount : conversation.unreadCount + 1,
-    });
+    // A view fetched after the message was stored has it counted already.
+    if (message.seq > conversation.lastSeq)
+      this.patch(conversationId, {
+        lastMessage: message,
+        lastSeq: message.seq,
+        lastActivityAt: message.createdAt,
+        unreadCount: viewing || mine || message.threadRootId ? conversation.unreadCount : conversation.unreadCount + 1,
+      });
+    // Presence is shown to contacts only: the other's first message in a request may mean it was just accepted.
+    if (!mine && this.other(conversation)?.userId === message.senderId && !this.online.get(message.senderId))
+      this.loadPresence([conversation]).catch(() => undefined);
     if (viewing && !message.threadRootId) {
       this.insert(message);
       this.renderMessages();
@@ -339,7 +353,12 @@ export class ChatView {
   /** Sends in `id`; answering a message request by writing in it accepts the request first. */
   private async sendIn(id: string, send: (conversationId: string) => Promise<MessageView>): Promise<void> {
     try {
-      if (this.conversations.get(id)?.status === 'pending') this.upsert(await this.client.accept(id));
+      if (this.conversations.get(id)?.status === 'pending') {
+        const accepted = await this.client.accept(id);
+        this.upsert(accepted);
+        // Now contacts, each can see the other's presence.
+        this.loadPresence([accepted]).catch(() => undefined);
+      }
       await send(id);
       this.error.hidden = true;
     } catch (error) {
