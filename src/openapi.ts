@@ -9,6 +9,8 @@ import {
   type OperationObject,
 } from '@nestjs/swagger';
 import { NOT_FOR_BOTS_EXTENSION } from '#src/common/decorators/not-for-bots.decorator.js';
+import { CACHE_HEADER_EXTENSION } from '#src/infra/cache/cache-header.js';
+import { WEB_APP_PATH } from '#src/infra/http/web-app.js';
 import type { ErrorCode, ErrorDetail } from '#src/common/errors/app-error.js';
 import type { ErrorBody } from '#src/common/errors/error-body.js';
 import { ERROR_CODES } from './error-catalogue.js';
@@ -108,8 +110,9 @@ function addHttpLayerErrors(document: OpenAPIObject): void {
 }
 
 /**
- * A limited route sends the X-RateLimit-* headers on every answer, not only with its 429: the
- * success answers of each operation whose 429 documents them get them too.
+ * A limited route sends the X-RateLimit-* headers on every answer once the request was counted, not
+ * only with its 429: every answer of each operation whose 429 documents them gets them too (a refusal
+ * before the count, such as a 401 from the token check, comes without them).
  */
 function addRateLimitHeaders(document: OpenAPIObject): void {
   for (const path of Object.values(document.paths)) {
@@ -119,7 +122,7 @@ function addRateLimitHeaders(document: OpenAPIObject): void {
       if (!operation || !limited?.['X-RateLimit-Limit']) continue;
       const headers = Object.fromEntries(Object.entries(limited).filter(([name]) => name.startsWith('X-RateLimit-')));
       for (const [status, response] of Object.entries(operation.responses)) {
-        if (!/^2\d\d$/.test(status)) continue;
+        if (status === '429') continue;
         const answer = response as { headers?: Record<string, unknown> };
         answer.headers = { ...answer.headers, ...headers };
       }
@@ -127,7 +130,43 @@ function addRateLimitHeaders(document: OpenAPIObject): void {
   }
 }
 
-/** The document's own routes, which SwaggerModule serves outside any controller. */
+const REQUEST_ID_HEADER = {
+  description:
+    "The request's id: the caller's own X-Request-Id when it is 1 to 128 of A-Z a-z 0-9 . _ : -, else a new UUID. " +
+    "Logged with the request, and the requestId of an error body. On every answer but Fastify's own 503 while closing.",
+  schema: { type: 'string' },
+};
+const CACHE_HEADER = {
+  description: 'HIT when the answer was served from Redis, MISS when it was loaded from PostgreSQL',
+  schema: { type: 'string', enum: ['HIT', 'MISS'] },
+};
+
+/**
+ * The headers every answer of a route carries: X-Request-Id on all of them (set before any route
+ * runs), and X-Cache on the success answers of the routes marked with it (`ApiCacheHeader`).
+ */
+function addResponseHeaders(document: OpenAPIObject): void {
+  // Declared once and referred to: the description is not repeated on each of some 900 answers.
+  document.components = {
+    ...document.components,
+    headers: { ...document.components?.headers, 'X-Request-Id': REQUEST_ID_HEADER, 'X-Cache': CACHE_HEADER },
+  };
+  const requestId = { $ref: '#/components/headers/X-Request-Id' };
+  const cache = { $ref: '#/components/headers/X-Cache' };
+  for (const path of Object.values(document.paths)) {
+    for (const method of METHODS) {
+      const operation = path[method] as (OperationObject & Record<string, unknown>) | undefined;
+      if (!operation) continue;
+      for (const [status, response] of Object.entries(operation.responses)) {
+        const answer = response as { headers?: Record<string, unknown> };
+        const cached = operation[CACHE_HEADER_EXTENSION] === true && /^2\d\d$/.test(status);
+        answer.headers = { ...answer.headers, 'X-Request-Id': requestId, ...(cached && { 'X-Cache': cache }) };
+      }
+    }
+  }
+}
+
+/** The routes served outside any controller: the document's own (SwaggerModule's) and the web app. */
 function addDocumentRoutes(document: OpenAPIObject): void {
   document.paths['/docs-json'] = {
     get: {
@@ -147,6 +186,20 @@ function addDocumentRoutes(document: OpenAPIObject): void {
       summary: 'This OpenAPI 3 document, as YAML',
       responses: {
         '200': { description: 'The document, as YAML', content: { 'text/yaml': { schema: { type: 'string' } } } },
+      },
+    },
+  };
+  document.paths[WEB_APP_PATH] = {
+    get: {
+      tags: ['web app'],
+      summary: 'The web app',
+      description:
+        'Its page (index.html, Cache-Control: no-cache, with its own Content-Security-Policy). Its scripts, styles ' +
+        `and icons are under ${WEB_APP_PATH}/assets/, named by their content hash and cached a year (immutable); ` +
+        `${WEB_APP_PATH}/ answers the page too.`,
+      responses: {
+        '200': { description: 'The page', content: { 'text/html': { schema: { type: 'string' } } } },
+        '404': errorAnswer('NOT_FOUND: the web app is not built on this instance (npm run build builds it)'),
       },
     },
   };
@@ -187,5 +240,6 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
   addDocumentRoutes(document);
   addHttpLayerErrors(document);
   addRateLimitHeaders(document);
+  addResponseHeaders(document);
   return document;
 }

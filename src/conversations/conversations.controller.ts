@@ -6,6 +6,7 @@ import { Caller, type AuthContext } from '#src/common/auth/auth-context.js';
 import { ApiErrors, ApiSignedIn } from '#src/common/decorators/api-errors.decorator.js';
 import { ListQueryDto } from '#src/common/pagination/pagination.js';
 import { uuidParam } from '#src/common/validation/uuid-param.pipe.js';
+import { ApiCacheHeader, setCacheHeader } from '#src/infra/cache/cache-header.js';
 import { PrefetchCache, Prefetched, type PrefetchedEntry } from '#src/infra/cache/cache-prefetch.js';
 import { RateLimit } from '#src/infra/rate-limit/rate-limit.decorator.js';
 import { WRITE_LIMITS } from '#src/infra/rate-limit/write-limits.js';
@@ -37,8 +38,6 @@ const SHARING =
   '(a message request is not seen read or delivered before its recipient answers). ' +
   'A member who does not share them is left out of GET /reads, and read and delivered events about them reach only their own sockets ' +
   '(so their other devices follow); their own unread counts are unaffected. A change of the setting applies from its answer on, on every instance.';
-
-const cacheHeader = (reply: FastifyReply, hit: boolean) => void reply.header('x-cache', hit ? 'HIT' : 'MISS');
 
 @ApiTags('conversations')
 @ApiSignedIn()
@@ -91,6 +90,7 @@ export class ConversationsController {
       'The first page is cached per user (X-Cache).',
   })
   @ApiOkResponse({ type: ConversationPageResponse })
+  @ApiCacheHeader()
   @ApiErrors(400)
   // A page after a cursor is not cached: only the first page's read goes out ahead.
   @PrefetchCache((request, auth) =>
@@ -105,7 +105,7 @@ export class ConversationsController {
     @Prefetched() prefetched?: PrefetchedEntry,
   ) {
     const { value, hit } = await this.conversations.list(caller.userId, query.limit, query.cursor, prefetched);
-    cacheHeader(reply, hit);
+    setCacheHeader(reply, hit);
     return value.send(reply);
   }
 
@@ -118,9 +118,10 @@ export class ConversationsController {
       'read. Cached per user (X-Cache).',
   })
   @ApiOkResponse({ type: UnreadResponse })
+  @ApiCacheHeader()
   async unread(@Caller() caller: AuthContext, @Res({ passthrough: true }) reply: FastifyReply) {
     const { value, hit } = await this.readMarks.unread(caller.userId);
-    cacheHeader(reply, hit);
+    setCacheHeader(reply, hit);
     return value;
   }
 

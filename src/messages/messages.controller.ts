@@ -5,6 +5,7 @@ import { API_PREFIX } from '#src/common/api.js';
 import { Caller, type AuthContext } from '#src/common/auth/auth-context.js';
 import { ApiErrors, ApiSignedIn } from '#src/common/decorators/api-errors.decorator.js';
 import { uuidParam } from '#src/common/validation/uuid-param.pipe.js';
+import { ApiCacheHeader, setCacheHeader } from '#src/infra/cache/cache-header.js';
 import { MessageResponse, ReactionsResponse } from '#src/conversations/dto/message.response.js';
 import { RateLimit } from '#src/infra/rate-limit/rate-limit.decorator.js';
 import { WRITE_LIMITS } from '#src/infra/rate-limit/write-limits.js';
@@ -85,6 +86,7 @@ export class MessagesController {
       'Messages you hid are not shown.',
   })
   @ApiOkResponse({ type: MessagePageResponse })
+  @ApiCacheHeader()
   @ApiErrors(
     { 400: 'VALIDATION_FAILED: a bad before, after or limit, or both before and after' },
     { 404: 'CONVERSATION_NOT_FOUND: you are not a member' },
@@ -96,7 +98,7 @@ export class MessagesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const { value, hit } = await this.messages.list(caller.userId, id, query);
-    void reply.header('x-cache', hit ? 'HIT' : 'MISS');
+    setCacheHeader(reply, hit);
     return value.send(reply);
   }
 

@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { API_PREFIX } from '#src/common/api.js';
 import { Caller, type AuthContext } from '#src/common/auth/auth-context.js';
 import { ApiErrors, ApiSignedIn } from '#src/common/decorators/api-errors.decorator.js';
+import { ApiCacheHeader, setCacheHeader } from '#src/infra/cache/cache-header.js';
 import { RateLimit } from '#src/infra/rate-limit/rate-limit.decorator.js';
 import { WRITE_LIMITS } from '#src/infra/rate-limit/write-limits.js';
 import { NotificationListDto } from './dto/notification-list.dto.js';
@@ -33,9 +34,10 @@ export class NotificationsController {
   @Get('unread-count')
   @ApiOperation({ summary: 'How many notifications are unread', description: 'Cached per user (X-Cache).' })
   @ApiOkResponse({ type: NotificationCountResponse })
+  @ApiCacheHeader()
   async unreadCount(@Caller() caller: AuthContext, @Res({ passthrough: true }) reply: FastifyReply) {
     const { value, hit } = await this.notifications.unreadCount(caller.userId);
-    void reply.header('x-cache', hit ? 'HIT' : 'MISS');
+    setCacheHeader(reply, hit);
     return value;
   }
 

@@ -6,6 +6,7 @@ import { Caller, type AuthContext } from '#src/common/auth/auth-context.js';
 import { ApiErrors, ApiSignedIn } from '#src/common/decorators/api-errors.decorator.js';
 import { ListQueryDto } from '#src/common/pagination/pagination.js';
 import { uuidParam } from '#src/common/validation/uuid-param.pipe.js';
+import { ApiCacheHeader, setCacheHeader } from '#src/infra/cache/cache-header.js';
 import { CachedResponse } from '#src/infra/cache/cached-response.decorator.js';
 import { RateLimit } from '#src/infra/rate-limit/rate-limit.decorator.js';
 import { WRITE_LIMITS } from '#src/infra/rate-limit/write-limits.js';
@@ -85,10 +86,11 @@ export class UsersController {
       'Deleted accounts show as { deleted: true }, bots as { bot: true }. Cached under user:profile:{id} (X-Cache: HIT|MISS).',
   })
   @ApiOkResponse({ type: PublicProfileResponse })
+  @ApiCacheHeader()
   @ApiErrors(400, { 404: 'USER_NOT_FOUND: no user has this id' })
   async profile(@Param('id', uuidParam('id')) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
     const { value, hit } = await this.users.profile(id);
-    void reply.header('x-cache', hit ? 'HIT' : 'MISS');
+    setCacheHeader(reply, hit);
     return value;
   }
 

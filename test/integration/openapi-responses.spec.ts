@@ -25,8 +25,11 @@ function strict(schema: unknown): unknown {
 }
 
 interface Operation {
-  responses: Record<string, { content?: Record<string, { schema?: Schema }> }>;
+  responses: Record<string, { content?: Record<string, { schema?: Schema }>; headers?: Record<string, unknown> }>;
 }
+
+/** The headers an answer carries that its documented response must declare. */
+const DOCUMENTED_HEADERS = ['X-Request-Id', 'X-Cache', 'X-RateLimit-Remaining', 'Retry-After'];
 
 describe('the answers of the API', () => {
   let t: TestApp;
@@ -40,7 +43,8 @@ describe('the answers of the API', () => {
 
   /**
    * Sends a request and checks the answer against the document: its status is one the operation
-   * declares, and its body matches that status's schema. `path` is the documented template.
+   * declares, the headers of DOCUMENTED_HEADERS it carries are declared there, and its body matches
+   * that status's schema. `path` is the documented template.
    */
   async function call(
     who: SignedIn | undefined,
@@ -60,6 +64,8 @@ describe('the answers of the API', () => {
       problems.push(`${key}: not documented (${response.text.slice(0, 200)})`);
       return response;
     }
+    const undeclared = DOCUMENTED_HEADERS.filter((name) => response.headers.has(name) && !declared.headers?.[name]);
+    if (undeclared.length > 0) problems.push(`${key}: ${undeclared.join(', ')} not documented`);
     const schema = declared.content?.['application/json']?.schema;
     if (!schema) return response;
     let validate = validators.get(key);
@@ -256,6 +262,7 @@ describe('the answers of the API', () => {
     await call(undefined, 'GET', '/health');
     await call(undefined, 'GET', '/health/liveness');
     await call(undefined, 'GET', '/health/readiness');
+    await call(undefined, 'GET', '/app');
 
     expect(checked.size).toBeGreaterThan(85);
     expect(problems).toEqual([]);

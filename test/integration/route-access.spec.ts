@@ -25,6 +25,8 @@ const PUBLIC = new Set([
   'GET /docs',
   'GET /docs-json',
   'GET /docs-yaml',
+  // The web app's page: it signs in from there.
+  'GET /app',
 ]);
 
 /** Routes whose documented answer to an id that names nothing is a no-op success. */

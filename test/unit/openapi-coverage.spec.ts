@@ -5,6 +5,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { AppModule } from '#src/app.module.js';
+import { CACHED_RESPONSE } from '#src/infra/cache/cached-response.interceptor.js';
 import { validateEnv } from '#src/infra/config/env.validate.js';
 import { RATE_LIMIT_RULES } from '#src/infra/rate-limit/rate-limit.rule.js';
 import { RateLimiter } from '#src/infra/rate-limit/rate-limiter.service.js';
@@ -32,6 +33,8 @@ function controllersOf(root: Imported, seen = new Set<unknown>()): Type[] {
 interface Route {
   key: string;
   rateLimited: boolean;
+  /** Its answer is cached by `@CachedResponse`, which sets X-Cache. */
+  cached: boolean;
 }
 
 const joinPath = (...parts: string[]) =>
@@ -62,7 +65,10 @@ function routesOf(controller: Type): Route[] {
       ...((Reflect.getMetadata(GUARDS_METADATA, handler) as unknown[] | undefined) ?? []),
     ];
     const rateLimited = Reflect.getMetadata(RATE_LIMIT_RULES, handler) !== undefined || guards.some(countsRequests);
-    return [path].flat().map((one) => ({ key: `${RequestMethod[method]} ${joinPath(base, one)}`, rateLimited }));
+    const cached = Reflect.getMetadata(CACHED_RESPONSE, handler) !== undefined;
+    return [path]
+      .flat()
+      .map((one) => ({ key: `${RequestMethod[method]} ${joinPath(base, one)}`, rateLimited, cached }));
   });
 }
 
@@ -188,6 +194,25 @@ describe('the OpenAPI document', () => {
         ([status, response]) => /^2\d\d$/.test(status) && !response.headers?.['X-RateLimit-Remaining'],
       );
       return bare.length > 0 && `${bare.map(([status]) => status).join(', ')} without X-RateLimit-*`;
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it('declares X-Request-Id on every answer, and X-Cache on the success answers of every cached route', () => {
+    expect(
+      offenders((operation) => {
+        const bare = Object.entries(operation.responses).filter(([, response]) => !response.headers?.['X-Request-Id']);
+        return bare.length > 0 && `${bare.map(([status]) => status).join(', ')} without X-Request-Id`;
+      }),
+    ).toEqual([]);
+    const cached = new Set(routes.filter((route) => route.cached).map((route) => route.key));
+    expect(cached.size).toBeGreaterThan(0);
+    const problems = offenders((operation, key) => {
+      if (!cached.has(key)) return false;
+      const bare = Object.entries(operation.responses).filter(
+        ([status, response]) => /^2\d\d$/.test(status) && !response.headers?.['X-Cache'],
+      );
+      return bare.length > 0 && `${bare.map(([status]) => status).join(', ')} without X-Cache`;
     });
     expect(problems).toEqual([]);
   });

@@ -1,6 +1,7 @@
 import { SetMetadata, UseInterceptors, applyDecorators } from '@nestjs/common';
 import type { AuthenticatedRequest } from '#src/common/auth/auth-context.js';
 import type { AppConfig } from '#src/infra/config/app-config.js';
+import { ApiCacheHeader } from './cache-header.js';
 import { CACHED_RESPONSE, CachedResponseInterceptor } from './cached-response.interceptor.js';
 
 export interface CachedResponseOptions {
@@ -24,4 +25,4 @@ export interface CachedResponseOptions {
  * authenticated routes and an unauthorized caller is refused before any cached body is read.
  */
 export const CachedResponse = (options: CachedResponseOptions) =>
-  applyDecorators(SetMetadata(CACHED_RESPONSE, options), UseInterceptors(CachedResponseInterceptor));
+  applyDecorators(SetMetadata(CACHED_RESPONSE, options), UseInterceptors(CachedResponseInterceptor), ApiCacheHeader());

@@ -12,6 +12,7 @@ import { lastValueFrom, of, type Observable } from 'rxjs';
 import type { AuthenticatedRequest } from '#src/common/auth/auth-context.js';
 import type { AppConfig } from '#src/infra/config/app-config.js';
 import { APP_CONFIG } from '#src/infra/config/config-slice.js';
+import { setCacheHeader } from './cache-header.js';
 import type { CachedResponseOptions } from './cached-response.decorator.js';
 import { CacheService } from './cache.service.js';
 
@@ -49,7 +50,7 @@ export class CachedResponseInterceptor implements NestInterceptor {
       options.ttlSeconds(this.config),
       () => lastValueFrom(next.handle(), { defaultValue: undefined }),
     );
-    void http.getResponse<FastifyReply>().header('x-cache', hit ? 'HIT' : 'MISS');
+    setCacheHeader(http.getResponse<FastifyReply>(), hit);
     return of(value);
   }
 }
