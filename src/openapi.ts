@@ -146,7 +146,7 @@ const CACHE_HEADER = {
  * runs), and X-Cache on the success answers of the routes marked with it (`ApiCacheHeader`).
  */
 function addResponseHeaders(document: OpenAPIObject): void {
-  // Declared once and referred to: the description is not repeated on each of some 900 answers.
+  // Declared once and referred to: the description is not repeated on each of some 600 answers.
   document.components = {
     ...document.components,
     headers: { ...document.components?.headers, 'X-Request-Id': REQUEST_ID_HEADER, 'X-Cache': CACHE_HEADER },
