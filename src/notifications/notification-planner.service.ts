@@ -55,10 +55,10 @@ export class NotificationPlanner {
       (member) => member.userId !== senderId && member.status === 'accepted',
     );
     const online = await this.presence.onlineAmong(recipients.map((member) => member.userId));
-    // Most messages of a direct conversation mention nobody and reach a recipient who is connected:
-    // then the message, which only mentions and notifications need, is not even read.
-    const group = conversation.type === 'group';
-    if (!group && !mentions && recipients.every((member) => member.muted || online.has(member.userId))) return NOTHING;
+    // Most messages mention nobody and reach recipients who are all connected (or have muted the
+    // conversation), in a group as in a direct conversation: then nobody is notified, and the
+    // message, which only mentions, thread followers and previews need, is not even read.
+    if (!mentions && recipients.every((member) => member.muted || online.has(member.userId))) return NOTHING;
     const message = await this.notifications.messageToAnnounce(conversationId, messageId);
     if (!message || message.deletedAt) return NOTHING;
     const mentioned = new Set(

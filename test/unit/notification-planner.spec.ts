@@ -162,6 +162,26 @@ describe('who hears of a new message in a group', () => {
     expect(summary(await subject.plan(messageEvent(group.id)))).toEqual({ notified: {}, pushed: [] });
   });
 
+  it('does not even read a message that mentions nobody when every other member is connected or muted', async () => {
+    const group = aGroup([{ userId: ada }, { userId: bob, muted: true }, { userId: cid }, { userId: dan }]);
+    const { subject, fakes } = await plannerIn({
+      conversation: group,
+      message: aMessageBy(ada, 'hello'),
+      online: [cid, dan],
+    });
+    expect(summary(await subject.plan(messageEvent(group.id, false)))).toEqual({ notified: {}, pushed: [] });
+    expect(fakes.NotificationsRepository.messageToAnnounce).not.toHaveBeenCalled();
+  });
+
+  it('reads the message when one member is neither connected nor muted, even if it mentions nobody', async () => {
+    const group = aGroup([{ userId: ada }, { userId: bob, muted: true }, { userId: cid }, { userId: dan }]);
+    const { subject } = await plannerIn({ conversation: group, message: aMessageBy(ada, 'hello'), online: [cid] });
+    expect(summary(await subject.plan(messageEvent(group.id, false)))).toEqual({
+      notified: { [dan]: 'message' },
+      pushed: [dan],
+    });
+  });
+
   it('has each push carry its kind, conversation, message, seq, author and body', async () => {
     const group = aGroup([{ userId: ada }, { userId: bob }]);
     const { subject } = await plannerIn({
