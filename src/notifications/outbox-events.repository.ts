@@ -6,6 +6,17 @@ import { PrismaService } from '#src/infra/prisma/prisma.service.js';
 /** Long enough for a 500-member fan-out with its pushes; the lease is what bounds a claim. */
 const TRANSACTION_TIMEOUT_MS = 30_000;
 
+const CLAIM_STATEMENT = `
+  UPDATE outbox_events o
+  SET available_at = now() + make_interval(secs => $1::int), attempts = o.attempts + 1
+  FROM (
+    SELECT conversation_id, id FROM outbox_events
+    WHERE available_at <= now() ORDER BY available_at LIMIT $2::int
+    FOR UPDATE SKIP LOCKED
+  ) due
+  WHERE o.conversation_id = due.conversation_id AND o.id = due.id
+  RETURNING o.conversation_id AS "conversationId", o.id, o.kind, o.payload, o.created_at AS "createdAt", o.attempts`;
+
 /**
  * The outbox events rows. A worker claims due rows (`FOR UPDATE SKIP LOCKED`: workers on other
  * instances take other rows), which moves them out of reach for a lease and counts the attempt;
@@ -16,17 +27,9 @@ const TRANSACTION_TIMEOUT_MS = 30_000;
 export class OutboxEventsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
+  /** Claimed rows; run on the pool directly (`PrismaService.rows`), as every send is: a turn runs for a few sends. */
   claim(limit: number, leaseSeconds: number): Promise<OutboxEventRow[]> {
-    return this.prisma.$queryRaw<OutboxEventRow[]>`
-      UPDATE outbox_events o
-      SET available_at = now() + make_interval(secs => ${leaseSeconds}::int), attempts = o.attempts + 1
-      FROM (
-        SELECT conversation_id, id FROM outbox_events
-        WHERE available_at <= now() ORDER BY available_at LIMIT ${limit}::int
-        FOR UPDATE SKIP LOCKED
-      ) due
-      WHERE o.conversation_id = due.conversation_id AND o.id = due.id
-      RETURNING o.conversation_id AS "conversationId", o.id, o.kind, o.payload, o.created_at AS "createdAt", o.attempts`;
+    return this.prisma.rows<OutboxEventRow>(CLAIM_STATEMENT, [leaseSeconds, limit]);
   }
 
   /**
@@ -49,12 +52,18 @@ export class OutboxEventsRepository {
     );
   }
 
-  /** Deletes events that needed nothing stored, those this claim still holds. */
+  /**
+   * Deletes events that needed nothing stored, those this claim still holds: most sends' events, so
+   * on the pool directly too. Each key is listed (`IN`), a form Citus runs on every shard.
+   */
   async finishAll(events: OutboxEventRow[]): Promise<void> {
-    const keys = Prisma.join(
-      events.map((event) => Prisma.sql`(${event.conversationId}::uuid, ${event.id}::uuid, ${event.attempts}::int)`),
+    const keys = events.map(
+      (_event, index) => `($${3 * index + 1}::uuid, $${3 * index + 2}::uuid, $${3 * index + 3}::int)`,
     );
-    await this.prisma.$executeRaw`DELETE FROM outbox_events WHERE (conversation_id, id, attempts) IN (${keys})`;
+    await this.prisma.rows(
+      `DELETE FROM outbox_events WHERE (conversation_id, id, attempts) IN (${keys.join(', ')})`,
+      events.flatMap((event) => [event.conversationId, event.id, event.attempts]),
+    );
   }
 
   /** Puts the event back for a later attempt, noting why this one failed. */

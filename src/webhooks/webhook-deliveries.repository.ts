@@ -76,9 +76,12 @@ export class WebhookDeliveriesRepository {
       ON CONFLICT (webhook_id, event_id) DO NOTHING`;
   }
 
+  /** Asked by every turn of the notification worker: on the pool directly, as the sends it follows are. */
   async anySubscribed(type: WebhookEventType): Promise<boolean> {
-    const [row] = await this.prisma.$queryRaw<{ any: boolean }[]>`
-      SELECT EXISTS (SELECT 1 FROM webhooks WHERE events @> ARRAY[${type}]::text[]) AS any`;
+    const [row] = await this.prisma.rows<{ any: boolean }>(
+      'SELECT EXISTS (SELECT 1 FROM webhooks WHERE events @> ARRAY[$1::text]) AS any',
+      [type],
+    );
     return row.any;
   }
 
