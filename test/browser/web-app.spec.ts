@@ -224,18 +224,41 @@ describeInBrowser('the web app in Chromium, two people on two instances', () => 
     async () => {
       const dave: SignedIn = await register(api(one), newAccount('dave'));
       const daveChat = chat(api(one), dave);
+      const texts = ['Hi, we met at the meetup', 'Could we talk?', 'Here is my number'];
+      // Bob's page learns of the request from an event and fetches the conversation. Its answers are
+      // read at once but held here, so the order is forced: the first fetch, read before any message
+      // was stored, comes back only after the first message's event, and any later fetch only at the end.
+      const held: (() => Promise<void>)[] = [];
+      const conversationUrl = /\/api\/v1\/conversations\/[0-9a-f-]{36}$/;
+      await bob.page.route(conversationUrl, async (route) => {
+        if (route.request().method() !== 'GET') return route.continue();
+        const response = await route.fetch();
+        held.push(() => route.fulfill({ response }));
+      });
       const request = expectStatus<{ id: string }>(
         await daveChat.call('POST', '', { type: 'direct', userId: await bobId(dave) }),
         201,
       );
-      for (const text of ['Hi, we met at the meetup', 'Could we talk?', 'Here is my number'])
-        expectStatus(await daveChat.send(request.id, text), 201);
+      await eventually(
+        () => Promise.resolve(held.length),
+        (count) => count > 0,
+        UI_TIMEOUT_MS,
+      );
+      expectStatus(await daveChat.send(request.id, texts[0]), 201);
+      // The event reaches the page within milliseconds; this is time for it to, not an assertion.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await held.shift()!();
+      for (const text of texts.slice(1)) expectStatus(await daveChat.send(request.id, text), 201);
       const counted = await eventually(
         () => bob.unread(request.id),
         (unread) => unread.text === '3',
         UI_TIMEOUT_MS,
       );
       expect(counted).toEqual({ text: '3', hidden: false });
+      // Fetches the page made meanwhile, now answered, are older than what it shows: they change nothing.
+      for (const release of held.splice(0)) await release();
+      await bob.page.unroute(conversationUrl);
+      expect(await bob.unread(request.id)).toEqual({ text: '3', hidden: false });
       await bob.open(request.id);
       await bob.messagesOnceShown(showsAll(['Hi, we met', 'Could we talk?', 'Here is my number']));
       expect(

@@ -9,6 +9,8 @@ export class ChatView {
   private readonly conversations = new Map<string, ConversationView>();
   private readonly online = new Map<string, boolean>();
   private readonly typers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Messages of conversations being fetched, applied once the view is in: it may have been read before them. */
+  private readonly arriving = new Map<string, MessageView[]>();
   private messages: MessageView[] = [];
   private selectedId: string | null = null;
   private lastTypingSentAt = 0;
@@ -95,12 +97,7 @@ export class ChatView {
     this.unsubscribe.push(
       on('message.created', ({ conversationId, message }) => this.messageCreated(conversationId, message)),
       on('message.updated', ({ message }) => this.replaceMessage(message)),
-      on('conversation.created', ({ conversation }) => {
-        void this.client.conversation(conversation.id).then((view) => {
-          this.upsert(view);
-          return this.loadPresence([view]);
-        });
-      }),
+      on('conversation.created', ({ conversation }) => this.fetchConversation(conversation.id)),
       on('presence', ({ userId, online }) => {
         this.online.set(userId, online);
         this.renderList();
@@ -131,6 +128,28 @@ export class ChatView {
   private upsert(conversation: ConversationView): void {
     this.keepNewer(conversation);
     this.renderList();
+  }
+
+  /**
+   * Fetches a conversation this view does not have yet, once however many events ask for it. The
+   * messages that arrive meanwhile are counted after it, those the fetched view does not have yet.
+   */
+  private fetchConversation(id: string): void {
+    if (this.arriving.has(id)) return;
+    this.arriving.set(id, []);
+    this.client
+      .conversation(id)
+      .then((view) => {
+        const arrived = this.arriving.get(id) ?? [];
+        this.arriving.delete(id);
+        this.upsert(view);
+        for (const message of arrived) this.messageCreated(id, message);
+        return this.loadPresence([view]);
+      })
+      .catch((error: unknown) => {
+        this.arriving.delete(id);
+        this.fail(error);
+      });
   }
 
   /**
@@ -221,7 +240,8 @@ export class ChatView {
   private messageCreated(conversationId: string, message: MessageView): void {
     const conversation = this.conversations.get(conversationId);
     if (!conversation) {
-      void this.client.conversation(conversationId).then((view) => this.upsert(view));
+      this.fetchConversation(conversationId);
+      this.arriving.get(conversationId)?.push(message);
       return;
     }
     const mine = message.senderId === this.client.userId;
